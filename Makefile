@@ -1,0 +1,99 @@
+# owabi — one short Makefile, explicit source lists, pkg-config for every library.
+#
+#   make              build ./owabi
+#   make check        every offline test (unit, cases, fixtures, CLI, schema,
+#                     sanitizers, corpus score when ../shared exists)
+#   make check-asan   the test suite against an ASan+UBSan build
+#   make eval         the score table on ../shared/corpus (skips when absent)
+#   make deps         install the Debian packages the build and tests need
+
+VERSION  = 0.1.0
+PREFIX  ?= /usr/local
+CC      ?= cc
+PKGS     = icu-uc icu-i18n libxml-2.0 libpcre2-8 jansson uchardet libcurl sqlite3
+CFLAGS  ?= -O2 -g
+WARN     = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+PKGCFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKGLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(PKGCFLAGS) -DOW_VERSION='"$(VERSION)"' -I.
+B       ?= build
+
+CORE_SRC      = core/err.c core/buf.c core/util.c
+DECODE_SRC    = decode/decode.c decode/mail.c
+PARSE_SRC     = parse/parse.c
+NORMALIZE_SRC = normalize/norm.c normalize/numerals.c normalize/era.c
+EXTRACT_SRC   = extract/extract.c extract/dates.c extract/counts.c extract/org.c
+FETCH_SRC     = fetch/fetch.c fetch/addr.c
+STORE_SRC     = store/store.c
+INGEST_SRC    = ingest/ingest.c ingest/robots.c ingest/discover.c cli/ingest.c
+SCHEMA_SRC    = schema/record.c
+CLI_SRC       = cli/main.c cli/pipeline.c cli/summary.c
+
+LIB_SRC = $(CORE_SRC) $(DECODE_SRC) $(PARSE_SRC) $(NORMALIZE_SRC) $(EXTRACT_SRC) \
+          $(FETCH_SRC) $(SCHEMA_SRC) cli/pipeline.c cli/summary.c $(B)/vocab.c $(STORE_SRC) $(INGEST_SRC)
+LIB_OBJ = $(patsubst %.c,$(B)/%.o,$(patsubst $(B)/%,%,$(LIB_SRC)))
+
+VOCAB = $(sort $(wildcard extract/vocab/*.tsv))
+
+UNIT_TESTS = $(sort $(basename $(notdir $(wildcard tests/unit/test_*.c))))
+UNIT_BINS  = $(addprefix $(B)/tests/,$(UNIT_TESTS))
+
+.PHONY: all check check-plain check-asan eval deps clean install
+
+all: owabi
+
+owabi: $(B)/owabi
+	cp $(B)/owabi $@
+
+$(B)/owabi: $(B)/cli/main.o $(B)/libowabi.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKGLIBS) -lm
+
+$(B)/libowabi.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/%.o: %.c $(wildcard */*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/vocab.o: $(B)/vocab.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Vocabulary tables are data: embedded as C strings at build time.
+$(B)/vocab.c: $(VOCAB) tools/embed.py
+	@mkdir -p $(B)
+	python3 tools/embed.py $(VOCAB) > $@
+
+$(B)/tests/%: tests/unit/%.c $(B)/libowabi.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libowabi.a $(PKGLIBS) -lcmocka -lm
+
+$(B)/tests/casetest: tests/casetest.c $(B)/libowabi.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libowabi.a $(PKGLIBS) -lm
+
+# The whole suite, then the same suite against the sanitizer build.
+check: check-plain check-asan
+
+check-plain: owabi $(UNIT_BINS) $(B)/tests/casetest
+	@B=$(B) OWABI=./owabi sh tests/run-all.sh
+
+check-asan:
+	$(MAKE) B=build-asan CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
+		build-asan/owabi $(addprefix build-asan/tests/,$(UNIT_TESTS)) build-asan/tests/casetest
+	@B=build-asan OWABI=build-asan/owabi OW_SANITIZED=1 \
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		sh tests/run-all.sh
+
+eval: owabi
+	@sh tests/eval.sh
+
+deps:
+	@sh tools/deps.sh
+
+install: owabi
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 owabi $(DESTDIR)$(PREFIX)/bin/owabi
+
+clean:
+	rm -rf build build-asan owabi

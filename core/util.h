@@ -1,0 +1,25 @@
+/* core/util.h — small helpers every stage may use: reading input with a cap,
+ * SHA-256, UTF-8 checks.  Depends on no stage. */
+#ifndef OW_UTIL_H
+#define OW_UTIL_H
+
+#include <stdio.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "err.h"
+
+/* Reads all of f into b (whose max is the cap).  OW_TOOBIG when the input is
+ * larger than the cap (b then holds the first max bytes), OW_IO on a read
+ * error (d names errno's message). */
+ow_err ow_read_stream(FILE *f, struct ow_buf *b, struct ow_diag *d);
+
+/* SHA-256 of p[0..n) as 64 lower-case hex digits plus NUL in hex[65]. */
+void ow_sha256_hex(const void *p, size_t n, char hex[65]);
+
+/* Length of the valid UTF-8 sequence at s[0..n), 0 if invalid or n == 0. */
+size_t ow_utf8_seqlen(const unsigned char *s, size_t n);
+/* 1 if s[0..n) is valid UTF-8 (no overlongs, no surrogates). */
+int ow_utf8_valid(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,101 @@
+/* Unit tests for core/: the capped buffer, SHA-256, UTF-8 checks, errors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/util.h"
+
+static void buf_append_and_take(void **state)
+{
+    (void)state;
+    struct ow_buf b;
+    ow_buf_init(&b, 0);
+    assert_int_equal(ow_buf_adds(&b, "お詫び"), OW_OK);
+    assert_int_equal(ow_buf_printf(&b, " %d件", 263), OW_OK);
+    size_t len;
+    char *s = ow_buf_take(&b, &len);
+    assert_string_equal(s, "お詫び 263件");
+    assert_int_equal(len, strlen("お詫び 263件"));
+    assert_null(b.data);
+    free(s);
+}
+
+static void buf_cap_refuses_and_keeps(void **state)
+{
+    (void)state;
+    struct ow_buf b;
+    ow_buf_init(&b, 5);
+    assert_int_equal(ow_buf_adds(&b, "abcd"), OW_OK);
+    assert_int_equal(ow_buf_adds(&b, "ef"), OW_TOOBIG);
+    assert_int_equal(b.len, 4);
+    assert_string_equal(b.data, "abcd");
+    assert_int_equal(ow_buf_addc(&b, 'e'), OW_OK);
+    assert_int_equal(ow_buf_printf(&b, "%s", "x"), OW_TOOBIG);
+    ow_buf_free(&b);
+}
+
+static void buf_take_empty_gives_string(void **state)
+{
+    (void)state;
+    struct ow_buf b;
+    ow_buf_init(&b, 0);
+    char *s = ow_buf_take(&b, NULL);
+    assert_non_null(s);
+    assert_string_equal(s, "");
+    free(s);
+}
+
+static void sha256_known_vectors(void **state)
+{
+    (void)state;
+    char hex[65];
+    ow_sha256_hex("", 0, hex);
+    assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    ow_sha256_hex("abc", 3, hex);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";   /* 56 bytes: padding spills */
+    ow_sha256_hex(two, strlen(two), hex);
+    assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+static void utf8_validity(void **state)
+{
+    (void)state;
+    assert_true(ow_utf8_valid("不正アクセス", strlen("不正アクセス")));
+    assert_false(ow_utf8_valid("\xc0\xaf", 2));            /* overlong '/' */
+    assert_false(ow_utf8_valid("\xed\xa0\x80", 3));        /* surrogate */
+    assert_false(ow_utf8_valid("\xe3\x81", 2));            /* truncated */
+    assert_false(ow_utf8_valid("\xf4\x90\x80\x80", 4));    /* past U+10FFFF */
+    assert_int_equal(ow_utf8_seqlen((const unsigned char *)"\xf0\x9f\x98\x80", 4), 4);
+}
+
+static void errors_have_names_and_messages(void **state)
+{
+    (void)state;
+    assert_string_equal(ow_errname(OW_TOOBIG), "TOOBIG");
+    assert_string_equal(ow_strerror(OW_EMPTY), "input is empty");
+    assert_int_equal(OW_DECODE, 4);   /* numbers are append-only */
+    struct ow_diag d;
+    assert_int_equal(ow_diagf(&d, OW_HTTP, "HTTP %d", 404), OW_HTTP);
+    assert_string_equal(d.msg, "HTTP 404");
+    assert_int_equal(ow_diagf(NULL, OW_IO, "ignored"), OW_IO);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(buf_append_and_take),
+        cmocka_unit_test(buf_cap_refuses_and_keeps),
+        cmocka_unit_test(buf_take_empty_gives_string),
+        cmocka_unit_test(sha256_known_vectors),
+        cmocka_unit_test(utf8_validity),
+        cmocka_unit_test(errors_have_names_and_messages),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

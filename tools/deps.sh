@@ -1,0 +1,19 @@
+#!/bin/sh
+# Installs the Debian packages owabi's build and tests need, when missing.
+# Safe to run again: it does nothing when everything is there.
+set -e
+PKGS="gcc make pkg-config python3 libicu-dev libxml2-dev libsqlite3-dev
+libcurl4-openssl-dev libpcre2-dev libjansson-dev libuchardet-dev libcmocka-dev
+python3-jsonschema libxml2-utils"
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "owabi: installing Debian packages:$missing" >&2
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q >&2
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -q --no-install-recommends $missing >&2
