@@ -1,0 +1,2014 @@
+/* parse/parse.c — HTML or plain text to the notice's main text as blocks.
+ *
+ * HTML goes through libxml2 (encoding forced to UTF-8, recover mode, errors
+ * silenced on a per-call parser context), then four iterative walks over the
+ * tree (no recursion: 100k nested tags must not blow the C stack):
+ *
+ *   1. raw:    index the elements, count text and notice vocabulary per
+ *              subtree before anything is dropped (used to refuse dropping a
+ *              "sidebar" that in fact holds most of the notice);
+ *   2. marks:  drop scripts, navigation, ads, sidebars, comments... by tag,
+ *              class/id tokens and role; count what is left per subtree
+ *              (text, link text, vocabulary, dates, links, nested blocks);
+ *   3. choose: the main container — markup (<main>, <article>, #content...)
+ *              when it holds most of what the page says, then a descent
+ *              that steps into a child only while everything beside it is
+ *              chrome (no vocabulary, no date, little or link-only text);
+ *   4. emit:   blocks from the chosen container.  Site headers/footers are
+ *              dropped unless they sit inside the main content; link-dense
+ *              lists and link-only lines, [PR] lines, copyright lines and
+ *              blog comment/trackback lines are dropped.
+ *
+ * The per-element counters live in one array indexed through node->_private
+ * (the xmlDoc is ours and freed before returning). */
+#include "parse.h"
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "../core/buf.h"
+#include "../core/util.h"
+
+/* ------------------------------------------------------------------------ */
+/* Output building (shared by HTML and plain text).                          */
+
+struct builder {
+    struct ow_buf text;
+    struct parse_block *blocks;
+    size_t n, cap;
+};
+
+static ow_err builder_add(struct builder *b, enum parse_kind kind, const char *s, size_t len)
+{
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 64;
+        struct parse_block *nb = realloc(b->blocks, cap * sizeof *nb);
+        if (!nb)
+            return OW_NOMEM;
+        b->blocks = nb;
+        b->cap = cap;
+    }
+    ow_err e;
+    if (b->n && (e = ow_buf_addc(&b->text, '\n')))
+        return e;
+    size_t off = b->text.len;
+    if ((e = ow_buf_append(&b->text, s, len)))
+        return e;
+    b->blocks[b->n].kind = kind;
+    b->blocks[b->n].off = off;
+    b->blocks[b->n].len = len;
+    b->n++;
+    return OW_OK;
+}
+
+static void builder_free(struct builder *b)
+{
+    ow_buf_free(&b->text);
+    free(b->blocks);
+    memset(b, 0, sizeof *b);
+}
+
+/* Moves the builder into out (which the caller has zeroed). */
+static ow_err builder_finish(struct builder *b, struct parse_doc *out)
+{
+    size_t len;
+    char *t = ow_buf_take(&b->text, &len);
+    if (!t)
+        return OW_NOMEM;
+    out->text = t;
+    out->len = len;
+    out->blocks = b->blocks;
+    out->nblocks = b->n;
+    b->blocks = NULL;
+    b->n = b->cap = 0;
+    return OW_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* UTF-8 and character classes.                                              */
+
+/* Decodes the (valid) sequence at s; *k receives its length. */
+static uint32_t utf8_cp(const unsigned char *s, size_t n, size_t *k)
+{
+    size_t len = ow_utf8_seqlen(s, n);
+    if (len == 0) {
+        *k = 1;
+        return 0xfffd;
+    }
+    *k = len;
+    if (len == 1)
+        return s[0];
+    uint32_t cp = s[0] & (0x3f >> (len - 1));
+    for (size_t i = 1; i < len; i++)
+        cp = cp << 6 | (s[i] & 0x3f);
+    return cp;
+}
+
+/* Whitespace that is collapsed: ASCII whitespace and U+00A0 (&nbsp;, which
+ * NFKC would turn into a space anyway).  U+3000 is kept as text. */
+static int is_ws(uint32_t c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0xa0;
+}
+
+/* East Asian wide/fullwidth/halfwidth, Hangul excluded: a line break in the
+ * source between two such characters is no space (CSS Text 3 segment break
+ * rule), so "…情報が\n流出…" stays one word. */
+static int is_wide(uint32_t c)
+{
+    return (c >= 0x2e80 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) ||
+           (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xffef) ||
+           (c >= 0x20000 && c <= 0x3fffd);
+}
+
+/* Characters that say something: not punctuation or the separators that
+ * navigation bars put between links ("・", "｜", "＞", "»"). */
+static int is_meaningful(uint32_t c)
+{
+    if (c < 0x80)
+        return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+    switch (c) {
+    case 0xa0: case 0xab: case 0xbb: case 0x2014: case 0x2015: case 0x2022:
+    case 0x2190: case 0x2192: case 0x2502: case 0x2503: case 0x25b2: case 0x25b6:
+    case 0x25ba: case 0x25bc: case 0x25c0: case 0x3000: case 0x3010: case 0x3011:
+    case 0x30fb: case 0xff08: case 0xff09: case 0xff0d: case 0xff0f: case 0xff1a:
+    case 0xff1c: case 0xff1e: case 0xff3b: case 0xff3d: case 0xff5c:
+        return 0;
+    }
+    return 1;
+}
+
+static int starts_with(const char *s, size_t n, const char *p)
+{
+    size_t k = strlen(p);
+    return n >= k && memcmp(s, p, k) == 0;
+}
+
+static int contains(const char *s, size_t n, const char *p)
+{
+    return memmem(s, n, p, strlen(p)) != NULL;
+}
+
+/* ASCII case-insensitive memmem for short needles. */
+static int contains_ci(const char *s, size_t n, const char *p)
+{
+    size_t k = strlen(p);
+    for (size_t i = 0; i + k <= n; i++)
+        if ((s[i] | 0x20) == (p[0] | 0x20) && strncasecmp(s + i, p, k) == 0)
+            return 1;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* What text says: notice vocabulary, dates, organisation and copyright      */
+/* markers.  Read-only tables; the words weigh the choice of container only. */
+
+static const char *const notice_words[] = {
+    "不正アクセス", "不正ログイン", "漏えい", "漏洩", "流出", "お詫び", "個人情報",
+    "クレジットカード", "カード情報", "判明", "調査", "被害", "ランサムウェア",
+    "マルウェア", "ウイルス", "感染", "誤送信", "誤送付", "紛失", "盗難", "閲覧",
+    "可能性", "対象", "お客様", "弊社", "当社", "経緯", "再発防止", "警察", "発生",
+    "窓口", "申し上げ", "氏名", "住所", "電話番号", "メールアドレス", "件", "名",
+};
+
+/* Every word starts with a three-byte character: "株)" stands for "(株)". */
+static const char *const org_words[] = {
+    "株式会社", "有限会社", "合同会社", "法人", "代表", "㈱", "（株）", "株)",
+    "社長", "学長", "理事長", "会長", "市長", "町長", "村長", "知事",
+};
+
+#define NWORDS (sizeof notice_words / sizeof notice_words[0])
+#define NORGS (sizeof org_words / sizeof org_words[0])
+
+/* Both word lists keyed by their first character's three bytes, sorted, so
+ * that one pass over a text finds every word (built once per document). */
+struct vocab {
+    uint32_t key[NWORDS + NORGS];
+    uint8_t word[NWORDS + NORGS];   /* < NWORDS: notice word; else org word */
+    uint8_t len[NWORDS + NORGS];
+    size_t n;
+};
+
+static const char *vocab_word(size_t w)
+{
+    return w < NWORDS ? notice_words[w] : org_words[w - NWORDS];
+}
+
+static void vocab_init(struct vocab *v)
+{
+    v->n = 0;
+    for (size_t w = 0; w < NWORDS + NORGS; w++) {
+        const unsigned char *s = (const unsigned char *)vocab_word(w);
+        uint32_t key = (uint32_t)s[0] << 16 | (uint32_t)s[1] << 8 | s[2];
+        size_t i = v->n++;
+        while (i > 0 && v->key[i - 1] > key) {
+            v->key[i] = v->key[i - 1];
+            v->word[i] = v->word[i - 1];
+            v->len[i] = v->len[i - 1];
+            i--;
+        }
+        v->key[i] = key;
+        v->word[i] = (uint8_t)w;
+        v->len[i] = (uint8_t)strlen((const char *)s);
+    }
+}
+
+/* Per-text-node facts, packed into the node's _private so that the second
+ * walk need not scan the text again. */
+enum { TX_ORG = 1, TX_COPY = 2 };
+
+struct tstat {
+    uint32_t chars;   /* non-whitespace code points */
+    uint32_t words;   /* notice vocabulary hits */
+    uint32_t dates;   /* date-looking tokens */
+    uint32_t flags;   /* TX_* */
+};
+
+static int is_digit_at(const unsigned char *s, size_t n, size_t i, size_t *k)
+{
+    if (i < n && s[i] >= '0' && s[i] <= '9') {
+        *k = 1;
+        return 1;
+    }
+    /* full-width ０-９: EF BC 90..99 */
+    if (i + 2 < n && s[i] == 0xef && s[i + 1] == 0xbc && s[i + 2] >= 0x90 && s[i + 2] <= 0x99) {
+        *k = 3;
+        return 1;
+    }
+    return 0;
+}
+
+static uint32_t count_dates(const unsigned char *s, size_t n)
+{
+    uint32_t hits = 0;
+    size_t i = 0, k;
+    while (i < n) {
+        if (!is_digit_at(s, n, i, &k)) {
+            i++;
+            continue;
+        }
+        /* a run of digits, then 年/月/日 or a y.m.d / y/m/d shape */
+        size_t j = i;
+        while (is_digit_at(s, n, j, &k))
+            j += k;
+        if (j + 2 < n && (!memcmp(s + j, "年", 3) || !memcmp(s + j, "月", 3) || !memcmp(s + j, "日", 3))) {
+            hits++;
+        } else if (j < n && (s[j] == '.' || s[j] == '/')) {
+            unsigned char sep = s[j];
+            size_t a = j + 1, b = a;
+            while (b < n && s[b] >= '0' && s[b] <= '9')
+                b++;
+            if (b > a && b < n && s[b] == sep && b + 1 < n && s[b + 1] >= '0' && s[b + 1] <= '9')
+                hits++;
+        }
+        i = j;
+    }
+    return hits;
+}
+
+static void match_words(const struct vocab *v, const unsigned char *s, size_t n, size_t i, struct tstat *st)
+{
+    uint32_t key = (uint32_t)s[i] << 16 | (uint32_t)s[i + 1] << 8 | s[i + 2];
+    size_t lo = 0, hi = v->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (v->key[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < v->n && v->key[lo] == key; lo++) {
+        if (v->len[lo] > n - i || memcmp(s + i, vocab_word(v->word[lo]), v->len[lo]) != 0)
+            continue;
+        if (v->word[lo] < NWORDS)
+            st->words++;
+        else
+            st->flags |= TX_ORG;
+    }
+}
+
+static struct tstat text_stat(const struct vocab *v, const char *text)
+{
+    struct tstat st = {0, 0, 0, 0};
+    const unsigned char *s = (const unsigned char *)text;
+    size_t n = strlen(text);
+    for (size_t i = 0; i < n;) {
+        size_t k;
+        uint32_t c = utf8_cp(s + i, n - i, &k);
+        if (!is_ws(c))
+            st.chars++;
+        if (k == 3)
+            match_words(v, s, n, i, &st);
+        else if (c == 0xa9)
+            st.flags |= TX_COPY;   /* © */
+        i += k;
+    }
+    st.dates = count_dates(s, n);
+    if (contains_ci(text, n, "copyright") || contains_ci(text, n, "all rights reserved"))
+        st.flags |= TX_COPY;
+    return st;
+}
+
+/* Packed as chars:32 | words:16 | dates:8 | flags:8, plus 1 so that a text
+ * node with no stat yet (NULL) is told apart. */
+static void *tstat_pack(struct tstat st)
+{
+    uint64_t w = st.words > 0xffff ? 0xffff : st.words;
+    uint64_t d = st.dates > 0xff ? 0xff : st.dates;
+    uint64_t v = ((uint64_t)st.chars << 32) | (w << 16) | (d << 8) | (st.flags & 0xff);
+    return (void *)(uintptr_t)(v + 1);
+}
+
+static struct tstat tstat_unpack(const void *p)
+{
+    uint64_t v = (uint64_t)(uintptr_t)p - 1;
+    struct tstat st = {(uint32_t)(v >> 32), (uint32_t)((v >> 16) & 0xffff),
+                       (uint32_t)((v >> 8) & 0xff), (uint32_t)(v & 0xff)};
+    return st;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Tags.                                                                     */
+
+enum {
+    T_BLOCK = 1 << 0,    /* starts and ends a line */
+    T_DROP = 1 << 1,     /* never text (script, style, form controls...) */
+    T_HEAVY = 1 << 2,    /* inside a table cell: the row is layout, not data */
+    T_LIGHT = 1 << 3,    /* p/div: allowed once per data cell */
+    T_INLINE = 1 << 4,   /* class/id never drops these */
+    T_HEADING = 1 << 5,
+    T_LI = 1 << 6,
+    T_PRE = 1 << 7,
+    T_DT = 1 << 8,
+    T_DD = 1 << 9,
+    T_TR = 1 << 10,
+    T_CELL = 1 << 11,
+    T_BR = 1 << 12,
+    T_A = 1 << 13,
+    T_TITLE = 1 << 14,
+    T_NAV = 1 << 15,     /* dropped like a navigation class */
+    T_COND = 1 << 16,    /* header/footer/aside: dropped outside the main content */
+    T_CAND = 1 << 17,    /* main/article: main content by markup */
+    T_H1 = 1 << 18,
+    T_H12 = 1 << 19,     /* h1/h2: never chrome */
+    T_BODY = 1 << 20,
+    T_HEAD = 1 << 21,    /* dropped except for its <title> */
+};
+
+struct tagdef {
+    const char *name;
+    uint32_t flags;
+};
+
+#define BLK T_BLOCK
+#define HVY (T_BLOCK | T_HEAVY)
+/* Sorted by name (bsearch). */
+static const struct tagdef tags[] = {
+    {"a", T_INLINE | T_A},
+    {"abbr", T_INLINE},
+    {"address", BLK | T_LIGHT},
+    {"applet", T_DROP},
+    {"article", HVY | T_CAND},
+    {"aside", HVY | T_COND},
+    {"audio", T_DROP},
+    {"b", T_INLINE},
+    {"big", T_INLINE},
+    {"blockquote", HVY},
+    {"body", BLK | T_BODY},
+    {"br", T_BR | T_INLINE},
+    {"button", T_DROP},
+    {"canvas", T_DROP},
+    {"caption", BLK},
+    {"center", HVY},
+    {"cite", T_INLINE},
+    {"code", T_INLINE},
+    {"datalist", T_DROP},
+    {"dd", BLK | T_DD},
+    {"details", HVY},
+    {"dialog", HVY},
+    {"dir", HVY},
+    {"div", BLK | T_LIGHT},
+    {"dl", HVY},
+    {"dt", BLK | T_DT},
+    {"em", T_INLINE},
+    {"embed", T_DROP},
+    {"fieldset", HVY},
+    {"figcaption", BLK},
+    {"figure", HVY},
+    {"font", T_INLINE},
+    {"footer", HVY | T_COND},
+    {"form", HVY},
+    {"frame", T_DROP},
+    {"frameset", T_DROP},
+    {"h1", HVY | T_HEADING | T_H1 | T_H12},
+    {"h2", HVY | T_HEADING | T_H12},
+    {"h3", HVY | T_HEADING},
+    {"h4", HVY | T_HEADING},
+    {"h5", HVY | T_HEADING},
+    {"h6", HVY | T_HEADING},
+    {"head", T_HEAD},
+    {"header", HVY | T_COND},
+    {"hgroup", HVY},
+    {"hr", HVY},
+    {"html", BLK},
+    {"i", T_INLINE},
+    {"iframe", T_DROP},
+    {"img", T_INLINE},
+    {"input", T_DROP},
+    {"label", T_INLINE},
+    {"legend", BLK},
+    {"li", BLK | T_LI},
+    {"main", HVY | T_CAND},
+    {"map", T_DROP},
+    {"marquee", BLK},
+    {"math", T_DROP},
+    {"menu", HVY | T_NAV},
+    {"meter", T_DROP},
+    {"nav", HVY | T_NAV},
+    {"nobr", T_INLINE},
+    {"noembed", T_DROP},
+    {"noframes", T_DROP},
+    {"noscript", T_DROP},
+    {"object", T_DROP},
+    {"ol", HVY},
+    {"optgroup", T_DROP},
+    {"option", T_DROP},
+    {"output", T_DROP},
+    {"p", BLK | T_LIGHT},
+    {"picture", T_INLINE},
+    {"pre", HVY | T_PRE},
+    {"progress", T_DROP},
+    {"q", T_INLINE},
+    {"rp", T_DROP},
+    {"rt", T_DROP},
+    {"ruby", T_INLINE},
+    {"s", T_INLINE},
+    {"script", T_DROP},
+    {"section", HVY},
+    {"select", T_DROP},
+    {"small", T_INLINE},
+    {"span", T_INLINE},
+    {"strike", T_INLINE},
+    {"strong", T_INLINE},
+    {"style", T_DROP},
+    {"sub", T_INLINE},
+    {"summary", BLK},
+    {"sup", T_INLINE},
+    {"svg", T_DROP},
+    {"table", HVY},
+    {"tbody", BLK},
+    {"td", BLK | T_CELL},
+    {"template", T_DROP},
+    {"textarea", T_DROP},
+    {"tfoot", BLK},
+    {"th", BLK | T_CELL},
+    {"thead", BLK},
+    {"time", T_INLINE},
+    {"title", T_TITLE},
+    {"tr", BLK | T_TR},
+    {"tt", T_INLINE},
+    {"u", T_INLINE},
+    {"ul", HVY},
+    {"var", T_INLINE},
+    {"video", T_DROP},
+    {"wbr", T_INLINE},
+    {"xmp", HVY | T_PRE},
+};
+#undef BLK
+#undef HVY
+
+static int cmp_tag(const void *k, const void *e)
+{
+    return strcmp((const char *)k, ((const struct tagdef *)e)->name);
+}
+
+static uint32_t tag_flags(const xmlChar *name)
+{
+    const struct tagdef *t = bsearch(name, tags, sizeof tags / sizeof tags[0], sizeof tags[0], cmp_tag);
+    return t ? t->flags : 0;   /* unknown tags behave as inline */
+}
+
+/* ------------------------------------------------------------------------ */
+/* class / id / role tokens.                                                 */
+
+enum { K_ALWAYS = 1, K_COND = 2, K_CAND = 4 };
+
+struct tokdef {
+    const char *tok;
+    unsigned what;
+};
+
+/* Sorted by token.  ALWAYS: chrome wherever it is.  COND: site header or
+ * footer, dropped unless inside the main content (an article's own header
+ * holds its title and date).  CAND: says "main content". */
+static const struct tokdef tokens[] = {
+    {"ad", K_ALWAYS},
+    {"ads", K_ALWAYS},
+    {"adsense", K_ALWAYS},
+    {"advert", K_ALWAYS},
+    {"advertisement", K_ALWAYS},
+    {"article", K_CAND},
+    {"articlebody", K_CAND},
+    {"aside", K_ALWAYS},
+    {"banner", K_ALWAYS},
+    {"banners", K_ALWAYS},
+    {"bnr", K_ALWAYS},
+    {"bread", K_ALWAYS},
+    {"breadcrumb", K_ALWAYS},
+    {"breadcrumbs", K_ALWAYS},
+    {"colophon", K_COND},
+    {"comment", K_ALWAYS},
+    {"commentlist", K_ALWAYS},
+    {"comments", K_ALWAYS},
+    {"consent", K_ALWAYS},
+    {"content", K_CAND},
+    {"contents", K_CAND},
+    {"cookie", K_ALWAYS},
+    {"cookies", K_ALWAYS},
+    {"copyright", K_COND},
+    {"crumb", K_ALWAYS},
+    {"crumbs", K_ALWAYS},
+    {"entry", K_CAND},
+    {"entrybody", K_CAND},
+    {"foot", K_COND},
+    {"footer", K_COND},
+    {"ft", K_COND},
+    {"ftr", K_COND},
+    {"gotop", K_ALWAYS},
+    {"hd", K_COND},
+    {"hdr", K_COND},
+    {"head", K_COND},
+    {"header", K_COND},
+    {"honbun", K_CAND},
+    {"main", K_CAND},
+    {"maincontent", K_CAND},
+    {"masthead", K_COND},
+    {"menu", K_ALWAYS},
+    {"newsbody", K_CAND},
+    {"newsletter", K_ALWAYS},
+    {"osusume", K_ALWAYS},
+    {"pagetop", K_ALWAYS},
+    {"pankuzu", K_ALWAYS},
+    {"popular", K_ALWAYS},
+    {"post", K_CAND},
+    {"postbody", K_CAND},
+    {"pr", K_ALWAYS},
+    {"ranking", K_ALWAYS},
+    {"recommend", K_ALWAYS},
+    {"recommended", K_ALWAYS},
+    {"related", K_ALWAYS},
+    {"share", K_ALWAYS},
+    {"sharing", K_ALWAYS},
+    {"side", K_ALWAYS},
+    {"sidebar", K_ALWAYS},
+    {"sidemenu", K_ALWAYS},
+    {"sns", K_ALWAYS},
+    {"social", K_ALWAYS},
+    {"sponsor", K_ALWAYS},
+    {"sponsored", K_ALWAYS},
+    {"subcolumn", K_ALWAYS},
+    {"tagcloud", K_ALWAYS},
+    {"topicpath", K_ALWAYS},
+    {"totop", K_ALWAYS},
+    {"trackback", K_ALWAYS},
+    {"trackbacks", K_ALWAYS},
+    {"widget", K_ALWAYS},
+    {"widgets", K_ALWAYS},
+};
+
+static int cmp_tok(const void *k, const void *e)
+{
+    return strcmp((const char *)k, ((const struct tokdef *)e)->tok);
+}
+
+static unsigned token_kind(const char *tok, size_t len)
+{
+    if (len >= 3 && (!memcmp(tok, "nav", 3) || !memcmp(tok + len - 3, "nav", 3)))
+        return K_ALWAYS;   /* nav, navi, navigation, gnav, globalnav, subnav */
+    if (len >= 4 && !memcmp(tok + len - 4, "navi", 4))
+        return K_ALWAYS;   /* gnavi, hnavi, fnavi */
+    const struct tokdef *t = bsearch(tok, tokens, sizeof tokens / sizeof tokens[0], sizeof tokens[0], cmp_tok);
+    return t ? t->what : 0;
+}
+
+/* Lists of other pages: "news-list", "info_list", "entryList". */
+static int newsy(const char *tok)
+{
+    static const char *const w[] = {"news", "info", "information", "oshirase", "topics", "topic", "entry",
+                                    "entries", "article", "articles", "post", "posts", "archive", "whatsnew",
+                                    "new", "backnumber", "other"};
+    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
+        if (!strcmp(tok, w[i]))
+            return 1;
+    return 0;
+}
+
+/* Splits an attribute value into lower-case alphanumeric tokens
+ * ("side-block" -> side, block; "l-header__logo" -> l, header, logo). */
+static unsigned classify_value(const xmlChar *v, int is_id)
+{
+    unsigned what = 0;
+    int list = 0, news = 0;
+    char tok[48];
+    size_t n = 0;
+    int over = 0;
+    for (const xmlChar *p = v;; p++) {
+        unsigned c = *p;
+        int alnum = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+        if (alnum) {
+            if (n < sizeof tok - 1)
+                tok[n++] = (char)((c >= 'A' && c <= 'Z') ? c | 0x20 : c);
+            else
+                over = 1;
+            continue;
+        }
+        if (n && !over) {
+            tok[n] = '\0';
+            what |= token_kind(tok, n);
+            if (!strcmp(tok, "list") || !strcmp(tok, "lists"))
+                list = 1;
+            else if (newsy(tok))
+                news = 1;
+            else if (n > 4 && !strcmp(tok + n - 4, "list") && (tok[n - 4] = '\0', newsy(tok)))
+                list = news = 1;   /* newslist, entrylist */
+        }
+        n = 0;
+        over = 0;
+        if (c == '\0')
+            break;
+    }
+    if (list && news)
+        what |= K_ALWAYS;
+    /* Whole-value ids that are sidebars only when they stand alone. */
+    if (is_id && (!strcmp((const char *)v, "sub") || !strcmp((const char *)v, "secondary") ||
+                  !strcmp((const char *)v, "subcol")))
+        what |= K_ALWAYS;
+    return what;
+}
+
+/* Headings that open a box of links to other pages rather than a part of
+ * the notice.  Compared as prefixes, after leading marks (■, 【...). */
+static const char *const chrome_headings[] = {
+    "お知らせ一覧", "新着", "最新情報", "最新のお知らせ", "最新記事", "最近の記事", "最近の投稿",
+    "関連記事", "関連ニュース", "関連情報", "関連するお知らせ", "関連リンク", "その他のお知らせ",
+    "人気記事", "人気の記事", "アクセスランキング", "ランキング", "おすすめ", "オススメ", "カテゴリ",
+    "アーカイブ", "月別アーカイブ", "バックナンバー", "タグ", "コメント", "トラックバック",
+    "メールマガジン", "こちらの記事も",
+};
+
+/* The text at the start of a heading, at most cap-1 bytes (a bounded walk:
+ * only the first few nodes are read). */
+static void heading_text(xmlNode *h, char *buf, size_t cap)
+{
+    size_t len = 0;
+    int budget = 32;
+    xmlNode *n = h->children;
+    while (n && budget-- > 0 && len + 1 < cap) {
+        if (n->type == XML_TEXT_NODE && n->content) {
+            size_t k = strnlen((const char *)n->content, cap - 1 - len);
+            memcpy(buf + len, n->content, k);
+            len += k;
+        }
+        if (n->type == XML_ELEMENT_NODE && n->children) {
+            n = n->children;
+            continue;
+        }
+        while (n && n != h && !n->next)
+            n = n->parent;
+        if (!n || n == h)
+            break;
+        n = n->next;
+    }
+    buf[len] = '\0';
+}
+
+static int chrome_heading(xmlNode *e)
+{
+    xmlNode *c = e->children;
+    for (; c; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE)
+            break;
+        if (c->type == XML_TEXT_NODE && c->content) {
+            for (const xmlChar *p = c->content; *p; p++)
+                if (!(*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+                    return 0;
+        }
+    }
+    if (!c || !(tag_flags(c->name) & T_HEADING))
+        return 0;
+    char buf[128];
+    heading_text(c, buf, sizeof buf);
+    const unsigned char *s = (const unsigned char *)buf;
+    size_t n = strlen(buf), i = 0;
+    while (i < n) {
+        size_t k;
+        uint32_t cp = utf8_cp(s + i, n - i, &k);
+        if (!(is_ws(cp) || cp == 0x3000 || (cp >= 0x25a0 && cp <= 0x25ff) || cp == 0x3010 || cp == 0x300c ||
+              cp == 0x300e || cp == 0x2605 || cp == 0x2606))
+            break;
+        i += k;
+    }
+    for (size_t w = 0; w < sizeof chrome_headings / sizeof chrome_headings[0]; w++)
+        if (starts_with(buf + i, n - i, chrome_headings[w]))
+            return 1;
+    return 0;
+}
+
+static const xmlChar *attr(xmlNode *n, const char *name)
+{
+    for (xmlAttr *a = n->properties; a; a = a->next)
+        if (a->name && !strcasecmp((const char *)a->name, name))
+            return (a->children && a->children->content) ? a->children->content : (const xmlChar *)"";
+    return NULL;
+}
+
+static unsigned classify_attrs(xmlNode *n)
+{
+    unsigned what = 0;
+    const xmlChar *v;
+    if ((v = attr(n, "class")))
+        what |= classify_value(v, 0);
+    if ((v = attr(n, "id")))
+        what |= classify_value(v, 1);
+    if ((v = attr(n, "role"))) {
+        const char *r = (const char *)v;
+        if (!strcasecmp(r, "navigation") || !strcasecmp(r, "menu") || !strcasecmp(r, "menubar") ||
+            !strcasecmp(r, "search"))
+            what |= K_ALWAYS;
+        else if (!strcasecmp(r, "banner") || !strcasecmp(r, "contentinfo") || !strcasecmp(r, "complementary"))
+            what |= K_COND;
+        else if (!strcasecmp(r, "main") || !strcasecmp(r, "article"))
+            what |= K_CAND;
+    }
+    return what;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Per-element counters.                                                     */
+
+enum {
+    M_DROP = 1,      /* not part of the text at all */
+    M_COND = 2,      /* header/footer: kept only inside the main content */
+    M_CAND = 4,      /* main content by markup */
+    M_ORG = 8,       /* subtree names an organisation (株式会社, 代表...) */
+    M_COPY = 16,     /* subtree holds a copyright notice */
+    M_H12 = 32,      /* subtree holds an h1 or h2 */
+    M_HREF = 64,     /* <a href> */
+};
+
+static uint16_t sat16(uint32_t v)
+{
+    return v > 0xffff ? 0xffff : (uint16_t)v;
+}
+
+struct ninfo {
+    uint32_t raw_chars, raw_words;   /* before any dropping */
+    uint32_t chars, link_chars, words, dates;   /* kept; words/dates outside links */
+    uint16_t links, heavy, light, brs;
+    uint32_t tag;
+    uint16_t mark;
+    uint8_t saved_kind;
+};
+
+struct html {
+    xmlDoc *doc;
+    struct ninfo *info;
+    size_t ninfo, capinfo;
+    xmlNode *body;
+    xmlNode *title;
+    xmlNode **cands;
+    size_t ncands, capcands;
+    struct vocab vocab;
+    ow_err err;
+};
+
+static struct ninfo *info_of(struct html *h, xmlNode *n)
+{
+    uintptr_t i = (uintptr_t)n->_private;
+    return i ? &h->info[i - 1] : NULL;
+}
+
+/* Visits the subtree of root in document order without recursion.  pre()
+ * returns 1 to go into the node's children; post() runs after them (only for
+ * nodes pre() went into). */
+typedef int (*pre_fn)(void *ctx, xmlNode *n);
+typedef void (*post_fn)(void *ctx, xmlNode *n);
+
+static void walk(xmlNode *root, pre_fn pre, post_fn post, void *ctx)
+{
+    xmlNode *n = root;
+    for (;;) {
+        int in = pre(ctx, n);
+        if (in && n->children) {
+            n = n->children;
+            continue;
+        }
+        if (in)
+            post(ctx, n);
+        while (n != root && !n->next) {
+            n = n->parent;
+            post(ctx, n);
+        }
+        if (n == root)
+            return;
+        n = n->next;
+    }
+}
+
+/* Walk 1: index the elements and count everything (raw). */
+static int raw_pre(void *ctx, xmlNode *n)
+{
+    struct html *h = ctx;
+    if (h->err)
+        return 0;
+    if (n->type == XML_TEXT_NODE) {
+        struct tstat st = text_stat(&h->vocab, n->content ? (const char *)n->content : "");
+        n->_private = tstat_pack(st);
+        struct ninfo *p = n->parent ? info_of(h, n->parent) : NULL;
+        if (p) {
+            p->raw_chars += st.chars;
+            p->raw_words += st.words;
+        }
+        return 0;
+    }
+    if (n->type != XML_ELEMENT_NODE && n->type != XML_DOCUMENT_NODE && n->type != XML_HTML_DOCUMENT_NODE)
+        return 0;
+    if (n->type != XML_ELEMENT_NODE)
+        return 1;
+    if (h->ninfo == h->capinfo) {
+        size_t cap = h->capinfo ? h->capinfo * 2 : 256;
+        struct ninfo *ni = realloc(h->info, cap * sizeof *ni);
+        if (!ni) {
+            h->err = OW_NOMEM;
+            return 0;
+        }
+        h->info = ni;
+        h->capinfo = cap;
+    }
+    struct ninfo *in = &h->info[h->ninfo++];
+    memset(in, 0, sizeof *in);
+    n->_private = (void *)(uintptr_t)h->ninfo;
+    in->tag = tag_flags(n->name);
+    if ((in->tag & T_TITLE) && !h->title)
+        h->title = n;
+    if ((in->tag & T_BODY) && !h->body)
+        h->body = n;
+    if (in->tag & T_DROP) {
+        in->mark |= M_DROP;
+        return 0;
+    }
+    return 1;
+}
+
+static void raw_post(void *ctx, xmlNode *n)
+{
+    struct html *h = ctx;
+    struct ninfo *in, *p;
+    if (n->type != XML_ELEMENT_NODE || !(in = info_of(h, n)) || !n->parent || !(p = info_of(h, n->parent)))
+        return;
+    p->raw_chars += in->raw_chars;
+    p->raw_words += in->raw_words;
+}
+
+/* Walk 2: marks and kept counters. */
+struct marks {
+    struct html *h;
+    uint32_t body_words, body_chars;
+    int in_link;
+};
+
+static int mark_pre(void *ctx, xmlNode *n)
+{
+    struct marks *m = ctx;
+    struct html *h = m->h;
+    if (h->err)
+        return 0;
+    if (n->type == XML_TEXT_NODE) {
+        struct ninfo *p = n->parent ? info_of(h, n->parent) : NULL;
+        if (!p || !n->_private)
+            return 0;
+        struct tstat st = tstat_unpack(n->_private);
+        if (m->in_link) {
+            p->link_chars += st.chars;
+        } else {
+            p->chars += st.chars;
+            p->words += st.words;
+            p->dates += st.dates;
+        }
+        if (st.flags & TX_ORG)
+            p->mark |= M_ORG;
+        if (st.flags & TX_COPY)
+            p->mark |= M_COPY;
+        return 0;
+    }
+    if (n->type != XML_ELEMENT_NODE)
+        return 0;
+    struct ninfo *in = info_of(h, n);
+    if (!in || (in->mark & M_DROP))
+        return 0;
+    /* <title> is the title block already (and sometimes strays into the body). */
+    if ((in->tag & (T_HEAD | T_TITLE)) || attr(n, "hidden")) {
+        in->mark |= M_DROP;
+        return 0;
+    }
+    unsigned what = 0;
+    if (n != h->body) {   /* the walk's root is never chrome: <body class="has-sidebar"> */
+        if (!(in->tag & T_INLINE))
+            what = classify_attrs(n);
+        if (in->tag & T_NAV)
+            what |= K_ALWAYS;
+        if (!(in->tag & (T_INLINE | T_HEADING)) && chrome_heading(n))
+            what |= K_ALWAYS;
+        if (in->tag & T_COND)
+            what |= K_COND;
+        if (in->tag & T_CAND)
+            what |= K_CAND;
+        /* A "sidebar" or "header" that holds most of what the page says is
+         * a mislabelled wrapper ("has-sidebar", "l-header-fixed"), not chrome. */
+        if ((what & (K_ALWAYS | K_COND)) &&
+            ((in->raw_words >= 5 && 2 * (uint64_t)in->raw_words >= m->body_words) ||
+             (m->body_words < 5 && in->raw_chars >= 200 && 2 * (uint64_t)in->raw_chars >= m->body_chars)))
+            what &= ~(unsigned)(K_ALWAYS | K_COND);
+        /* "entry-header", "post-footer": a part of the entry, not its body. */
+        if (what & K_COND)
+            what &= ~(unsigned)K_CAND;
+        if (what & K_ALWAYS) {
+            in->mark |= M_DROP;
+            return 0;
+        }
+        if (what & K_COND)
+            in->mark |= M_COND;
+        if (what & K_CAND) {
+            in->mark |= M_CAND;
+            if (h->ncands == h->capcands) {
+                size_t cap = h->capcands ? h->capcands * 2 : 16;
+                xmlNode **nc = realloc(h->cands, cap * sizeof *nc);
+                if (!nc) {
+                    h->err = OW_NOMEM;
+                    return 0;
+                }
+                h->cands = nc;
+                h->capcands = cap;
+            }
+            h->cands[h->ncands++] = n;
+        }
+    }
+    if ((in->tag & T_A) && attr(n, "href")) {
+        in->mark |= M_HREF;
+        m->in_link++;
+    }
+    if (in->tag & T_H12)
+        in->mark |= M_H12;
+    return 1;
+}
+
+static void mark_post(void *ctx, xmlNode *n)
+{
+    struct marks *m = ctx;
+    struct html *h = m->h;
+    if (n->type != XML_ELEMENT_NODE)
+        return;
+    struct ninfo *in = info_of(h, n);
+    if (!in)
+        return;
+    if (in->mark & M_HREF)
+        m->in_link--;
+    struct ninfo *p = n->parent ? info_of(h, n->parent) : NULL;
+    if (!p || n == h->body)
+        return;
+    p->chars += in->chars;
+    p->link_chars += in->link_chars;
+    p->words += in->words;
+    p->dates += in->dates;
+    p->links = sat16((uint32_t)p->links + in->links + ((in->mark & M_HREF) ? 1 : 0));
+    p->heavy = sat16((uint32_t)p->heavy + in->heavy + ((in->tag & T_HEAVY) ? 1 : 0));
+    p->light = sat16((uint32_t)p->light + in->light + ((in->tag & T_LIGHT) ? 1 : 0));
+    p->brs = sat16((uint32_t)p->brs + in->brs + ((in->tag & T_BR) ? 1 : 0));
+    p->mark |= in->mark & (M_ORG | M_COPY | M_H12);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Walk 3: the main container.                                               */
+
+/* How much notice a subtree holds: its text outside links, with the notice
+ * vocabulary weighing more than filler. */
+static uint64_t score(const struct ninfo *in)
+{
+    return (uint64_t)in->chars + 10 * (uint64_t)in->words;
+}
+
+/* Chrome that may be left out when stepping into a sibling: says nothing of
+ * the notice (no vocabulary, date, organisation or top heading) and is
+ * short, link-only or a copyright line. */
+static int is_chrome(const struct ninfo *in, const struct ninfo *best)
+{
+    if (in->mark & M_COND)
+        return in->words <= 1;
+    if (in->dates || in->words >= 2 || (in->mark & (M_ORG | M_H12)))
+        return 0;
+    /* Short text only beside a much longer block: a tagline, not a line of
+     * the notice. */
+    return (in->chars <= 40 && 20 * (uint64_t)in->chars <= best->chars) || in->link_chars >= in->chars ||
+           ((in->mark & M_COPY) && in->chars <= 300);
+}
+
+static xmlNode *descend(struct html *h, xmlNode *n)
+{
+    for (;;) {
+        struct ninfo *ni = info_of(h, n);
+        xmlNode *best = NULL;
+        uint64_t bs = 0;
+        for (xmlNode *c = n->children; c; c = c->next) {
+            struct ninfo *ci;
+            if (c->type != XML_ELEMENT_NODE || !(ci = info_of(h, c)) || (ci->mark & M_DROP))
+                continue;
+            if (!best || score(ci) > bs) {
+                best = c;
+                bs = score(ci);
+            }
+        }
+        if (!best || bs == 0 || 10 * bs < 6 * score(ni))
+            return n;
+        for (xmlNode *c = n->children; c; c = c->next) {
+            if (c == best)
+                continue;
+            if (c->type == XML_TEXT_NODE && c->_private) {
+                struct tstat st = tstat_unpack(c->_private);
+                if ((st.chars > 20 || 20 * (uint64_t)st.chars > info_of(h, best)->chars) || st.words || st.dates ||
+                    (st.flags & TX_ORG))
+                    return n;
+                continue;
+            }
+            struct ninfo *ci;
+            if (c->type != XML_ELEMENT_NODE || !(ci = info_of(h, c)) || (ci->mark & M_DROP))
+                continue;
+            if (!is_chrome(ci, info_of(h, best)))
+                return n;
+        }
+        n = best;
+    }
+}
+
+static xmlNode *choose_main(struct html *h, int *by_markup)
+{
+    struct ninfo *bi = info_of(h, h->body);
+    uint64_t total = score(bi);
+    xmlNode *start = h->body;
+    *by_markup = 0;
+    /* Outermost markup candidate holding most of the page (pre-order puts
+     * ancestors first). */
+    for (size_t i = 0; i < h->ncands && total; i++) {
+        struct ninfo *ci = info_of(h, h->cands[i]);
+        if (ci && !(ci->mark & M_DROP) && 4 * score(ci) >= 3 * total) {
+            start = h->cands[i];
+            *by_markup = 1;
+            break;
+        }
+    }
+    return descend(h, start);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Walk 4: emitting blocks.                                                  */
+
+struct line {
+    struct ow_buf b;
+    size_t link_chars;    /* meaningful code points inside links */
+    size_t plain_chars;   /* meaningful code points outside links */
+    uint32_t last_cp;
+    int pending_ws, pending_nl, pending_hard;
+    int kind, started;
+};
+
+struct emit {
+    struct html *h;
+    struct builder *out;
+    struct line ln;
+    xmlNode *root;
+    xmlNode *row;         /* the data row being joined, or NULL */
+    int kind;             /* enum parse_kind of the innermost block */
+    int in_link, in_pre, in_heading, in_h1;
+    int protect;          /* >0: inside main content, headers/footers kept */
+    long first_h1;        /* block index of the first h1, -1 if none */
+    ow_err err;
+};
+
+/* "ホーム ＞ お知らせ ＞ …", "TOP / News / …": a breadcrumb trail. */
+static int breadcrumb(const char *s, size_t n)
+{
+    static const char *const home[] = {"ホーム", "トップページ", "トップ", "HOME", "Home", "TOP", "Top"};
+    static const char *const sep[] = {">", "＞", "›", "»", "/", "／", "|", "｜", "≫", "＜", "<"};
+    for (size_t h = 0; h < sizeof home / sizeof home[0]; h++) {
+        if (!starts_with(s, n, home[h]))
+            continue;
+        size_t i = strlen(home[h]);
+        while (i < n && s[i] == ' ')
+            i++;
+        for (size_t k = 0; k < sizeof sep / sizeof sep[0]; k++)
+            if (starts_with(s + i, n - i, sep[k]))
+                return 1;
+        return 0;
+    }
+    return 0;
+}
+
+/* "(C) 2009 ...", "©HOSHIZORA": a copyright mark followed by a year or a
+ * Latin name, so that a list item "(C) 氏名" is not taken for one. */
+static int copyright_mark(const char *s, size_t n)
+{
+    static const char *const marks[] = {"©", "(c)", "(C)", "（C）", "（c）", "Ⓒ"};
+    for (size_t m = 0; m < sizeof marks / sizeof marks[0]; m++) {
+        if (!starts_with(s, n, marks[m]))
+            continue;
+        size_t i = strlen(marks[m]);
+        while (i < n && s[i] == ' ')
+            i++;
+        unsigned char c = i < n ? (unsigned char)s[i] : 0;
+        return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+    }
+    return 0;
+}
+
+static int junk_line(const char *s, size_t n, const struct line *ln)
+{
+    if (n < 400 && ln->link_chars && breadcrumb(s, n))
+        return 1;
+    if (starts_with(s, n, "[PR]") || starts_with(s, n, "［PR］") || starts_with(s, n, "【PR】") ||
+        starts_with(s, n, "PR:") || starts_with(s, n, "PR："))
+        return 1;
+    if (n < 300 && (contains(s, n, "トラックバック") || contains(s, n, "この記事にコメント") ||
+                    contains(s, n, "コメントを書く") || contains(s, n, "コメントの投稿") ||
+                    contains(s, n, "コメントする")))
+        return 1;
+    if (n < 300 && (contains_ci(s, n, "copyright") || contains_ci(s, n, "all rights reserved") ||
+                    copyright_mark(s, n)))
+        return 1;
+    /* A line that is nothing but links (menus, "一覧へ戻る") unless the link
+     * shows an address worth keeping (a source URL, a contact mail). */
+    if (ln->kind != PARSE_HEADING && ln->kind != PARSE_TITLE && ln->link_chars && !ln->plain_chars &&
+        !contains(s, n, "://") && !contains(s, n, "@") && !contains(s, n, "www."))
+        return 1;
+    return 0;
+}
+
+/* Blank for the purpose of keeping a block: only spaces, U+3000, U+00A0. */
+static int blank(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        size_t k;
+        uint32_t c = utf8_cp(p + i, n - i, &k);
+        if (!is_ws(c) && c != 0x3000 && c != 0x200b && c != 0xfeff)
+            return 0;
+        i += k;
+    }
+    return 1;
+}
+
+static void flush(struct emit *e)
+{
+    struct line *ln = &e->ln;
+    if (!e->err && ln->started && ln->b.len && !blank(ln->b.data, ln->b.len) &&
+        !junk_line(ln->b.data, ln->b.len, ln)) {
+        if (e->in_h1 && e->first_h1 < 0)
+            e->first_h1 = (long)e->out->n;
+        e->err = builder_add(e->out, (enum parse_kind)ln->kind, ln->b.data, ln->b.len);
+    }
+    ow_buf_reset(&ln->b);
+    ln->link_chars = ln->plain_chars = 0;
+    ln->pending_ws = ln->pending_nl = ln->pending_hard = 0;
+    ln->last_cp = 0;
+    ln->started = 0;
+}
+
+/* A break that is not a line: between table cells it is a space even
+ * between two kanji (hard); inside a heading it is like a source line
+ * break, so a title wrapped with <br> is joined back without a space. */
+static void soft_space(struct emit *e, int hard)
+{
+    e->ln.pending_ws = 1;
+    if (hard)
+        e->ln.pending_hard = 1;
+    else
+        e->ln.pending_nl = 1;
+}
+
+/* Appends text with whitespace collapsed.  In <pre>, newlines end lines. */
+static void add_text(struct emit *e, const char *text)
+{
+    struct line *ln = &e->ln;
+    const unsigned char *s = (const unsigned char *)text;
+    size_t n = strlen(text);
+    size_t i = 0;
+    while (i < n && !e->err) {
+        size_t k;
+        uint32_t c = utf8_cp(s + i, n - i, &k);
+        if (is_ws(c)) {
+            if (e->in_pre && (c == '\n' || c == '\r')) {
+                if (c == '\r' && i + 1 < n && s[i + 1] == '\n')
+                    k = 2;
+                flush(e);
+            } else {
+                ln->pending_ws = 1;
+                if (c == '\n' || c == '\r')
+                    ln->pending_nl = 1;
+            }
+            i += k;
+            continue;
+        }
+        /* a run of non-whitespace */
+        size_t j = i;
+        uint32_t first = c, last = c;
+        size_t meaningful = 0;
+        while (j < n) {
+            size_t kk;
+            uint32_t cc = utf8_cp(s + j, n - j, &kk);
+            if (is_ws(cc))
+                break;
+            if (is_meaningful(cc))
+                meaningful++;
+            last = cc;
+            j += kk;
+        }
+        if (!ln->started) {
+            ln->started = 1;
+            ln->kind = e->row ? PARSE_ROW : e->kind;
+        }
+        if (ln->pending_ws && ln->b.len &&
+            (ln->pending_hard || !(ln->pending_nl && is_wide(ln->last_cp) && is_wide(first))))
+            e->err = ow_buf_addc(&ln->b, ' ');
+        ln->pending_ws = ln->pending_nl = ln->pending_hard = 0;
+        if (!e->err)
+            e->err = ow_buf_append(&ln->b, s + i, j - i);
+        if (e->in_link)
+            ln->link_chars += meaningful;
+        else
+            ln->plain_chars += meaningful;
+        ln->last_cp = last;
+        i = j;
+    }
+}
+
+/* A table row whose cells hold short inline text (a data table) is one
+ * block; a row whose cells hold the page (a layout table) is not. */
+static int is_data_row(struct html *h, xmlNode *tr)
+{
+    struct ninfo *ti = info_of(h, tr);
+    unsigned cells = 0;
+    for (xmlNode *c = tr->children; c; c = c->next) {
+        struct ninfo *ci;
+        if (c->type == XML_ELEMENT_NODE && (ci = info_of(h, c)) && (ci->tag & T_CELL) && !(ci->mark & M_DROP))
+            cells++;
+    }
+    return cells >= 2 && ti->heavy == 0 && ti->light <= cells && ti->brs <= 2 * cells &&
+           (uint64_t)ti->chars + ti->link_chars <= 500;
+}
+
+static int emit_pre(void *ctx, xmlNode *n)
+{
+    struct emit *e = ctx;
+    struct html *h = e->h;
+    if (e->err)
+        return 0;
+    if (n->type == XML_TEXT_NODE) {
+        if (n->content)
+            add_text(e, (const char *)n->content);
+        return 0;
+    }
+    if (n->type != XML_ELEMENT_NODE)
+        return 0;
+    struct ninfo *in = info_of(h, n);
+    if (!in || (in->mark & M_DROP))
+        return 0;
+    /* Headers and footers are content inside an article or main block;
+     * elsewhere only when they say a good deal about the notice. */
+    if ((in->mark & M_COND) && !e->protect && !(e->root != h->body && in->words >= 3))
+        return 0;
+    /* Link-dense blocks: menus, news lists, tag lists. */
+    if (n != e->root && !(in->tag & T_INLINE) && in->links >= 2 && in->link_chars > in->chars && in->chars < 200)
+        return 0;
+    if (in->tag & T_BR) {
+        if (e->row || e->in_heading)
+            soft_space(e, e->row != NULL);
+        else
+            flush(e);
+        return 0;
+    }
+    in->saved_kind = (uint8_t)e->kind;
+    if (in->mark & M_CAND)
+        e->protect++;
+    if ((in->tag & T_TR) && !e->row && is_data_row(h, n)) {
+        flush(e);
+        e->row = n;
+    } else if (in->tag & T_BLOCK) {
+        if (e->row || e->in_heading)
+            soft_space(e, e->row != NULL);
+        else
+            flush(e);
+    }
+    if (in->tag & (T_HEADING | T_DT)) {
+        e->kind = PARSE_HEADING;
+        e->in_heading++;
+    } else if (in->tag & T_LI) {
+        e->kind = PARSE_ITEM;
+    } else if (in->tag & T_PRE) {
+        e->kind = PARSE_PRE;
+        e->in_pre++;
+    } else if (in->tag & (T_DD | T_CELL)) {
+        e->kind = PARSE_PARA;
+    }
+    if (in->tag & T_H1)
+        e->in_h1++;
+    if (in->mark & M_HREF)
+        e->in_link++;
+    return 1;
+}
+
+static void emit_post(void *ctx, xmlNode *n)
+{
+    struct emit *e = ctx;
+    struct html *h = e->h;
+    if (n->type != XML_ELEMENT_NODE)
+        return;
+    struct ninfo *in = info_of(h, n);
+    if (!in)
+        return;
+    if (e->row == n) {
+        flush(e);
+        e->row = NULL;
+    } else if (in->tag & T_BLOCK) {
+        if (e->row || (e->in_heading && !(in->tag & (T_HEADING | T_DT))))
+            soft_space(e, e->row != NULL);
+        else
+            flush(e);
+    }
+    if (in->tag & (T_HEADING | T_DT))
+        e->in_heading--;
+    if (in->tag & T_PRE)
+        e->in_pre--;
+    if (in->tag & T_H1)
+        e->in_h1--;
+    if (in->mark & M_HREF)
+        e->in_link--;
+    if (in->mark & M_CAND)
+        e->protect--;
+    e->kind = in->saved_kind;
+}
+
+static ow_err emit_from(struct html *h, xmlNode *root, struct builder *out, long *first_h1)
+{
+    struct emit e;
+    memset(&e, 0, sizeof e);
+    e.h = h;
+    e.out = out;
+    e.root = root;
+    e.kind = PARSE_PARA;
+    e.first_h1 = -1;
+    ow_buf_init(&e.ln.b, 0);
+    /* Below a markup container, an element's own header/footer is content;
+     * emit_pre counts the root and what is under it, this the ancestors. */
+    for (xmlNode *a = root->parent; a && a->type == XML_ELEMENT_NODE; a = a->parent) {
+        struct ninfo *ai = info_of(h, a);
+        if (ai && (ai->mark & M_CAND)) {
+            e.protect = 1;
+            break;
+        }
+    }
+    walk(root, emit_pre, emit_post, &e);
+    flush(&e);
+    ow_buf_free(&e.ln.b);
+    *first_h1 = e.first_h1;
+    return e.err;
+}
+
+/* The <title> text, whitespace collapsed; NULL when there is none. */
+static ow_err title_text(xmlNode *t, char **out)
+{
+    *out = NULL;
+    struct ow_buf b;
+    ow_buf_init(&b, 0);
+    int pend = 0;
+    for (xmlNode *c = t->children; c; c = c->next) {
+        if (c->type != XML_TEXT_NODE || !c->content)
+            continue;
+        const unsigned char *s = c->content;
+        size_t n = strlen((const char *)s);
+        for (size_t i = 0; i < n;) {
+            size_t k;
+            uint32_t cp = utf8_cp(s + i, n - i, &k);
+            if (is_ws(cp)) {
+                pend = 1;
+            } else {
+                ow_err e;
+                if ((pend && b.len && (e = ow_buf_addc(&b, ' '))) || (e = ow_buf_append(&b, s + i, k))) {
+                    ow_buf_free(&b);
+                    return e;
+                }
+                pend = 0;
+            }
+            i += k;
+        }
+    }
+    if (!b.len || blank(b.data, b.len)) {
+        ow_buf_free(&b);
+        return OW_OK;
+    }
+    size_t len;
+    *out = ow_buf_take(&b, &len);
+    return *out ? OW_OK : OW_NOMEM;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Keeping libxml2 linear.                                                   */
+/*                                                                           */
+/* libxml2 2.9.14's HTML parser has three quadratic paths: an end tag that   */
+/* matches no open element is looked for through the whole open-element      */
+/* stack (100k nested <div> then 100k </span>: minutes); every attribute of  */
+/* a tag is compared with all earlier ones (and appended by walking the      */
+/* list); a <body>/<html>/<head> start tag scans the stack.  A cheap tokenizer */
+/* estimates that work; past a budget the input is rewritten without the    */
+/* constructs libxml2 would only report as errors anyway: unmatched end      */
+/* tags, attributes past the 64th, repeated html/head/body start tags.       */
+/* Ordinary pages stay untouched (a real page costs a few thousand units).   */
+
+#define GUARD_BUDGET 50000000ULL
+#define GUARD_MAX_ATTRS 64
+
+struct gname {
+    char key[24];
+    uint32_t open;   /* elements of this name on the simulated stack */
+};
+
+struct guard {
+    struct gname *tab;
+    size_t cap, used;
+    uint32_t *stack;
+    size_t depth, capstack;
+    uint64_t cost;
+    struct ow_buf *out;   /* rewriting when not NULL */
+    ow_err err;
+};
+
+/* Elements libxml2 closes by itself or that never open (void): they are
+ * left out of the simulated stack. */
+static int guard_untracked(const char *n)
+{
+    static const char *const names[] = {
+        "area", "base", "basefont", "br", "caption", "col", "colgroup", "dd", "dt", "embed", "frame", "hr",
+        "img", "input", "isindex", "keygen", "li", "link", "meta", "optgroup", "option", "p", "param", "rb",
+        "rp", "rt", "source", "tbody", "td", "tfoot", "th", "thead", "tr", "track", "wbr",
+    };
+    size_t lo = 0, hi = sizeof names / sizeof names[0];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(n, names[mid]);
+        if (c == 0)
+            return 1;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return 0;
+}
+
+static uint32_t guard_id(struct guard *g, const char *key)
+{
+    if (2 * (g->used + 1) > g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 256;
+        struct gname *nt = calloc(cap, sizeof *nt);
+        if (!nt) {
+            g->err = OW_NOMEM;
+            return 0;
+        }
+        for (size_t i = 0; i < g->cap; i++) {
+            if (!g->tab[i].key[0])
+                continue;
+            uint32_t hsh = 2166136261u;
+            for (const char *p = g->tab[i].key; *p; p++)
+                hsh = (hsh ^ (unsigned char)*p) * 16777619u;
+            size_t j = hsh & (cap - 1);
+            while (nt[j].key[0])
+                j = (j + 1) & (cap - 1);
+            nt[j] = g->tab[i];
+        }
+        /* ids are slots: remap the stack */
+        for (size_t k = 0; k < g->depth; k++) {
+            const char *name = g->tab[g->stack[k]].key;
+            uint32_t hsh = 2166136261u;
+            for (const char *p = name; *p; p++)
+                hsh = (hsh ^ (unsigned char)*p) * 16777619u;
+            size_t j = hsh & (cap - 1);
+            while (strcmp(nt[j].key, name))
+                j = (j + 1) & (cap - 1);
+            g->stack[k] = (uint32_t)j;
+        }
+        free(g->tab);
+        g->tab = nt;
+        g->cap = cap;
+    }
+    uint32_t hsh = 2166136261u;
+    for (const char *p = key; *p; p++)
+        hsh = (hsh ^ (unsigned char)*p) * 16777619u;
+    size_t j = hsh & (g->cap - 1);
+    while (g->tab[j].key[0] && strcmp(g->tab[j].key, key))
+        j = (j + 1) & (g->cap - 1);
+    if (!g->tab[j].key[0]) {
+        memcpy(g->tab[j].key, key, strlen(key) + 1);
+        g->used++;
+    }
+    return (uint32_t)j;
+}
+
+static void guard_emit(struct guard *g, const char *p, size_t n)
+{
+    if (g->out && !g->err)
+        g->err = ow_buf_append(g->out, p, n);
+}
+
+/* Reads a tag name at s[i..): lower-cased into key (truncated). */
+static size_t guard_name(const char *s, size_t n, size_t i, char key[24])
+{
+    size_t k = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '>' || c == '/')
+            break;
+        if (k < 23)
+            key[k++] = (char)((c >= 'A' && c <= 'Z') ? c | 0x20 : c);
+        i++;
+    }
+    key[k] = '\0';
+    return i;
+}
+
+static const char *find_ci(const char *s, size_t n, const char *p)
+{
+    size_t k = strlen(p);
+    for (size_t i = 0; i + k <= n; i++)
+        if (s[i] == '<' && strncasecmp(s + i, p, k) == 0)
+            return s + i;
+    return NULL;
+}
+
+static void guard_scan(struct guard *g, const char *s, size_t n)
+{
+    size_t i = 0, copied = 0;   /* s[copied..i) is pending output */
+    while (i < n && !g->err) {
+        const char *lt = memchr(s + i, '<', n - i);
+        if (!lt)
+            break;
+        i = (size_t)(lt - s);
+        if (i + 1 >= n)
+            break;
+        unsigned char c = (unsigned char)s[i + 1];
+        int letter = ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+        if (c == '!' && i + 3 < n && s[i + 2] == '-' && s[i + 3] == '-') {
+            const char *end = memmem(s + i + 4, n - i - 4, "-->", 3);
+            i = end ? (size_t)(end - s) + 3 : n;
+            continue;
+        }
+        if (c == '!' || c == '?') {
+            const char *gt = memchr(s + i, '>', n - i);
+            i = gt ? (size_t)(gt - s) + 1 : n;
+            continue;
+        }
+        if (c == '/' && i + 2 < n && (((unsigned char)s[i + 2] | 0x20) >= 'a' && ((unsigned char)s[i + 2] | 0x20) <= 'z')) {
+            char key[24];
+            size_t start = i;
+            guard_name(s, n, i + 2, key);
+            const char *gt = memchr(s + i, '>', n - i);
+            i = gt ? (size_t)(gt - s) + 1 : n;
+            uint32_t id = guard_id(g, key);
+            if (g->err)
+                return;
+            if (!guard_untracked(key) && g->tab[id].open) {
+                while (g->depth) {
+                    uint32_t top = g->stack[--g->depth];
+                    g->tab[top].open--;
+                    g->cost++;
+                    if (top == id)
+                        break;
+                }
+            } else {
+                g->cost += g->depth + 1;
+                /* libxml2 would only report it: leave it out */
+                guard_emit(g, s + copied, start - copied);
+                copied = i;
+            }
+            continue;
+        }
+        if (!letter) {
+            i++;
+            continue;
+        }
+        /* a start tag: name, then attributes up to '>' (quotes respected) */
+        char key[24];
+        size_t j = guard_name(s, n, i + 1, key);
+        uint32_t id = guard_id(g, key);
+        if (g->err)
+            return;
+        if (!strcmp(key, "html") || !strcmp(key, "body") || !strcmp(key, "head")) {
+            g->cost += g->depth + 1;
+            if (g->tab[id].open || (strcmp(key, "html") && g->depth > 2)) {
+                /* a second body/html/head: libxml2 drops it (merging
+                 * attributes), so drop the tag, keep what follows */
+                const char *gt = memchr(s + j, '>', n - j);
+                guard_emit(g, s + copied, i - copied);
+                i = copied = gt ? (size_t)(gt - s) + 1 : n;
+                continue;
+            }
+        }
+        uint64_t natts = 0;
+        size_t cut = 0;   /* where attributes past the limit start */
+        while (j < n && s[j] != '>') {
+            unsigned char a = (unsigned char)s[j];
+            if (a == ' ' || a == '\t' || a == '\n' || a == '\r' || a == '\f' || a == '/') {
+                j++;
+                continue;
+            }
+            natts++;
+            if (natts == GUARD_MAX_ATTRS + 1)
+                cut = j;
+            while (j < n && s[j] != '=' && s[j] != '>' && s[j] != ' ' && s[j] != '\t' && s[j] != '\n' &&
+                   s[j] != '\r' && s[j] != '\f')
+                j++;
+            while (j < n && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r' || s[j] == '\f'))
+                j++;
+            if (j < n && s[j] == '=') {
+                j++;
+                while (j < n && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r' || s[j] == '\f'))
+                    j++;
+                if (j < n && (s[j] == '"' || s[j] == '\'')) {
+                    const char *q = memchr(s + j + 1, s[j], n - j - 1);
+                    j = q ? (size_t)(q - s) + 1 : n;
+                } else {
+                    while (j < n && s[j] != '>' && s[j] != ' ' && s[j] != '\t' && s[j] != '\n' && s[j] != '\r' &&
+                           s[j] != '\f')
+                        j++;
+                }
+            }
+        }
+        g->cost += natts * natts;
+        if (cut) {
+            guard_emit(g, s + copied, cut - copied);
+            copied = j;   /* resume at the '>' */
+        }
+        i = j < n ? j + 1 : n;
+        if (!guard_untracked(key)) {
+            if (g->depth == g->capstack) {
+                size_t cap = g->capstack ? g->capstack * 2 : 256;
+                uint32_t *ns = realloc(g->stack, cap * sizeof *ns);
+                if (!ns) {
+                    g->err = OW_NOMEM;
+                    return;
+                }
+                g->stack = ns;
+                g->capstack = cap;
+            }
+            g->stack[g->depth++] = id;
+            g->tab[id].open++;
+        }
+        /* script and style hold text, not tags */
+        if (!strcmp(key, "script") || !strcmp(key, "style")) {
+            char endtag[32];
+            snprintf(endtag, sizeof endtag, "</%s", key);
+            const char *end = find_ci(s + i, n - i, endtag);
+            i = end ? (size_t)(end - s) : n;
+        }
+    }
+    guard_emit(g, s + copied, n - copied);
+}
+
+static void guard_reset(struct guard *g)
+{
+    for (size_t i = 0; i < g->cap; i++)
+        g->tab[i].open = 0;
+    g->depth = 0;
+    g->cost = 0;
+}
+
+/* *copy is the rewritten input when src would cost libxml2 too much, else
+ * NULL. */
+static ow_err guard_input(const char *src, size_t len, char **copy, size_t *clen)
+{
+    struct guard g;
+    memset(&g, 0, sizeof g);
+    *copy = NULL;
+    guard_scan(&g, src, len);
+    if (!g.err && g.cost > GUARD_BUDGET) {
+        struct ow_buf b;
+        ow_buf_init(&b, 0);
+        guard_reset(&g);
+        g.out = &b;
+        guard_scan(&g, src, len);
+        if (!g.err && !(*copy = ow_buf_take(&b, clen)))
+            g.err = OW_NOMEM;
+        ow_buf_free(&b);
+    }
+    free(g.tab);
+    free(g.stack);
+    return g.err;
+}
+
+static void silent(void *ctx, xmlErrorPtr err)
+{
+    (void)ctx;
+    (void)err;
+}
+
+/* Replaces invalid UTF-8 with U+FFFD (libxml2 stops at the first bad byte)
+ * and drops a leading BOM.  *copy is NULL when the text can be used as is. */
+static ow_err sanitize(const char *text, size_t len, char **copy, size_t *clen)
+{
+    *copy = NULL;
+    if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
+        text += 3;
+        len -= 3;
+    } else if (ow_utf8_valid(text, len)) {
+        return OW_OK;
+    }
+    struct ow_buf b;
+    ow_buf_init(&b, 0);
+    const unsigned char *p = (const unsigned char *)text;
+    size_t i = 0;
+    while (i < len) {
+        size_t j = i;
+        size_t k;
+        while (j < len && (k = ow_utf8_seqlen(p + j, len - j)) != 0)
+            j += k;
+        ow_err e = ow_buf_append(&b, p + i, j - i);
+        if (!e && j < len)
+            e = ow_buf_append(&b, "\xef\xbf\xbd", 3);
+        if (e) {
+            ow_buf_free(&b);
+            return e;
+        }
+        i = j < len ? j + 1 : j;
+    }
+    *copy = ow_buf_take(&b, clen);
+    return *copy ? OW_OK : OW_NOMEM;
+}
+
+static int all_blank_bytes(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!(s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\f' || s[i] == '\v'))
+            return 0;
+    return 1;
+}
+
+ow_err parse_html(const char *text, size_t len, struct parse_doc *out, struct ow_diag *d)
+{
+    memset(out, 0, sizeof *out);
+    out->is_html = 1;
+    if (!text)
+        len = 0;
+    char *copy = NULL;
+    size_t clen = 0;
+    ow_err e = len ? sanitize(text, len, &copy, &clen) : OW_OK;
+    if (e)
+        return ow_diagf(d, e, "out of memory while cleaning the input");
+    const char *src = copy ? copy : text;
+    size_t slen = copy ? clen : len;
+    char *guarded = NULL;
+    size_t glen = 0;
+    if ((e = guard_input(src, slen, &guarded, &glen))) {
+        free(copy);
+        return ow_diagf(d, e, "out of memory while scanning the markup");
+    }
+    if (guarded) {
+        free(copy);
+        copy = guarded;
+        src = guarded;
+        slen = glen;
+    }
+    if (slen > INT_MAX) {
+        free(copy);
+        return ow_diagf(d, OW_TOOBIG, "HTML input of %zu bytes is too large for libxml2", slen);
+    }
+
+    struct builder out_b;
+    memset(&out_b, 0, sizeof out_b);
+    ow_buf_init(&out_b.text, 0);
+    struct html h;
+    memset(&h, 0, sizeof h);
+    vocab_init(&h.vocab);
+
+    if (slen == 0 || all_blank_bytes(src, slen)) {
+        free(copy);
+        e = builder_finish(&out_b, out);
+        builder_free(&out_b);
+        return e ? ow_diagf(d, e, "out of memory") : OW_OK;
+    }
+
+    htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
+    if (!ctxt) {
+        free(copy);
+        return ow_diagf(d, OW_NOMEM, "cannot create an HTML parser context");
+    }
+    /* Errors stay on this context: NOERROR/NOWARNING clear its channels and
+     * the structured handler swallows whatever would reach it. */
+    if (ctxt->sax)
+        ctxt->sax->serror = silent;
+    /* No id table: 2.9.14 registers every id="..." in a hash that degrades
+     * on hundreds of thousands of ids, and nothing here looks ids up. */
+    ctxt->loadsubset |= XML_SKIP_IDS;
+    int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+               HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT | XML_PARSE_HUGE;
+    /* XML_PARSE_HUGE lifts the 256-level depth cap (past it libxml2 drops
+     * the rest of the page) and the 10 MB text-node cap. */
+    h.doc = htmlCtxtReadMemory(ctxt, src, (int)slen, NULL, "UTF-8", opts);
+    int oom = ctxt->lastError.code == XML_ERR_NO_MEMORY;
+    char emsg[128] = "";
+    if (!h.doc && ctxt->lastError.message)
+        snprintf(emsg, sizeof emsg, "%s", ctxt->lastError.message);
+    htmlFreeParserCtxt(ctxt);
+    free(copy);
+    if (!h.doc || oom) {
+        if (h.doc)
+            xmlFreeDoc(h.doc);
+        if (oom)
+            return ow_diagf(d, OW_NOMEM, "libxml2 ran out of memory");
+        size_t el = strlen(emsg);
+        while (el && (emsg[el - 1] == '\n' || emsg[el - 1] == ' '))
+            emsg[--el] = '\0';
+        return ow_diagf(d, OW_PARSE, "libxml2 built no tree%s%s", el ? ": " : "", emsg);
+    }
+
+    xmlNode *top = xmlDocGetRootElement(h.doc);
+    long first_h1 = -1;
+    char *title = NULL;
+    if (top) {
+        walk((xmlNode *)h.doc, raw_pre, raw_post, &h);
+        if (!h.body)
+            h.body = top;
+        if (!h.err && h.title)
+            h.err = title_text(h.title, &title);
+        if (!h.err && title)
+            h.err = builder_add(&out_b, PARSE_TITLE, title, strlen(title));
+        if (!h.err) {
+            struct ninfo *bi = info_of(&h, h.body);
+            struct marks m = {&h, bi ? bi->raw_words : 0, bi ? bi->raw_chars : 0, 0};
+            if (bi && !(bi->mark & M_DROP)) {
+                walk(h.body, mark_pre, mark_post, &m);
+                if (!h.err) {
+                    int by_markup = 0;
+                    xmlNode *root = choose_main(&h, &by_markup);
+                    out->main_by_markup = by_markup;
+                    size_t before = out_b.n;
+                    h.err = emit_from(&h, root, &out_b, &first_h1);
+                    /* Nothing survived in the chosen container: use the page. */
+                    if (!h.err && out_b.n == before && root != h.body) {
+                        out->main_by_markup = 0;
+                        h.err = emit_from(&h, h.body, &out_b, &first_h1);
+                    }
+                }
+            }
+        }
+    }
+    e = h.err;
+    if (!e && !title && first_h1 >= 0) {
+        /* No <title>: the first h1 is the title, in place. */
+        struct parse_block *b = &out_b.blocks[first_h1];
+        b->kind = PARSE_TITLE;
+        title = malloc(b->len + 1);
+        if (!title)
+            e = OW_NOMEM;
+        else {
+            memcpy(title, out_b.text.data + b->off, b->len);
+            title[b->len] = '\0';
+        }
+    }
+    xmlFreeDoc(h.doc);
+    free(h.info);
+    free(h.cands);
+    if (!e)
+        e = builder_finish(&out_b, out);
+    builder_free(&out_b);
+    if (e) {
+        free(title);
+        parse_doc_free(out);
+        out->is_html = 1;
+        return ow_diagf(d, e, "out of memory while building the text");
+    }
+    out->title = title;
+    return OW_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Plain text.                                                               */
+
+ow_err parse_plain(const char *text, size_t len, struct parse_doc *out, struct ow_diag *d)
+{
+    memset(out, 0, sizeof *out);
+    if (!text)
+        len = 0;
+    struct builder b;
+    memset(&b, 0, sizeof b);
+    ow_buf_init(&b.text, 0);
+    struct ow_buf line;
+    ow_buf_init(&line, 0);
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = 0;
+    if (len >= 3 && !memcmp(s, "\xef\xbb\xbf", 3))
+        i = 3;
+    int pend = 0;
+    ow_err e = OW_OK;
+    char *title = NULL;
+    while (!e) {
+        int eol = i >= len || s[i] == '\n' || s[i] == '\r';
+        if (eol) {
+            /* "[PR]" lines are the ad slots blog hosts put into reposts. */
+            if (line.len && !blank(line.data, line.len) && !starts_with(line.data, line.len, "[PR]") &&
+                !starts_with(line.data, line.len, "【PR】")) {
+                e = builder_add(&b, PARSE_PARA, line.data, line.len);
+                if (!e && !title && !(title = strdup(line.data)))
+                    e = OW_NOMEM;
+            }
+            ow_buf_reset(&line);
+            pend = 0;
+            if (i >= len)
+                break;
+            i += (s[i] == '\r' && i + 1 < len && s[i + 1] == '\n') ? 2 : 1;
+            continue;
+        }
+        size_t k = ow_utf8_seqlen(s + i, len - i);
+        unsigned c = s[i];
+        /* ASCII whitespace, other C0 controls, NUL and U+00A0 are spaces. */
+        if (k == 1 && (c < 0x20 || c == 0x7f || c == ' ')) {
+            pend = 1;
+            i++;
+            continue;
+        }
+        if (k == 2 && s[i] == 0xc2 && s[i + 1] == 0xa0) {
+            pend = 1;
+            i += 2;
+            continue;
+        }
+        if (pend && line.len)
+            e = ow_buf_addc(&line, ' ');
+        pend = 0;
+        if (!e)
+            e = k ? ow_buf_append(&line, s + i, k) : ow_buf_append(&line, "\xef\xbf\xbd", 3);
+        i += k ? k : 1;
+    }
+    ow_buf_free(&line);
+    if (!e)
+        e = builder_finish(&b, out);
+    builder_free(&b);
+    if (e) {
+        free(title);
+        parse_doc_free(out);
+        return ow_diagf(d, e, "out of memory while splitting lines");
+    }
+    out->title = title;
+    return OW_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+
+int parse_looks_html(const char *text, size_t len)
+{
+    if (!text || !len)
+        return 0;
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = 0;
+    if (len >= 3 && !memcmp(s, "\xef\xbb\xbf", 3))
+        i = 3;
+    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\f'))
+        i++;
+    if (i + 1 < len && s[i] == '<') {
+        unsigned c = s[i + 1];
+        if (c == '!' || c == '?' || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
+            return 1;
+    }
+    /* A tag that only HTML has, early on (a leading notice line or a mail
+     * header before the markup). */
+    static const char *const marks[] = {
+        "<html", "<body", "<head", "<!doctype", "<p>", "<p ", "<div", "<br", "<table", "<meta", "<title",
+    };
+    size_t lim = len < 4096 ? len : 4096;
+    for (size_t m = 0; m < sizeof marks / sizeof marks[0]; m++)
+        if (contains_ci(text, lim, marks[m]))
+            return 1;
+    return 0;
+}
+
+void parse_doc_free(struct parse_doc *doc)
+{
+    if (!doc)
+        return;
+    free(doc->text);
+    free(doc->blocks);
+    free(doc->title);
+    memset(doc, 0, sizeof *doc);
+}
