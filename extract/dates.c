@@ -1,0 +1,619 @@
+/* extract/dates.c — dates: every date token of the text, year inference for
+ * year-less dates, ranges, and the fields built from them: notice.published,
+ * incident.attack_period / exposure_period / discovered, and the timeline.
+ *
+ * Normalized text already has Gregorian years and ASCII digits, so a date is
+ * one of: 2011年5月14日, 2021/11/02 (or . -), 2011年5月(下旬), 2011年,
+ * 5月14日, 5月下旬, 同日.  A year-less date takes the year of the nearest
+ * preceding dated token (else the next one); when a past-event field would
+ * end up later than the notice, its inferred year steps back one. */
+#include "internal.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int num(const char *s, PCRE2_SIZE a, PCRE2_SIZE b)
+{
+    int v = 0;
+    for (PCRE2_SIZE i = a; i < b && i - a < 6; i++)
+        if (s[i] >= '0' && s[i] <= '9')
+            v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+static int grp(PCRE2_SIZE *ov, int g)
+{
+    return ov[2 * g] != PCRE2_UNSET;
+}
+
+static int xun_day(const char *s, PCRE2_SIZE a, PCRE2_SIZE b)
+{
+    if (a == PCRE2_UNSET || b <= a)
+        return 1;
+    if (!strncmp(s + a, "中旬", b - a))
+        return 11;
+    if (!strncmp(s + a, "下旬", b - a) || !strncmp(s + a, "末", b - a))
+        return 21;
+    if (!strncmp(s + a, "頃", b - a) || !strncmp(s + a, "ごろ", b - a))
+        return 15;
+    return 1;
+}
+
+static int valid_ymd(int y, int m, int d)
+{
+    return (y == 0 || (y >= 1900 && y <= 2100)) && (m == 0 || (m >= 1 && m <= 12)) &&
+           (d == 0 || (d >= 1 && d <= 31));
+}
+
+struct dscan {
+    size_t cap;
+    ow_err err;
+};
+
+static int date_hit(struct ctx *c, PCRE2_SIZE *ov, void *arg)
+{
+    struct dscan *ds = arg;
+    struct dtok t;
+    memset(&t, 0, sizeof t);
+    t.s = ov[0];
+    t.e = ov[1];
+    const char *s = c->s;
+    if (grp(ov, 1)) {
+        t.y = num(s, ov[2], ov[3]);
+        t.m = num(s, ov[4], ov[5]);
+        t.d = num(s, ov[6], ov[7]);
+        t.prec = 3;
+        t.explicit_year = 1;
+    } else if (grp(ov, 4)) {
+        t.y = num(s, ov[8], ov[9]);
+        t.m = num(s, ov[12], ov[13]);
+        t.d = num(s, ov[14], ov[15]);
+        t.prec = 3;
+        t.explicit_year = 1;
+    } else if (grp(ov, 8)) {
+        t.y = num(s, ov[16], ov[17]);
+        t.m = num(s, ov[18], ov[19]);
+        t.prec = 2;
+        t.explicit_year = 1;
+        t.sortday = xun_day(s, ov[20], ov[21]);
+    } else if (grp(ov, 11)) {
+        t.y = num(s, ov[22], ov[23]);
+        t.prec = 1;
+        t.explicit_year = 1;
+    } else if (grp(ov, 13)) {
+        t.m = num(s, ov[26], ov[27]);
+        t.d = num(s, ov[28], ov[29]);
+        t.prec = 3;
+    } else if (grp(ov, 15)) {
+        t.m = num(s, ov[30], ov[31]);
+        t.prec = 2;
+        t.sortday = xun_day(s, ov[32], ov[33]);
+    } else if (grp(ov, 17)) {
+        t.same = 1;
+        t.prec = 3;
+    } else if (grp(ov, 18)) {
+        t.same = 2;                /* 翌28日: the 28th of the previous date's month */
+        t.d = num(s, ov[36], ov[37]);
+        t.prec = 3;
+    } else if (grp(ov, 19)) {
+        t.same = 3;                /* 翌日: the day after */
+        t.prec = 3;
+    } else {
+        return 0;
+    }
+    if (!valid_ymd(t.y, t.m, t.d) || (t.explicit_year && t.y == 0))
+        return 0;
+    if (t.prec == 3)
+        t.sortday = t.d;
+    if (c->ndates == ds->cap) {
+        size_t cap = ds->cap ? ds->cap * 2 : 64;
+        struct dtok *v = realloc(c->dates, cap * sizeof *v);
+        if (!v) {
+            ds->err = OW_NOMEM;
+            return 1;
+        }
+        c->dates = v;
+        ds->cap = cap;
+    }
+    c->dates[c->ndates++] = t;
+    return 0;
+}
+
+static long key(const struct dtok *t)
+{
+    return (long)t->y * 10000 + (long)t->m * 100 + (t->prec >= 2 ? t->sortday : 0);
+}
+
+int ex_tok_is_lone(struct ctx *c, const struct dtok *t)
+{
+    size_t li = ex_line_of(c, t->s);
+    PCRE2_SIZE *ov;
+    if (t->s - c->lines[li].s > 80 || c->lines[li].e - t->e > 80)
+        return 0;
+    return ex_bi_match(c, BI_LONEPRE, c->lines[li].s, t->s, PCRE2_ANCHORED, &ov) &&
+           ex_bi_match(c, BI_LONESUF, t->e, c->lines[li].e, PCRE2_ANCHORED, &ov) &&
+           ov[1] == c->lines[li].e;
+}
+
+static void infer_years(struct ctx *c)
+{
+    int last = 0;
+    const struct dtok *lastday = NULL;
+    for (size_t i = 0; i < c->ndates; i++) {
+        struct dtok *t = &c->dates[i];
+        if (t->same) {
+            if (lastday) {
+                static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+                int d = t->same == 2 ? t->d : lastday->d + (t->same == 3);
+                t->y = lastday->y;
+                t->m = lastday->m;
+                if (t->same == 2 && d < lastday->d)
+                    t->m++;                       /* 1月30日 … 翌2日 */
+                else if (t->same == 3 && t->m >= 1 && t->m <= 12 && d > mdays[t->m - 1])
+                    t->m++, d = 1;
+                if (t->m > 12)
+                    t->m = 1, t->y++;
+                t->d = t->sortday = d;
+                t->explicit_year = lastday->explicit_year;
+            } else {
+                t->m = 0;                          /* nothing to refer to */
+            }
+        } else if (t->explicit_year) {
+            last = t->y;
+        } else {
+            t->y = last;
+        }
+        if (t->prec == 3 && t->m)
+            lastday = t;
+    }
+    /* Nothing dated before: take the next dated token (a signature below). */
+    int next = 0;
+    for (size_t i = c->ndates; i-- > 0;) {
+        struct dtok *t = &c->dates[i];
+        if (t->explicit_year)
+            next = t->y;
+        else if (t->y == 0)
+            t->y = next;
+    }
+}
+
+static ow_err add_range(struct ctx *c, size_t *cap, const struct dtok *a, const struct dtok *b,
+                        size_t ia, size_t e)
+{
+    if (c->nranges == *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+        struct drange *v = realloc(c->ranges, nc * sizeof *v);
+        if (!v)
+            return OW_NOMEM;
+        c->ranges = v;
+        *cap = nc;
+    }
+    struct drange *r = &c->ranges[c->nranges++];
+    r->a = *a;
+    r->b = *b;
+    r->s = a->s;
+    r->e = e;
+    r->ia = ia;
+    if (!r->b.explicit_year && r->b.y && r->a.y) {
+        r->b.y = r->a.y + (r->b.m && r->b.m < r->a.m ? 1 : 0);
+    } else if (!r->a.explicit_year && r->b.explicit_year) {
+        r->a.y = r->b.y - (r->a.m > r->b.m ? 1 : 0);
+    }
+    return OW_OK;
+}
+
+static ow_err find_ranges(struct ctx *c)
+{
+    size_t cap = 0;
+    PCRE2_SIZE *ov;
+    for (size_t i = 0; i < c->ndates; i++) {
+        struct dtok *a = &c->dates[i];
+        if (a->prec >= 2 && !a->m)
+            continue;                       /* 同日 with nothing before it */
+        size_t li = ex_line_of(c, a->s), le = ex_upto(c, a->e, c->lines[li].e, 120);
+        if (i + 1 < c->ndates) {
+            struct dtok *b = &c->dates[i + 1];
+            if (b->s < le && b->s >= a->e && b->s - a->e <= 80 && (b->prec < 2 || b->m) &&
+                ex_bi_match(c, BI_GAP, a->e, b->s, PCRE2_ANCHORED, &ov) && ov[1] == b->s) {
+                if (add_range(c, &cap, a, b, i, b->e))
+                    return OW_NOMEM;
+                a->in_range = b->in_range = 1;
+                i++;
+                continue;
+            }
+        }
+        if (a->prec != 3)
+            continue;
+        if (ex_bi_match(c, BI_DAYEND, a->e, le, PCRE2_ANCHORED, &ov)) {
+            struct dtok b = *a;
+            b.d = b.sortday = num(c->s, ov[2], ov[3]);
+            b.s = ov[2];
+            b.e = ov[1];
+            if (b.d >= a->d && b.d <= 31) {
+                if (add_range(c, &cap, a, &b, i, ov[1]))
+                    return OW_NOMEM;
+                a->in_range = 1;
+                continue;
+            }
+        }
+        if (ex_bi_match(c, BI_TIMERANGE, a->e, le, PCRE2_ANCHORED, &ov)) {
+            if (add_range(c, &cap, a, a, i, ov[1]))
+                return OW_NOMEM;
+            a->in_range = 1;
+        }
+    }
+    return OW_OK;
+}
+
+ow_err ex_dates_scan(struct ctx *c)
+{
+    struct dscan ds = {0, OW_OK};
+    PCRE2_SIZE *ov;
+    size_t pos = 0;
+    while (pos < c->n && ex_bi_match(c, BI_DATE, pos, c->n, 0, &ov)) {
+        size_t me = ov[1];
+        if (date_hit(c, ov, &ds))
+            break;
+        pos = me > ov[0] ? me : ov[0] + 1;
+    }
+    if (ds.err)
+        return ds.err;
+    infer_years(c);
+    if (find_ranges(c))
+        return OW_NOMEM;
+    size_t cap = 0;
+    for (size_t i = 0; i < c->ndates; i++) {
+        const struct dtok *t = &c->dates[i];
+        if (t->prec != 3 || !t->explicit_year || t->in_range || t->same || !ex_tok_is_lone(c, t))
+            continue;
+        size_t li = ex_line_of(c, t->s);
+        if (c->nlone && c->lone_lines[c->nlone - 1] == li)
+            continue;
+        if (c->nlone == cap) {
+            size_t nc = cap ? cap * 2 : 16;
+            size_t *v = realloc(c->lone_lines, nc * sizeof *v);
+            if (!v)
+                return OW_NOMEM;
+            c->lone_lines = v;
+            cap = nc;
+        }
+        c->lone_lines[c->nlone++] = li;
+    }
+    return OW_OK;
+}
+
+/* ---- published ---------------------------------------------------------- */
+
+/* "…株式会社にしき堂は9月14日、…と発表した": a date right after "は" in a
+ * sentence that reports an announcement. */
+static int announced(struct ctx *c, const struct dtok *t)
+{
+    size_t si = ex_sent_of(c, t->s), ss = c->sents[si].s;
+    size_t p = t->s;
+    while (p > ss && (c->s[p - 1] == ' ' || c->s[p - 1] == '\t'))
+        p--;
+    if (p < ss + 3 || memcmp(c->s + p - 3, "は", 3) != 0)
+        return 0;
+    return ex_label_match(c, "org", "report", ex_back(c, ss, t->s, EX_WINDOW),
+                          ex_upto(c, t->e, c->sents[si].e, EX_WINDOW), 0, NULL);
+}
+
+ow_err ex_published(struct ctx *c, struct extract_result *res)
+{
+    int best = 2;
+    const struct dtok *pick = NULL;
+    for (size_t i = 0; i < c->ndates; i++) {
+        const struct dtok *t = &c->dates[i];
+        if (t->prec != 3 || t->in_range || t->same || !t->y)
+            continue;
+        int sc = 0;
+        int news = announced(c, t);
+        if (!t->explicit_year && !news)
+            continue;
+        size_t li = ex_line_of(c, t->s);
+        int lone = ex_tok_is_lone(c, t);
+        PCRE2_SIZE *ov;
+        if (lone) {
+            sc += 3;
+        } else if (c->lines[li].e - t->e <= 80 &&
+                   ex_bi_match(c, BI_LONESUF, t->e, c->lines[li].e, PCRE2_ANCHORED, &ov) &&
+                   ov[1] == c->lines[li].e &&
+                   ex_label_match(c, "periods", "titleline", ex_back(c, c->lines[li].s, t->s, 300),
+                                  t->s, 0, NULL)) {
+            sc += 3;     /* "…に関するお詫びとお知らせ 2023年1月11日": a dated title */
+        }
+        if (ex_label_match(c, "periods", "published", ex_back(c, c->lines[li].s, t->s, 40), t->s,
+                           0, NULL))
+            sc += 2;
+        /* next to the signature: a date line of its own, or on the org's line */
+        if (c->org_line != SIZE_MAX &&
+            (li > c->org_line ? li - c->org_line : c->org_line - li) <= 3)
+            sc += lone || li == c->org_line ? 4 : 1;
+        if (news)
+            sc += 6;
+        size_t si = ex_sent_of(c, t->s);
+        if (ex_label_match(c, "periods", "notpub", ex_back(c, c->sents[si].s, t->s, EX_WINDOW),
+                           ex_upto(c, t->e, c->sents[si].e, EX_WINDOW), 0, NULL))
+            sc -= 4;
+        if (sc > best) {
+            best = sc;
+            pick = t;
+        }
+    }
+    if (!pick)
+        return OW_OK;
+    c->pub_y = pick->y;
+    c->pub_m = pick->m;
+    c->pub_d = pick->d;
+    ex_date_iso(pick->y, pick->m, pick->d, 3, &res->published);
+    res->published_ev.start = pick->s;
+    res->published_ev.end = pick->e;
+    return OW_OK;
+}
+
+/* ---- periods and discovery ---------------------------------------------- */
+
+/* A past event cannot be later than the notice: an inferred year steps back. */
+static void cap_year(const struct ctx *c, struct dtok *t)
+{
+    if (!c->pub_y || t->explicit_year)
+        return;
+    long pk = (long)c->pub_y * 10000 + c->pub_m * 100 + c->pub_d;
+    if (key(t) > pk)
+        t->y--;
+}
+
+static void set_period(struct ex_period *p, const struct drange *r)
+{
+    p->present = 1;
+    ex_date_iso(r->a.y, r->a.m, r->a.d, r->a.prec, &p->start);
+    ex_date_iso(r->b.y, r->b.m, r->b.d, r->b.prec, &p->end);
+    p->ev.start = r->s;
+    p->ev.end = r->e;
+}
+
+/* Is the rest of the range's line (outside the range) short: a table cell or
+ * a line under a heading, whose context is the neighbouring lines? */
+static int lone_range(struct ctx *c, const struct drange *r, size_t li)
+{
+    size_t other = (r->s - c->lines[li].s) + (c->lines[li].e - r->e);
+    return other <= 30;
+}
+
+static int classify(struct ctx *c, const struct drange *r, const char *label)
+{
+    size_t li = ex_line_of(c, r->s);
+    size_t si = ex_sent_of(c, r->s);
+    size_t a = c->sents[si].s, b = c->sents[ex_sent_of(c, r->e ? r->e - 1 : 0)].e;
+    if (lone_range(c, r, li)) {
+        if (li > 0)
+            a = c->lines[li - 1].s;
+        if (li + 1 < c->nlines)
+            b = c->lines[li + 1].e;
+    }
+    a = ex_back(c, a, r->s, EX_WINDOW);
+    b = ex_upto(c, r->e, b, EX_WINDOW);
+    return ex_label_match(c, "periods", label, a, b, 0, NULL);
+}
+
+/* Does the sentence end with a terminator (。 ! ? ) 」), not break off? */
+static int ends_sentence(const struct ctx *c, struct span sp)
+{
+    size_t a = sp.s, b = sp.e;
+    ex_trim(c->s, &a, &b);
+    if (b == a)
+        return 1;
+    char last = c->s[b - 1];
+    if (last == '!' || last == '?' || last == ')' || last == ':')
+        return 1;
+    return b - a >= 3 && (!memcmp(c->s + b - 3, "。", 3) || !memcmp(c->s + b - 3, "」", 3));
+}
+
+ow_err ex_periods(struct ctx *c, struct extract_result *res)
+{
+    const struct drange *att = NULL, *exp = NULL;
+    /* a notice states a few periods; the first 256 ranges are plenty */
+    for (size_t i = 0; i < c->nranges && i < 256; i++) {
+        const struct drange *r = &c->ranges[i];
+        if (!ex_in_body(c, r->s) || ex_negated(c, r->s))
+            continue;
+        if (classify(c, r, "exposure")) {
+            if (!exp)
+                exp = r;
+        } else if (!att && classify(c, r, "attack")) {
+            att = r;
+        }
+        if (exp && att)
+            break;
+    }
+    if (exp) {
+        struct drange r = *exp;
+        cap_year(c, &r.a);
+        cap_year(c, &r.b);
+        set_period(&res->exposure_period, &r);
+    }
+    if (att) {
+        struct drange r = *att;
+        cap_year(c, &r.a);
+        cap_year(c, &r.b);
+        set_period(&res->attack_period, &r);
+    } else {
+        /* No attacker (a mail sent to the wrong people, a bag lost): the day
+         * of the event is the attack period. */
+        int noattacker = 0;
+        for (size_t i = 0; i < res->nmethods; i++)
+            if (!strcmp(res->methods[i].value, "misdelivery") ||
+                !strcmp(res->methods[i].value, "loss_or_theft"))
+                noattacker = 1;
+        for (size_t i = 0; noattacker && i < c->ndates; i++) {
+            struct dtok t = c->dates[i];
+            if (t.prec != 3 || t.in_range || !t.y || !ex_in_body(c, t.s))
+                continue;
+            size_t si = ex_sent_of(c, t.s);
+            if (ex_negated(c, t.s) ||
+                !ex_label_match(c, "periods", "event", t.e,
+                                ex_upto(c, t.e, c->sents[si].e, EX_WINDOW), 0, NULL))
+                continue;
+            cap_year(c, &t);
+            struct drange r;
+            r.a = r.b = t;
+            r.s = t.s;
+            r.e = t.e;
+            set_period(&res->attack_period, &r);
+            break;
+        }
+    }
+
+    /* Discovery: the earliest date of a sentence that says the organization
+     * learned of it; a timeline row (a date alone on its line) lends its date
+     * to the next line, and a cue sentence without a date borrows the last
+     * date of the sentence before it on the same line. */
+    const struct dtok *best = NULL;
+    struct dtok bt;
+    memset(&bt, 0, sizeof bt);
+    for (size_t si = 0; si < c->nsents; si++) {
+        size_t ss = c->sents[si].s, se = c->sents[si].e;
+        if (!ex_in_body(c, ss) || (c->sflag[si] & SF_NEG))
+            continue;
+        struct span w;
+        if (!ex_label_match(c, "periods", "discovered", ss, se, 0, &w))
+            continue;
+        se = ex_upto(c, ss, se, EX_WINDOW);
+        /* the date nearest before the cue (…置き忘れ、翌28日に紛失に気付き), else
+         * the first one after it */
+        const struct dtok *cand = NULL;
+        for (size_t i = ex_date_at(c, ss); i < c->ndates; i++) {
+            const struct dtok *t = &c->dates[i];
+            if (t->s >= se || (cand && t->s >= w.s))
+                break;
+            if (!t->in_range && t->prec >= 2 && t->y && t->m)
+                cand = t;
+        }
+        size_t li = c->sline[si];
+        if (!cand && li > 0 && ss == c->lines[li].s) {
+            /* timeline row: the previous line is a date on its own */
+            for (size_t i = ex_date_at(c, c->lines[li - 1].s); i < c->ndates; i++) {
+                const struct dtok *t = &c->dates[i];
+                if (t->s >= c->lines[li - 1].e)
+                    break;
+                if (t->prec >= 2 && t->y && !t->in_range &&
+                    ex_tok_is_lone(c, t)) {
+                    cand = t;
+                    break;
+                }
+            }
+        }
+        /* the sentence before, on the same line or on a line that breaks off
+         * mid-sentence (<br>-broken text) */
+        if (!cand && si > 0 &&
+            (c->sline[si - 1] == li ||
+             (c->sline[si - 1] + 1 == li && !ends_sentence(c, c->sents[si - 1])))) {
+            for (size_t i = ex_date_at(c, c->sents[si - 1].s); i < c->ndates; i++) {
+                const struct dtok *t = &c->dates[i];
+                if (t->s >= c->sents[si - 1].e)
+                    break;
+                if (t->prec >= 2 && t->y && !t->in_range) {
+                    cand = t;
+                    break;
+                }
+            }
+        }
+        if (!cand)
+            continue;
+        struct dtok t = *cand;
+        cap_year(c, &t);
+        if (!best || key(&t) < key(&bt)) {
+            best = cand;
+            bt = t;
+        }
+    }
+    if (best) {
+        ex_date_iso(bt.y, bt.m, bt.d, bt.prec, &res->discovered);
+        res->discovered_ev.start = best->s;
+        res->discovered_ev.end = best->e;
+    }
+    return OW_OK;
+}
+
+/* ---- timeline ----------------------------------------------------------- */
+
+
+
+ow_err ex_timeline(struct ctx *c, struct extract_result *res)
+{
+    size_t cap = 0;
+    PCRE2_SIZE *ov;
+    for (size_t i = 0; i < c->ndates && res->ntimeline < 64; i++) {
+        const struct dtok *t = &c->dates[i];
+        if (t->prec < 2 || !t->y || !ex_in_body(c, t->s))
+            continue;
+        size_t li = ex_line_of(c, t->s);
+        if (!ex_bi_match(c, BI_LONEPRE, c->lines[li].s, t->s, PCRE2_ANCHORED, &ov))
+            continue;
+        /* the event: the rest of the line, or the next line for a lone date */
+        if (t->same)
+            continue;
+        size_t from = t->e;
+        if (t->in_range) {
+            size_t lo = 0, hi = c->nranges;      /* ranges are in text order */
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (c->ranges[mid].s < t->s)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            if (lo == c->nranges || c->ranges[lo].s != t->s)
+                continue;                        /* the end of a range */
+            from = c->ranges[lo].e;
+        }
+        size_t a = from, b = ex_upto(c, from, c->lines[li].e, EX_WINDOW);
+        if (ex_bi_match(c, BI_LONESUF, from, b, PCRE2_ANCHORED, &ov) && ov[1] == b) {
+            struct ex_date td;
+            ex_date_iso(t->y, t->m, t->d, t->prec, &td);
+            if (li + 1 >= c->nlines || !strcmp(res->published.iso, td.iso))
+                continue;     /* the notice's own date line */
+            a = c->lines[li + 1].s;
+            b = ex_upto(c, a, c->lines[li + 1].e, EX_WINDOW);
+        } else {
+            if (a < b && c->s[a] == '(') {       /* a weekday: (水) */
+                const char *q = memchr(c->s + a, ')', b - a < 16 ? b - a : 16);
+                if (q)
+                    a = (size_t)(q - c->s) + 1;
+            }
+            for (;;) {
+                if (a < b && (c->s[a] == ' ' || c->s[a] == ':' || c->s[a] == ')'))
+                    a++;
+                else if (a + 3 <= b && !memcmp(c->s + a, "、", 3))
+                    a += 3;
+                else
+                    break;
+            }
+        }
+        ex_trim(c->s, &a, &b);
+        if (a >= b)
+            continue;
+        if (res->ntimeline == cap) {
+            size_t nc = cap ? cap * 2 : 8;
+            struct ex_event *v = realloc(res->timeline, nc * sizeof *v);
+            if (!v)
+                return OW_NOMEM;
+            res->timeline = v;
+            cap = nc;
+        }
+        struct ex_event *ev = &res->timeline[res->ntimeline];
+        memset(ev, 0, sizeof *ev);
+        ex_date_iso(t->y, t->m, t->d, t->prec, &ev->date);
+        ev->text = ex_strndup(c->s + a, b - a);
+        if (!ev->text)
+            return OW_NOMEM;
+        ev->ev.start = t->s;
+        ev->ev.end = b;
+        res->ntimeline++;
+        if (from != t->e)
+            while (i + 1 < c->ndates && c->dates[i + 1].s < from)
+                i++;
+    }
+    return OW_OK;
+}

@@ -1,0 +1,1229 @@
+/* extract/extract.c — the rules (vocabulary loading and compiling), the
+ * per-document text model, and the fields that are plain vocabulary look-ups:
+ * is_incident, attack methods, data types, countermeasures, services, the
+ * contact block.  Dates live in dates.c, counts in counts.c, the
+ * organization in org.c.
+ *
+ * Text model.  The normalized text is cut into lines (blocks) and sentences
+ * (split at 。, at line ends and before a ※ note).  Every vocabulary pattern
+ * is run once over the whole text; its matches set per-sentence flags
+ * (negated, advice, leak verb, incident cue) that later look-ups consult by
+ * binary search, so the work stays linear in the text. */
+#include "internal.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/util.h"
+#include "vocab.h"
+
+/* Limits for every match: a runaway pattern costs at most this much and is
+ * then skipped for the document.  Generous for notice text, small enough that
+ * a hostile 20 MB input cannot stall a batch. */
+#define MATCH_LIMIT 2000000
+#define DEPTH_LIMIT 20000
+#define HEAP_LIMIT_KIB 20000
+
+/* ---- small helpers ----------------------------------------------------- */
+
+char *ex_strndup(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    if (!p)
+        return NULL;
+    memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+size_t ex_char_start(const char *s, size_t p, size_t lo)
+{
+    while (p > lo && ((unsigned char)s[p] & 0xc0) == 0x80)
+        p--;
+    return p;
+}
+
+size_t ex_upto(const struct ctx *c, size_t from, size_t end, size_t max)
+{
+    if (end <= from || end - from <= max)
+        return end;
+    return ex_char_start(c->s, from + max, from);
+}
+
+size_t ex_back(const struct ctx *c, size_t start, size_t to, size_t max)
+{
+    if (to <= start || to - start <= max)
+        return start;
+    size_t p = to - max;
+    while (p < to && ((unsigned char)c->s[p] & 0xc0) == 0x80)
+        p++;
+    return p;
+}
+
+size_t ex_date_at(const struct ctx *c, size_t pos)
+{
+    size_t lo = 0, hi = c->ndates;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->dates[mid].s < pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+void ex_trim(const char *s, size_t *a, size_t *b)
+{
+    for (;;) {
+        if (*a < *b && (s[*a] == ' ' || s[*a] == '\t' || s[*a] == '\r'))
+            (*a)++;
+        else if (*b - *a >= 3 && memcmp(s + *a, "\xe3\x80\x80", 3) == 0)
+            *a += 3;
+        else
+            break;
+    }
+    for (;;) {
+        if (*b > *a && (s[*b - 1] == ' ' || s[*b - 1] == '\t' || s[*b - 1] == '\r'))
+            (*b)--;
+        else if (*b - *a >= 3 && memcmp(s + *b - 3, "\xe3\x80\x80", 3) == 0)
+            *b -= 3;
+        else
+            break;
+    }
+}
+
+void ex_date_iso(int y, int m, int d, int prec, struct ex_date *out)
+{
+    out->iso[0] = 0;
+    if (y <= 0)
+        return;
+    if (prec >= 3 && m > 0 && d > 0)
+        snprintf(out->iso, sizeof out->iso, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+    else if (prec >= 2 && m > 0)
+        snprintf(out->iso, sizeof out->iso, "%04d-%02d", y % 10000, m % 100);
+    else
+        snprintf(out->iso, sizeof out->iso, "%04d", y % 10000);
+}
+
+const char *extract_qualifier_name(enum ex_qualifier q)
+{
+    switch (q) {
+    case EX_EXACT: return "exact";
+    case EX_APPROX: return "approx";
+    case EX_MAX: return "max";
+    case EX_MIN: return "min";
+    }
+    return "exact";
+}
+
+/* ---- compiling --------------------------------------------------------- */
+
+static pcre2_code *compile(const char *pat, size_t len, struct ow_diag *d, const char *where,
+                           ow_err *err)
+{
+    int ec;
+    PCRE2_SIZE eo;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, len,
+                                   PCRE2_UTF | PCRE2_UCP | PCRE2_MULTILINE | PCRE2_DOLLAR_ENDONLY,
+                                   &ec, &eo, NULL);
+    if (!re) {
+        PCRE2_UCHAR msg[160];
+        pcre2_get_error_message(ec, msg, sizeof msg);
+        *err = ec == PCRE2_ERROR_NOMEMORY ? OW_NOMEM : OW_PATTERN;
+        ow_diagf(d, *err, "%s: %s at offset %zu", where, (const char *)msg, (size_t)eo);
+        return NULL;
+    }
+    /* JIT is an optimization: a platform without it still matches. */
+    (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+    return re;
+}
+
+/* Wraps a vocabulary pattern so that it must end where the subject ends
+ * ("before" windows: the text right before a number). */
+static char *end_anchored(const char *p)
+{
+    size_t n = strlen(p);
+    char *q = malloc(n + 16);
+    if (q)
+        snprintf(q, n + 16, "(?:%s)[ \\t]*$", p);
+    return q;
+}
+
+/* Is the last field of this vocabulary line a literal rather than a pattern? */
+static int literal_line(const char *file, const char *label)
+{
+    if (label[0] == '@')
+        return strcmp(label, "@fallback") != 0;
+    if (strcmp(file, "org") == 0)
+        return !strcmp(label, "form") || !strcmp(label, "abbr") || !strcmp(label, "public") ||
+               !strcmp(label, "rep") || !strcmp(label, "repqual");
+    /* (rep and repqual are alternations: builtins use their src) */
+    if (strcmp(file, "counts") == 0)
+        return !strcmp(label, "unit");
+    return 0;
+}
+
+struct ruleset {
+    struct rule *v;
+    size_t n, cap;
+};
+
+static ow_err add_rule(struct ruleset *rs, struct rule **out)
+{
+    if (rs->n == rs->cap) {
+        size_t cap = rs->cap ? rs->cap * 2 : 64;
+        struct rule *v = realloc(rs->v, cap * sizeof *v);
+        if (!v)
+            return OW_NOMEM;
+        rs->v = v;
+        rs->cap = cap;
+    }
+    *out = &rs->v[rs->n];
+    memset(*out, 0, sizeof **out);
+    (*out)->id = (unsigned)rs->n;
+    rs->n++;
+    return OW_OK;
+}
+
+static void copy_field(char *dst, size_t cap, const char *s, size_t n)
+{
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(dst, s, n);
+    dst[n] = 0;
+}
+
+/* Parses one vocabulary file into rules. */
+static ow_err load_file(struct ruleset *rs, const struct ow_vocab_file *f, struct ow_diag *d)
+{
+    const char *p = f->text, *end = f->text + f->len;
+    int lineno = 0;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        lineno++;
+        const char *fld[5];
+        size_t fl[5];
+        int nf = 0;
+        const char *q = p;
+        if (le > p && le[-1] == '\r')
+            le--;
+        if (q < le && *q != '#') {
+            while (nf < 5) {
+                const char *t = memchr(q, '\t', (size_t)(le - q));
+                const char *fe = t ? t : le;
+                fld[nf] = q;
+                fl[nf] = (size_t)(fe - q);
+                nf++;
+                if (!t)
+                    break;
+                q = t + 1;
+            }
+        }
+        p = nl ? nl + 1 : end;
+        if (nf == 0 || (nf == 1 && fl[0] == 0))
+            continue;
+        char where[200];
+        snprintf(where, sizeof where, "%s:%d", f->path, lineno);
+        if (nf < 2)
+            return ow_diagf(d, OW_PATTERN, "%s: expected label<TAB>pattern", where);
+        struct rule *ru;
+        if (add_rule(rs, &ru))
+            return ow_diagf(d, OW_NOMEM, "out of memory loading %s", f->path);
+        copy_field(ru->file, sizeof ru->file, f->name, strlen(f->name));
+        copy_field(ru->label, sizeof ru->label, fld[0], fl[0]);
+        if (nf >= 3)
+            copy_field(ru->arg, sizeof ru->arg, fld[1], fl[1]);
+        if (nf >= 4)
+            copy_field(ru->arg2, sizeof ru->arg2, fld[2], fl[2]);
+        ru->src = ex_strndup(fld[nf - 1], fl[nf - 1]);
+        if (!ru->src)
+            return ow_diagf(d, OW_NOMEM, "out of memory loading %s", f->path);
+        if (literal_line(ru->file, ru->label)) {
+            /* keep the literal columns: arg = field 1, arg2 = field 2 */
+            copy_field(ru->arg, sizeof ru->arg, fld[1], fl[1]);
+            if (nf >= 3)
+                copy_field(ru->arg2, sizeof ru->arg2, fld[2], fl[2]);
+            continue;
+        }
+        ow_err e = OW_OK;
+        const char *pat = fld[nf - 1];
+        size_t plen = fl[nf - 1];
+        int before = (!strcmp(ru->file, "qualifiers") && !strcmp(ru->arg, "before"));
+        if (!strcmp(ru->file, "counts") && !strcmp(ru->label, "exclude")) {
+            if (nf != 3)
+                return ow_diagf(d, OW_PATTERN, "%s: expected exclude<TAB>before<TAB>after", where);
+            pat = fld[1];
+            plen = fl[1];
+            before = 1;
+            if (!(fl[2] == 1 && fld[2][0] == '-')) {
+                ru->re2 = compile(fld[2], fl[2], d, where, &e);
+                if (!ru->re2)
+                    return e;
+            }
+            if (plen == 1 && pat[0] == '-')
+                continue;
+        }
+        if (before) {
+            char *tmp = ex_strndup(pat, plen), *wrapped = tmp ? end_anchored(tmp) : NULL;
+            free(tmp);
+            if (!wrapped)
+                return ow_diagf(d, OW_NOMEM, "out of memory loading %s", f->path);
+            ru->re = compile(wrapped, strlen(wrapped), d, where, &e);
+            free(wrapped);
+        } else {
+            ru->re = compile(pat, plen, d, where, &e);
+        }
+        if (!ru->re)
+            return e;
+    }
+    return OW_OK;
+}
+
+static unsigned group_hash(const char *file, const char *label)
+{
+    unsigned h = 2166136261u;
+    for (const char *p = file; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    h = (h ^ 0xff) * 16777619u;
+    for (const char *p = label; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    return h;
+}
+
+/* Slot of (file, label) in r->group: its own, or the empty one it would take. */
+static size_t group_slot(const struct extract_rules *r, const char *file, const char *label)
+{
+    size_t i = group_hash(file, label) % EX_GROUPS;
+    for (size_t k = 0; k < EX_GROUPS; k++, i = (i + 1) % EX_GROUPS) {
+        size_t f = r->group[i];
+        if (f == SIZE_MAX || (!strcmp(r->v[f].file, file) && !strcmp(r->v[f].label, label)))
+            return i;
+    }
+    return SIZE_MAX;
+}
+
+/* Links every rule to the next one of its (file, label), so that look-ups by
+ * label do not walk the whole table. */
+static ow_err index_rules(struct extract_rules *r, struct ow_diag *d)
+{
+    size_t last[EX_GROUPS];
+    for (size_t i = 0; i < EX_GROUPS; i++)
+        r->group[i] = last[i] = SIZE_MAX;
+    for (size_t i = 0; i < r->n; i++) {
+        r->v[i].next = SIZE_MAX;
+        size_t g = group_slot(r, r->v[i].file, r->v[i].label);
+        if (g == SIZE_MAX)
+            return ow_diagf(d, OW_PATTERN, "more than %d vocabulary labels", EX_GROUPS);
+        if (r->group[g] == SIZE_MAX)
+            r->group[g] = i;
+        else
+            r->v[last[g]].next = i;
+        last[g] = i;
+    }
+    return OW_OK;
+}
+
+const struct rule *ex_rules_next(const struct extract_rules *r, const struct rule *prev,
+                                 const char *file, const char *label)
+{
+    if (label) {
+        size_t i;
+        if (prev) {
+            i = prev->next;
+        } else {
+            size_t g = group_slot(r, file, label);
+            i = g == SIZE_MAX ? SIZE_MAX : r->group[g];
+        }
+        return i == SIZE_MAX ? NULL : &r->v[i];
+    }
+    size_t i = prev ? (size_t)(prev - r->v) + 1 : 0;
+    for (; i < r->n; i++)
+        if (!strcmp(r->v[i].file, file) && (!label || !strcmp(r->v[i].label, label)))
+            return &r->v[i];
+    return NULL;
+}
+
+/* Escapes a literal for use inside a pattern. */
+static ow_err put_literal(struct ow_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        if (strchr("\\^$.|?*+()[]{}", *s) && ow_buf_addc(b, '\\'))
+            return OW_NOMEM;
+        if (ow_buf_addc(b, *s))
+            return OW_NOMEM;
+    }
+    return OW_OK;
+}
+
+/* Alternation of the literal (arg) or pattern (arg, when pattern) column of
+ * every rule of file/label, longest literal first so that 代表取締役社長 wins
+ * over 代表取締役. */
+static ow_err put_alternation(struct ow_buf *b, const struct extract_rules *r, const char *file,
+                              const char *label, int literal)
+{
+    const struct rule *list[128];
+    size_t n = 0;
+    for (const struct rule *ru = ex_rules_next(r, NULL, file, label); ru && n < 128;
+         ru = ex_rules_next(r, ru, file, label))
+        list[n++] = ru;
+    for (size_t i = 1; i < n; i++)      /* insertion sort by length, descending */
+        for (size_t j = i; j > 0 && strlen(list[j]->arg) > strlen(list[j - 1]->arg); j--) {
+            const struct rule *t = list[j];
+            list[j] = list[j - 1];
+            list[j - 1] = t;
+        }
+    if (ow_buf_adds(b, "(?:"))
+        return OW_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        if (i && ow_buf_addc(b, '|'))
+            return OW_NOMEM;
+        if (literal ? put_literal(b, list[i]->arg) : ow_buf_adds(b, list[i]->src))
+            return OW_NOMEM;
+    }
+    if (n == 0 && ow_buf_adds(b, "(*FAIL)"))
+        return OW_NOMEM;
+    return ow_buf_adds(b, ")") ? OW_NOMEM : OW_OK;
+}
+
+/* The structural patterns.  Dates: the alternatives are tried left to right
+ * at each position, so the full forms come first. */
+static const char *const DATE_PAT =
+    /* 1-3  2011年5月14日 */
+    "(?<![0-9.])([0-9]{4})\\s?年\\s?([0-9]{1,2})\\s?月\\s?([0-9]{1,2})\\s?日"
+    /* 4-7  2021/11/02, 2021.11.02, 2021-11-02 */
+    "|(?<![0-9.\\-/])([0-9]{4})([/.\\-])([0-9]{1,2})\\5([0-9]{1,2})(?![0-9])"
+    /* 8-10 2011年5月, 2011年5月下旬 */
+    "|(?<![0-9.])([0-9]{4})\\s?年\\s?([0-9]{1,2})\\s?月(上旬|初旬|中旬|下旬|末|頃|ごろ)?"
+    /* 11   2010年 (not 2024年度) */
+    "|(?<![0-9.])([0-9]{4})\\s?年(?!度|[0-9]|\\s[0-9])"
+    /* 12-14 (同年)5月18日 */
+    "|(?<![0-9./])(同年)?([0-9]{1,2})\\s?月\\s?([0-9]{1,2})\\s?日"
+    /* 15-16 5月下旬 */
+    "|(?<![0-9./])([0-9]{1,2})\\s?月\\s?(上旬|初旬|中旬|下旬|末|頃|ごろ)"
+    /* 17 同日 */
+    "|(同日)"
+    /* 18 翌28日, 19 翌日 */
+    "|翌\\s?([0-9]{1,2})\\s?日|(翌日)";
+
+#define TIME_PAT \
+    "(?:(?:午前|午後|深夜|未明|早朝|朝|昼|夕方|夜間?|正午)?\\s?" \
+    "(?:[0-9]{1,2}\\s?(?:時|:)\\s?(?:[0-9]{1,2}\\s?分?|半)?)?\\s?(?:頃|ごろ|過ぎ)?)"
+#define WDAY_PAT "(?:\\((?:月|火|水|木|金|土|日|祝)[^)\\n]{0,4}\\))"
+
+static const char *const GAP_PAT =
+    "\\s?" WDAY_PAT "?\\s?" TIME_PAT "\\s?(?:~|から|より|-|–)\\s?(?:翌|同年)?\\s?$";
+static const char *const DAYEND_PAT =
+    "\\s?" WDAY_PAT "?\\s?" TIME_PAT "\\s?(?:~|から)\\s?(?:翌)?([0-9]{1,2})\\s?日";
+static const char *const TIMERANGE_PAT =
+    "\\s?" WDAY_PAT "?\\s?(?:午前|午後|深夜|未明|早朝|朝|夜)?\\s?[0-9]{1,2}\\s?(?:時|:)[^~\\n]{0,12}?"
+    "\\s?(?:~|から)\\s?(?:同日)?\\s?(?:午前|午後|深夜|未明|早朝|朝|夜)?\\s?[0-9]{1,2}\\s?(?:時|:)";
+static const char *const LONEPRE_PAT =
+    "[\\s]*(?:[▼■□●○〇◎◆◇・*>【\\[]\\s*)?(?:(?:最終)?更新日|掲載日|公開日|発表日|発行日|公表日|作成日|日付|発信日|日時)?"
+    "\\s?:?\\s*$";
+static const char *const LONESUF_PAT =
+    "\\s?(?:" WDAY_PAT "|(?:月|火|水|木|金|土|日)曜日?)?\\s?" TIME_PAT "\\s?"
+    "(?:更新|掲載|発表|公開|付|現在)?\\s?[\\]】]?\\s*$";
+static const char *const BRACKET_PAT = "「([^「」\\n]{1,40})」|『([^『』\\n]{1,40})』";
+
+static ow_err build_builtins(struct extract_rules *r, struct ow_diag *d)
+{
+    struct ow_buf b;
+    ow_err e = OW_OK;
+    ow_buf_init(&b, 0);
+    const char *fixed[BI_NBUILTIN] = {0};
+    fixed[BI_DATE] = DATE_PAT;
+    fixed[BI_GAP] = GAP_PAT;
+    fixed[BI_DAYEND] = DAYEND_PAT;
+    fixed[BI_TIMERANGE] = TIMERANGE_PAT;
+    fixed[BI_LONEPRE] = LONEPRE_PAT;
+    fixed[BI_LONESUF] = LONESUF_PAT;
+    fixed[BI_BRACKET] = BRACKET_PAT;
+    for (int i = 0; i < BI_NBUILTIN; i++) {
+        ow_buf_reset(&b);
+        if (fixed[i]) {
+            if (ow_buf_adds(&b, fixed[i]))
+                goto nomem;
+        } else if (i == BI_COUNT) {
+            /* a number not glued to other digits, a counter from counts.tsv */
+            if (ow_buf_adds(&b, "(?<![0-9.\\-/])([0-9]{1,9})(?![0-9.])\\s?(") ||
+                put_alternation(&b, r, "counts", "unit", 1) || ow_buf_adds(&b, ")"))
+                goto nomem;
+        } else if (i == BI_ORGFORM) {
+            if (ow_buf_adds(&b, "(") || put_alternation(&b, r, "org", "form", 1) ||
+                ow_buf_adds(&b, "|") || put_alternation(&b, r, "org", "abbr", 1) ||
+                ow_buf_adds(&b, ")"))
+                goto nomem;
+        } else if (i == BI_PUBLIC) {
+            if (ow_buf_adds(&b, "^[ \\t]*([\\p{Han}\\p{Hiragana}\\p{Katakana}ー]{1,6}?") ||
+                put_alternation(&b, r, "org", "public", 0) ||
+                ow_buf_adds(&b, ")(?=[ \\t]|$|役所|役場|ホームページ|公式|教育委員会|議会|長\\s)"))
+                goto nomem;
+        } else if (i == BI_REP) {
+            if (ow_buf_adds(&b, "(") || put_alternation(&b, r, "org", "rep", 0) ||
+                ow_buf_adds(&b, ")\\s?:?\\s?(?:") ||
+                put_alternation(&b, r, "org", "repqual", 0) ||
+                ow_buf_adds(&b, "\\s)?([\\p{Han}\\p{Hiragana}\\p{Katakana}ー]{1,8}"
+                                "(?:[ \\t][\\p{Han}\\p{Hiragana}\\p{Katakana}ー]{1,8})?)(?=[\\s、。,)]|$)"))
+                goto nomem;
+        }
+        char where[64];
+        snprintf(where, sizeof where, "built-in pattern %d", i);
+        r->bi[i] = compile(b.data, b.len, d, where, &e);
+        if (!r->bi[i])
+            goto out;
+    }
+    goto out;
+nomem:
+    e = ow_diagf(d, OW_NOMEM, "out of memory compiling patterns");
+out:
+    ow_buf_free(&b);
+    return e;
+}
+
+struct extract_rules *extract_rules_compile(struct ow_diag *d)
+{
+    struct extract_rules *r = calloc(1, sizeof *r);
+    struct ruleset rs = {0};
+    if (!r) {
+        ow_diagf(d, OW_NOMEM, "out of memory");
+        return NULL;
+    }
+    for (const struct ow_vocab_file *f = ow_vocab; f->name; f++) {
+        if (load_file(&rs, f, d)) {
+            r->v = rs.v;
+            r->n = rs.n;
+            extract_rules_free(r);
+            return NULL;
+        }
+    }
+    r->v = rs.v;
+    r->n = rs.n;
+    if (index_rules(r, d)) {
+        extract_rules_free(r);
+        return NULL;
+    }
+    r->mctx = pcre2_match_context_create(NULL);
+    if (!r->mctx) {
+        ow_diagf(d, OW_NOMEM, "out of memory");
+        extract_rules_free(r);
+        return NULL;
+    }
+    pcre2_set_match_limit(r->mctx, MATCH_LIMIT);
+    pcre2_set_depth_limit(r->mctx, DEPTH_LIMIT);
+    pcre2_set_heap_limit(r->mctx, HEAP_LIMIT_KIB);
+    if (build_builtins(r, d)) {
+        extract_rules_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void extract_rules_free(struct extract_rules *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n; i++) {
+        pcre2_code_free(r->v[i].re);
+        pcre2_code_free(r->v[i].re2);
+        free(r->v[i].src);
+    }
+    for (int i = 0; i < BI_NBUILTIN; i++)
+        pcre2_code_free(r->bi[i]);
+    pcre2_match_context_free(r->mctx);
+    free(r->v);
+    free(r);
+}
+
+/* ---- matching ---------------------------------------------------------- */
+
+int ex_match(struct ctx *c, const pcre2_code *re, unsigned id, size_t from, size_t to,
+             uint32_t opts, PCRE2_SIZE **ov)
+{
+    if (!re || c->skipped[id] || from > to)
+        return 0;
+    int rc = pcre2_match(re, (PCRE2_SPTR)c->s, to, from, opts | PCRE2_NO_UTF_CHECK, c->md,
+                         c->r->mctx);
+    if (rc > 0) {
+        *ov = pcre2_get_ovector_pointer(c->md);
+        return 1;
+    }
+    if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+        rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT ||
+        rc == PCRE2_ERROR_NOMEMORY) {
+        c->skipped[id] = 1;
+        c->limited++;
+    }
+    return 0;
+}
+
+int ex_rule_match(struct ctx *c, const struct rule *ru, size_t from, size_t to, uint32_t opts,
+                  PCRE2_SIZE **ov)
+{
+    return ex_match(c, ru->re, ru->id, from, to, opts, ov);
+}
+
+int ex_bi_match(struct ctx *c, enum builtin b, size_t from, size_t to, uint32_t opts,
+                PCRE2_SIZE **ov)
+{
+    return ex_match(c, c->r->bi[b], (unsigned)(c->r->n + b), from, to, opts, ov);
+}
+
+int ex_label_match(struct ctx *c, const char *file, const char *label, size_t from, size_t to,
+                   uint32_t opts, struct span *where)
+{
+    PCRE2_SIZE *ov;
+    for (const struct rule *ru = ex_rules_next(c->r, NULL, file, label); ru;
+         ru = ex_rules_next(c->r, ru, file, label))
+        if (ex_rule_match(c, ru, from, to, opts, &ov)) {
+            if (where) {
+                where->s = ov[0];
+                where->e = ov[1];
+            }
+            return 1;
+        }
+    return 0;
+}
+
+/* Calls fn for every match of re in [from, to).  fn returns non-zero to stop. */
+typedef int (*match_fn)(struct ctx *c, PCRE2_SIZE *ov, void *arg);
+
+static ow_err scan(struct ctx *c, const pcre2_code *re, unsigned id, size_t from, size_t to,
+                   match_fn fn, void *arg)
+{
+    PCRE2_SIZE *ov;
+    size_t pos = from;
+    while (pos <= to && ex_match(c, re, id, pos, to, 0, &ov)) {
+        size_t ms = ov[0], me = ov[1];
+        if (fn(c, ov, arg))
+            break;
+        if (me > ms) {
+            pos = me;
+        } else {
+            pos = ms + 1;
+            while (pos < to && ((unsigned char)c->s[pos] & 0xc0) == 0x80)
+                pos++;
+        }
+    }
+    return OW_OK;
+}
+
+/* ---- text model -------------------------------------------------------- */
+
+static size_t span_find(const struct span *v, size_t n, size_t pos)
+{
+    size_t lo = 0, hi = n;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid].s <= pos)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+size_t ex_line_of(const struct ctx *c, size_t pos)
+{
+    return span_find(c->lines, c->nlines, pos);
+}
+
+size_t ex_sent_of(const struct ctx *c, size_t pos)
+{
+    return span_find(c->sents, c->nsents, pos);
+}
+
+int ex_in_body(const struct ctx *c, size_t pos)
+{
+    return pos >= c->body_s && pos < c->body_e &&
+           !(pos >= c->contact.s && pos < c->contact.e);
+}
+
+int ex_negated(const struct ctx *c, size_t pos)
+{
+    size_t i = ex_sent_of(c, pos);
+    if (c->sflag[i] & SF_NEG)
+        return 1;
+    if (c->nnegpar) {
+        size_t k = span_find(c->negpar, c->nnegpar, pos);
+        /* parentheses never nest across sentences; check a few neighbours */
+        for (size_t j = k > 2 ? k - 2 : 0; j < c->nnegpar && j <= k + 1; j++)
+            if (pos >= c->negpar[j].s && pos < c->negpar[j].e)
+                return 1;
+    }
+    return 0;
+}
+
+int ex_mention_ok(const struct ctx *c, size_t pos)
+{
+    if (!ex_in_body(c, pos) || ex_negated(c, pos))
+        return 0;
+    unsigned char f = c->sflag[ex_sent_of(c, pos)];
+    return !((f & SF_ADVICE) && !(f & SF_LEAK));
+}
+
+static ow_err grow(void **v, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return OW_OK;
+    size_t nc = *cap ? *cap * 2 : 64;
+    void *p = realloc(*v, nc * size);
+    if (!p)
+        return OW_NOMEM;
+    *v = p;
+    *cap = nc;
+    return OW_OK;
+}
+
+static ow_err segment(struct ctx *c)
+{
+    size_t lcap = 0, scap = 0, slcap = 0;
+    size_t ls = 0, ss = 0;
+    const char *s = c->s;
+    for (size_t i = 0; i <= c->n; i++) {
+        int eol = i == c->n || s[i] == '\n';
+        int eos = 0;
+        size_t next = i + 1;
+        if (!eol && i + 3 <= c->n && (unsigned char)s[i] == 0xe3 &&
+            (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0x82) {
+            eos = 1;                /* 。 ends a sentence after it */
+            next = i + 3;
+        } else if (!eol && i > ss && i + 3 <= c->n && (unsigned char)s[i] == 0xe2 &&
+                   (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0xbb) {
+            /* ※ starts a new statement: close the sentence before it */
+            if (grow((void **)&c->sents, &scap, c->nsents, sizeof *c->sents) ||
+                grow((void **)&c->sline, &slcap, c->nsents, sizeof *c->sline))
+                return OW_NOMEM;
+            c->sents[c->nsents] = (struct span){ss, i};
+            c->sline[c->nsents++] = c->nlines;
+            ss = i;
+            continue;
+        }
+        if (eol || eos) {
+            size_t se = eos ? next : i;
+            if (se > ss || eol) {
+                if (grow((void **)&c->sents, &scap, c->nsents, sizeof *c->sents) ||
+                    grow((void **)&c->sline, &slcap, c->nsents, sizeof *c->sline))
+                    return OW_NOMEM;
+                c->sents[c->nsents] = (struct span){ss, se};
+                c->sline[c->nsents++] = c->nlines;
+            }
+            ss = eos ? next : i + 1;
+            if (eos)
+                i = next - 1;
+        }
+        if (eol) {
+            if (grow((void **)&c->lines, &lcap, c->nlines, sizeof *c->lines))
+                return OW_NOMEM;
+            c->lines[c->nlines++] = (struct span){ls, i};
+            ls = i + 1;
+        }
+    }
+    c->sflag = calloc(c->nsents ? c->nsents : 1, 1);
+    return c->sflag ? OW_OK : OW_NOMEM;
+}
+
+struct flagarg {
+    unsigned char flag;
+    size_t negcap;
+    ow_err err;
+};
+
+static int mark_flag(struct ctx *c, PCRE2_SIZE *ov, void *arg)
+{
+    struct flagarg *fa = arg;
+    size_t ms = ov[0], me = ov[1];
+    size_t i = ex_sent_of(c, ms);
+    if (fa->flag != SF_NEG) {
+        c->sflag[i] |= fa->flag;
+        return 0;
+    }
+    /* A negation inside parentheses negates the parenthesis only:
+     * "流出した情報: 氏名 (カード情報は含まれておりません)". */
+    size_t ss = ex_back(c, c->sents[i].s, ms, EX_WINDOW);
+    size_t se = ex_upto(c, me, c->sents[i].e, EX_WINDOW);
+    size_t open = SIZE_MAX;
+    int depth = 0;
+    for (size_t p = ms; p > ss; p--) {
+        char ch = c->s[p - 1];
+        if (ch == ')') {
+            depth++;
+        } else if (ch == '(') {
+            if (depth == 0) {
+                open = p - 1;
+                break;
+            }
+            depth--;
+        }
+    }
+    if (open != SIZE_MAX) {
+        size_t close = SIZE_MAX;
+        depth = 0;
+        for (size_t p = me; p < se; p++) {
+            if (c->s[p] == '(') {
+                depth++;
+            } else if (c->s[p] == ')') {
+                if (depth == 0) {
+                    close = p;
+                    break;
+                }
+                depth--;
+            }
+        }
+        /* A parenthesis that holds the whole sentence is the sentence. */
+        if (close != SIZE_MAX && !(open <= c->sents[i].s + 3 && close + 4 >= c->sents[i].e)) {
+            if (grow((void **)&c->negpar, &fa->negcap, c->nnegpar, sizeof *c->negpar)) {
+                fa->err = OW_NOMEM;
+                return 1;
+            }
+            c->negpar[c->nnegpar++] = (struct span){open, close + 1};
+            return 0;
+        }
+    }
+    c->sflag[i] |= SF_NEG;
+    return 0;
+}
+
+static ow_err flag_sentences(struct ctx *c)
+{
+    static const struct {
+        const char *file, *label;
+        unsigned char flag;
+    } kinds[] = {
+        {"negations", "neg", SF_NEG},
+        {"negations", "advice", SF_ADVICE},
+        {"negations", "leak", SF_LEAK},
+        {"incident", "cue", SF_CUE},
+    };
+    struct flagarg fa = {0, 0, OW_OK};
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        fa.flag = kinds[k].flag;
+        for (const struct rule *ru = ex_rules_next(c->r, NULL, kinds[k].file, kinds[k].label); ru;
+             ru = ex_rules_next(c->r, ru, kinds[k].file, kinds[k].label)) {
+            scan(c, ru->re, ru->id, 0, c->n, mark_flag, &fa);
+            if (fa.err)
+                return fa.err;
+        }
+    }
+    return OW_OK;
+}
+
+/* ---- page structure: body and contact block ----------------------------- */
+
+static int line_matches(struct ctx *c, const char *label, size_t li)
+{
+    size_t a = c->lines[li].s, b = c->lines[li].e;
+    ex_trim(c->s, &a, &b);
+    if (a == b)
+        return 0;
+    PCRE2_SIZE *ov;
+    for (const struct rule *ru = ex_rules_next(c->r, NULL, "sections", label); ru;
+         ru = ex_rules_next(c->r, ru, "sections", label))
+        if (ex_rule_match(c, ru, a, b, PCRE2_ANCHORED, &ov) && ov[1] == b)
+            return 1;
+    return 0;
+}
+
+static int line_has(struct ctx *c, const char *label, size_t li)
+{
+    size_t a = c->lines[li].s;
+    return ex_label_match(c, "sections", label, a, ex_upto(c, a, c->lines[li].e, EX_WINDOW), 0,
+                          NULL);
+}
+
+static void find_structure(struct ctx *c)
+{
+    /* The first incident cue after the title line opens the body; the first
+     * closing line after it ("以上", "関連ニュース", "コメント" …) ends it. */
+    c->first_cue_line = 0;
+    for (size_t i = 0; i < c->nsents; i++)
+        if ((c->sflag[i] & SF_CUE) && !(c->sflag[i] & SF_NEG) && c->sline[i] > 0) {
+            c->first_cue_line = c->sline[i];
+            break;
+        }
+    c->body_s = 0;
+    c->body_e = c->n;
+    for (size_t li = c->first_cue_line + 1; li < c->nlines; li++)
+        if (line_matches(c, "end", li)) {
+            c->body_e = c->lines[li].s;
+            break;
+        }
+    /* The contact block: the last contact heading inside the body that is
+     * followed by at least one contact line; it runs while lines look like
+     * contact lines. */
+    c->contact = (struct span){0, 0};
+    size_t lend = ex_line_of(c, c->body_e ? c->body_e - 1 : 0) + 1;
+    for (size_t li = c->first_cue_line; li < lend && li < c->nlines; li++) {
+        size_t len = c->lines[li].e - c->lines[li].s;
+        if (len == 0 || len > 90 || !line_matches(c, "contact", li))
+            continue;
+        size_t j = li + 1;
+        while (j < lend && j < c->nlines && line_has(c, "contactline", j))
+            j++;
+        if (j > li + 1) {
+            c->contact.s = c->lines[li].s;
+            c->contact.e = c->lines[j - 1].e;
+            li = j - 1;
+        }
+    }
+    /* A contact block in the second half of the body closes the notice:
+     * what follows is a signature or page chrome. */
+    if (c->contact.e > c->contact.s && c->contact.s > c->body_s + (c->body_e - c->body_s) / 2 &&
+        c->contact.e < c->body_e)
+        c->body_e = c->contact.e;
+}
+
+/* ---- tags: methods, types, countermeasures ----------------------------- */
+
+struct tagset {
+    struct ex_tag *v;
+    size_t n, cap;
+};
+
+static int tag_has(const struct tagset *t, const char *value)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (!strcmp(t->v[i].value, value))
+            return 1;
+    return 0;
+}
+
+static ow_err tag_add(struct tagset *t, const char *value, size_t s, size_t e)
+{
+    if (tag_has(t, value))
+        return OW_OK;
+    if (grow((void **)&t->v, &t->cap, t->n, sizeof *t->v))
+        return OW_NOMEM;
+    struct ex_tag *g = &t->v[t->n++];
+    memset(g, 0, sizeof *g);
+    snprintf(g->value, sizeof g->value, "%s", value);
+    g->ev.start = s;
+    g->ev.end = e;
+    return OW_OK;
+}
+
+static void tag_drop(struct tagset *t, const char *value)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (!strcmp(t->v[i].value, value)) {
+            memmove(&t->v[i], &t->v[i + 1], (t->n - i - 1) * sizeof *t->v);
+            t->n--;
+            return;
+        }
+}
+
+static int tag_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct ex_tag *)a)->value, ((const struct ex_tag *)b)->value);
+}
+
+struct firstarg {
+    struct span at;
+    int found;
+    int measure;      /* countermeasures.tsv: negation does not apply */
+};
+
+static int first_ok(struct ctx *c, PCRE2_SIZE *ov, void *arg)
+{
+    struct firstarg *fa = arg;
+    if (fa->measure) {
+        /* A countermeasure is often worded as a negation (カード情報を保持しない
+         * 方式に変更): only advice to the reader is left out. */
+        unsigned char f = c->sflag[ex_sent_of(c, ov[0])];
+        if (!ex_in_body(c, ov[0]) || ((f & SF_ADVICE) && !(f & SF_LEAK)))
+            return 0;
+    } else if (!ex_mention_ok(c, ov[0])) {
+        return 0;
+    }
+    fa->at = (struct span){ov[0], ov[1]};
+    fa->found = 1;
+    return 1;
+}
+
+/* Every rule of `file` whose label is a value (not an @directive): the first
+ * mention that counts becomes the tag's evidence. */
+static ow_err collect_tags(struct ctx *c, const char *file, struct tagset *t)
+{
+    for (const struct rule *ru = ex_rules_next(c->r, NULL, file, NULL); ru;
+         ru = ex_rules_next(c->r, ru, file, NULL)) {
+        if (ru->label[0] == '@' || !ru->re || tag_has(t, ru->label))
+            continue;
+        struct firstarg fa = {{0, 0}, 0, !strcmp(file, "countermeasures")};
+        scan(c, ru->re, ru->id, c->body_s, c->body_e, first_ok, &fa);
+        if (fa.found && tag_add(t, ru->label, fa.at.s, fa.at.e))
+            return OW_NOMEM;
+    }
+    return OW_OK;
+}
+
+/* @implies / @supersedes / @fallback directives of a vocabulary file. */
+static ow_err apply_directives(struct ctx *c, const char *file, struct tagset *t)
+{
+    for (const struct rule *ru = ex_rules_next(c->r, NULL, file, "@implies"); ru;
+         ru = ex_rules_next(c->r, ru, file, "@implies"))
+        for (size_t i = 0; i < t->n; i++)
+            if (!strcmp(t->v[i].value, ru->arg)) {
+                struct ex_span ev = t->v[i].ev;
+                if (tag_add(t, ru->arg2, ev.start, ev.end))
+                    return OW_NOMEM;
+                break;
+            }
+    for (const struct rule *ru = ex_rules_next(c->r, NULL, file, "@supersedes"); ru;
+         ru = ex_rules_next(c->r, ru, file, "@supersedes"))
+        if (tag_has(t, ru->arg))
+            tag_drop(t, ru->arg2);
+    for (const struct rule *ru = ex_rules_next(c->r, NULL, file, "@fallback"); ru;
+         ru = ex_rules_next(c->r, ru, file, "@fallback")) {
+        int blocked = 0;
+        for (size_t i = 0; i < t->n; i++)
+            if (!strncmp(t->v[i].value, ru->arg2, strlen(ru->arg2)))
+                blocked = 1;
+        if (blocked || tag_has(t, ru->arg))
+            continue;
+        struct firstarg fa = {{0, 0}, 0, 0};
+        scan(c, ru->re, ru->id, c->body_s, c->body_e, first_ok, &fa);
+        if (fa.found && tag_add(t, ru->arg, fa.at.s, fa.at.e))
+            return OW_NOMEM;
+    }
+    return OW_OK;
+}
+
+static ow_err tags(struct ctx *c, const char *file, struct ex_tag **out, size_t *nout)
+{
+    struct tagset t = {0};
+    if (collect_tags(c, file, &t) || apply_directives(c, file, &t)) {
+        free(t.v);
+        return OW_NOMEM;
+    }
+    if (t.n)
+        qsort(t.v, t.n, sizeof *t.v, tag_cmp);
+    *out = t.v;
+    *nout = t.n;
+    return OW_OK;
+}
+
+/* ---- is_incident, is_update --------------------------------------------- */
+
+static void incident(struct ctx *c, struct extract_result *res)
+{
+    /* The title: the caller's, else the first line. */
+    const char *ts = c->title;
+    size_t tlen = ts ? strlen(ts) : 0;
+    int neg_title = 0, cue_title = 0;
+    PCRE2_SIZE *ov;
+    if (ts && ow_utf8_valid(ts, tlen)) {
+        for (const struct rule *ru = ex_rules_next(c->r, NULL, "incident", "nottitle"); ru;
+             ru = ex_rules_next(c->r, ru, "incident", "nottitle"))
+            if (pcre2_match(ru->re, (PCRE2_SPTR)ts, tlen, 0, 0, c->md, c->r->mctx) > 0)
+                neg_title = 1;
+        for (const struct rule *ru = ex_rules_next(c->r, NULL, "incident", "cue"); ru;
+             ru = ex_rules_next(c->r, ru, "incident", "cue"))
+            if (pcre2_match(ru->re, (PCRE2_SPTR)ts, tlen, 0, 0, c->md, c->r->mctx) > 0)
+                cue_title = 1;
+    }
+    if (c->nlines) {
+        size_t a = c->lines[0].s, b = c->lines[0].e;
+        if (ex_label_match(c, "incident", "nottitle", a, b, 0, NULL))
+            neg_title = 1;
+        if (ex_label_match(c, "incident", "cue", a, b, 0, NULL))
+            cue_title = 1;
+    }
+    size_t cues = 0, first = SIZE_MAX;
+    for (size_t i = 0; i < c->nsents; i++)
+        if ((c->sflag[i] & SF_CUE) && !(c->sflag[i] & SF_NEG) && c->sents[i].s < c->body_e) {
+            if (first == SIZE_MAX)
+                first = i;
+            cues++;
+        }
+    res->is_incident = cues > 0 && !(neg_title && !cue_title);
+    if (first != SIZE_MAX) {
+        res->incident_ev.start = c->sents[first].s;
+        res->incident_ev.end = c->sents[first].e;
+    }
+    struct span w;
+    if (ex_label_match(c, "incident", "update", 0, c->body_e, 0, &w))
+        res->is_update = 1;
+    (void)ov;
+}
+
+/* ---- services, contact -------------------------------------------------- */
+
+static int service_hit(struct ctx *c, PCRE2_SIZE *ov, void *arg)
+{
+    struct extract_result *res = arg;
+    int g = ov[2] != PCRE2_UNSET ? 1 : 2;
+    size_t a = ov[2 * g], b = ov[2 * g + 1];
+    if (!ex_in_body(c, ov[0]) || res->nservices >= 16)
+        return res->nservices >= 16;
+    size_t wa = ex_char_start(c->s, ov[0] > 36 ? ov[0] - 36 : 0, 0);
+    int named = ex_label_match(c, "sections", "service", a, b, 0, NULL);
+    int before = ex_label_match(c, "sections", "servicebefore", wa, ov[0], 0, NULL);
+    if (!(named || before) || ex_label_match(c, "sections", "notservice", a, b, 0, NULL))
+        return 0;
+    char *name = ex_strndup(c->s + a, b - a);
+    if (!name)
+        return 1;
+    for (size_t i = 0; i < res->nservices; i++)
+        if (!strcmp(res->services[i], name)) {
+            free(name);
+            return 0;
+        }
+    char **v = realloc(res->services, (res->nservices + 1) * sizeof *v);
+    if (!v) {
+        free(name);
+        return 1;
+    }
+    res->services = v;
+    res->services[res->nservices++] = name;
+    return 0;
+}
+
+static ow_err contact(struct ctx *c, struct extract_result *res)
+{
+    if (c->contact.e <= c->contact.s)
+        return OW_OK;
+    res->contact = ex_strndup(c->s + c->contact.s, c->contact.e - c->contact.s);
+    if (!res->contact)
+        return OW_NOMEM;
+    res->contact_ev.start = c->contact.s;
+    res->contact_ev.end = c->contact.e;
+    return OW_OK;
+}
+
+/* ---- the run ------------------------------------------------------------ */
+
+static void ctx_free(struct ctx *c)
+{
+    pcre2_match_data_free(c->md);
+    free(c->skipped);
+    free(c->lines);
+    free(c->sents);
+    free(c->sline);
+    free(c->sflag);
+    free(c->negpar);
+    free(c->dates);
+    free(c->ranges);
+    free(c->lone_lines);
+}
+
+/* The incident fields are null on a page that is not an incident notice. */
+static void clear_incident_fields(struct extract_result *res)
+{
+    free(res->counts);
+    res->counts = NULL;
+    res->ncounts = 0;
+    res->total = -1;
+    res->total_ev = (struct ex_span){0, 0};
+    free(res->methods);
+    res->methods = NULL;
+    res->nmethods = 0;
+    free(res->types);
+    res->types = NULL;
+    res->ntypes = 0;
+    memset(&res->attack_period, 0, sizeof res->attack_period);
+    memset(&res->exposure_period, 0, sizeof res->exposure_period);
+    memset(&res->discovered, 0, sizeof res->discovered);
+    memset(&res->discovered_ev, 0, sizeof res->discovered_ev);
+    free(res->countermeasures);
+    res->countermeasures = NULL;
+    res->ncountermeasures = 0;
+}
+
+ow_err extract_run(const struct extract_rules *r, const char *text, size_t len,
+                   const char *title, struct extract_result *out, struct ow_diag *d)
+{
+    struct ctx c;
+    char *copy = NULL;
+    ow_err e = OW_OK;
+
+    memset(out, 0, sizeof *out);
+    out->total = -1;
+    memset(&c, 0, sizeof c);
+    c.r = r;
+    c.s = text ? text : "";
+    c.n = text ? len : 0;
+    c.title = title;
+    c.org_line = SIZE_MAX;
+    if (c.n > EXTRACT_MAX_TEXT) {
+        size_t cut = ex_char_start(c.s, EXTRACT_MAX_TEXT, 0);
+        const char *nl = memrchr(c.s, '\n', cut);
+        if (nl && (size_t)(nl - c.s) > cut / 2)
+            cut = (size_t)(nl - c.s);
+        c.n = cut;
+        out->truncated = 1;
+    }
+    /* Any bytes in: invalid UTF-8 (or a NUL) becomes '?' in a private copy of
+     * the same length, so offsets still index the caller's text. */
+    if (memchr(c.s, 0, c.n) || !ow_utf8_valid(c.s, c.n)) {
+        copy = malloc(c.n + 1);
+        if (!copy)
+            return ow_diagf(d, OW_NOMEM, "out of memory");
+        for (size_t i = 0; i < c.n;) {
+            size_t k = ow_utf8_seqlen((const unsigned char *)c.s + i, c.n - i);
+            if (k == 0 || c.s[i] == 0) {
+                copy[i++] = '?';
+            } else {
+                memcpy(copy + i, c.s + i, k);
+                i += k;
+            }
+        }
+        copy[c.n] = 0;
+        c.s = copy;
+    }
+    c.md = pcre2_match_data_create(24, NULL);
+    c.skipped = calloc(r->n + BI_NBUILTIN, 1);
+    if (!c.md || !c.skipped) {
+        e = OW_NOMEM;
+        goto done;
+    }
+    if ((e = segment(&c)) || (e = flag_sentences(&c)))
+        goto done;
+    find_structure(&c);
+    incident(&c, out);
+    if ((e = ex_dates_scan(&c)) || (e = ex_org(&c, out)) || (e = ex_published(&c, out)))
+        goto done;
+    if ((e = tags(&c, "methods", &out->methods, &out->nmethods)) ||
+        (e = tags(&c, "types", &out->types, &out->ntypes)) ||
+        (e = tags(&c, "countermeasures", &out->countermeasures, &out->ncountermeasures)))
+        goto done;
+    if ((e = ex_counts(&c, out)) || (e = ex_periods(&c, out)) || (e = ex_timeline(&c, out)) ||
+        (e = contact(&c, out)))
+        goto done;
+    scan(&c, r->bi[BI_BRACKET], (unsigned)(r->n + BI_BRACKET), 0, c.n, service_hit, out);
+    if (!out->is_incident)
+        clear_incident_fields(out);
+    out->limited = c.limited;
+done:
+    ctx_free(&c);
+    free(copy);
+    if (e) {
+        extract_result_free(out);
+        return ow_diagf(d, e, "%s while extracting", ow_strerror(e));
+    }
+    return OW_OK;
+}
+
+void extract_result_free(struct extract_result *res)
+{
+    if (!res)
+        return;
+    free(res->org);
+    free(res->rep_title);
+    free(res->rep_name);
+    free(res->counts);
+    free(res->methods);
+    free(res->types);
+    for (size_t i = 0; i < res->nservices; i++)
+        free(res->services[i]);
+    free(res->services);
+    free(res->contact);
+    free(res->countermeasures);
+    for (size_t i = 0; i < res->ntimeline; i++)
+        free(res->timeline[i].text);
+    free(res->timeline);
+    memset(res, 0, sizeof *res);
+    res->total = -1;
+}

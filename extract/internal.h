@@ -1,0 +1,173 @@
+/* extract/internal.h — what the extract stage's files share; not a public
+ * header.  extract.c owns the rules, the per-document context and the text
+ * model (lines, sentences, negation scopes, body and contact ranges);
+ * dates.c, counts.c and org.c read it and fill their part of the result. */
+#ifndef OW_EXTRACT_INTERNAL_H
+#define OW_EXTRACT_INTERNAL_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stddef.h>
+
+#include "extract.h"
+
+/* One vocabulary line, compiled: file is the vocabulary file, label the first
+ * column, arg/arg2 the middle columns, re the last column compiled. */
+struct rule {
+    char file[24];
+    char label[32];
+    char arg[64];
+    char arg2[64];        /* a further literal column (@implies B, abbr canonical) */
+    pcre2_code *re;
+    pcre2_code *re2;      /* a second pattern (counts.tsv exclude: the "after" side) */
+    char *src;            /* the last column as written, owned */
+    unsigned id;
+    size_t next;          /* the next rule of the same file and label, or SIZE_MAX */          /* index into the per-run "skipped" flags */
+};
+
+/* Structural patterns that belong to the mechanism, not the vocabulary. */
+enum builtin {
+    BI_DATE,        /* every date form of normalized text */
+    BI_GAP,         /* what may stand between the two dates of a range */
+    BI_DAYEND,      /* "…から13日" : a range whose end is a bare day */
+    BI_TIMERANGE,   /* "午後1時頃~午後1時40分頃": a one-day range */
+    BI_LONEPRE,     /* what may precede a date on a line of its own */
+    BI_LONESUF,     /* … and follow it */
+    BI_COUNT,       /* a number with a counter (units from counts.tsv) */
+    BI_ORGFORM,     /* legal forms and abbreviations (org.tsv) */
+    BI_PUBLIC,      /* a public body at the start of a line */
+    BI_REP,         /* representative title + name */
+    BI_BRACKET,     /* 「…」 and 『…』 */
+    BI_NBUILTIN
+};
+
+#define EX_GROUPS 128   /* hash slots for (file, label) → first rule */
+
+struct extract_rules {
+    struct rule *v;
+    size_t n;
+    size_t group[EX_GROUPS];     /* first rule of a (file, label), SIZE_MAX: empty */
+    pcre2_code *bi[BI_NBUILTIN];
+    pcre2_match_context *mctx;   /* match and depth limits; read-only */
+};
+
+struct span {
+    size_t s, e;
+};
+
+/* A date found in the text. */
+struct dtok {
+    size_t s, e;
+    int y, m, d;
+    int prec;             /* 1 year, 2 month, 3 day */
+    int explicit_year;
+    int sortday;          /* day used to order month-precision dates (上旬 1, 中旬 11, 下旬 21) */
+    int in_range;
+    int same;             /* 同日: copies the previous day-precision date */
+};
+
+struct drange {
+    struct dtok a, b;     /* start and end (b may be synthesized) */
+    size_t s, e;
+    size_t ia;            /* token index of the start */
+};
+
+/* Per-document state for one extract_run call. */
+struct ctx {
+    const struct extract_rules *r;
+    const char *s;
+    size_t n;
+    const char *title;
+    pcre2_match_data *md;
+    unsigned char *skipped;       /* per rule / builtin: limit hit, skip */
+    size_t limited;
+
+    struct span *lines;
+    size_t nlines;
+    struct span *sents;
+    size_t *sline;                /* line index of each sentence */
+    size_t nsents;
+    unsigned char *sflag;         /* per sentence: SF_* */
+    struct span *negpar;          /* negated parentheses, in text order */
+    size_t nnegpar;
+
+    size_t body_s, body_e;        /* the notice body (chrome cut away) */
+    struct span contact;          /* the contact block (s == e: none) */
+    size_t first_cue_line;
+
+    struct dtok *dates;
+    size_t ndates;
+    struct drange *ranges;
+    size_t nranges;
+    size_t *lone_lines;           /* lines holding a lone full date, sorted */
+    size_t nlone;
+
+    size_t org_line;              /* line of the chosen organization (or SIZE_MAX) */
+    int pub_y, pub_m, pub_d;      /* the published date, 0 when unknown */
+};
+
+enum {
+    SF_NEG = 1,       /* the whole sentence is negated */
+    SF_ADVICE = 2,    /* a request or warning to the reader */
+    SF_LEAK = 4,      /* has a leak verb */
+    SF_CUE = 8        /* has an incident cue */
+};
+
+/* ---- matching (extract.c) -------------------------------------------- */
+
+/* Finds the first match of re in s[from..to), the subject ending at `to`.
+ * Returns 1 and sets ov (owned by c->md) on a match; 0 on no match or when
+ * the pattern hit its match/depth limit (the pattern is then skipped for the
+ * rest of the document and counted in c->limited).  id is the rule id or
+ * c->r->n + builtin. */
+int ex_match(struct ctx *c, const pcre2_code *re, unsigned id, size_t from, size_t to,
+             uint32_t opts, PCRE2_SIZE **ov);
+int ex_rule_match(struct ctx *c, const struct rule *ru, size_t from, size_t to, uint32_t opts,
+                  PCRE2_SIZE **ov);
+int ex_bi_match(struct ctx *c, enum builtin b, size_t from, size_t to, uint32_t opts,
+                PCRE2_SIZE **ov);
+/* 1 if some rule of file/label matches in s[from..to) (anchored with
+ * PCRE2_ANCHORED in opts, or at the end when the rule was compiled for it). */
+int ex_label_match(struct ctx *c, const char *file, const char *label, size_t from, size_t to,
+                   uint32_t opts, struct span *where);
+/* The rules of a file (and label, NULL for any), in file order. */
+const struct rule *ex_rules_next(const struct extract_rules *r, const struct rule *prev,
+                                 const char *file, const char *label);
+
+/* ---- text model (extract.c) ------------------------------------------ */
+
+size_t ex_line_of(const struct ctx *c, size_t pos);
+size_t ex_sent_of(const struct ctx *c, size_t pos);
+/* 1 when a vocabulary mention at pos counts: inside the body, outside the
+ * contact block, not negated, not advice without a leak verb. */
+int ex_mention_ok(const struct ctx *c, size_t pos);
+int ex_negated(const struct ctx *c, size_t pos);
+int ex_in_body(const struct ctx *c, size_t pos);
+/* Start of the UTF-8 character holding byte p (walks back over continuation
+ * bytes, never below lo). */
+size_t ex_char_start(const char *s, size_t p, size_t lo);
+/* Bounded windows: every look-around a match does is at most EX_WINDOW bytes,
+ * so that one huge line (no newline, no 。 in 20 MB) cannot make the work
+ * quadratic.  ex_upto: min(end, from + max) at a character boundary;
+ * ex_back: max(start, to - max) at a character boundary. */
+#define EX_WINDOW 400
+size_t ex_upto(const struct ctx *c, size_t from, size_t end, size_t max);
+size_t ex_back(const struct ctx *c, size_t start, size_t to, size_t max);
+/* Index of the first date token starting at or after pos (c->ndates if none). */
+size_t ex_date_at(const struct ctx *c, size_t pos);
+/* Trims ASCII spaces/tabs and U+3000 from both ends of [*a, *b). */
+void ex_trim(const char *s, size_t *a, size_t *b);
+char *ex_strndup(const char *s, size_t n);
+void ex_date_iso(int y, int m, int d, int prec, struct ex_date *out);
+
+/* ---- the parts ------------------------------------------------------- */
+
+ow_err ex_dates_scan(struct ctx *c);                                 /* dates.c */
+ow_err ex_published(struct ctx *c, struct extract_result *res);     /* dates.c */
+ow_err ex_periods(struct ctx *c, struct extract_result *res);       /* dates.c */
+ow_err ex_timeline(struct ctx *c, struct extract_result *res);      /* dates.c */
+ow_err ex_counts(struct ctx *c, struct extract_result *res);        /* counts.c */
+ow_err ex_org(struct ctx *c, struct extract_result *res);           /* org.c */
+int ex_tok_is_lone(struct ctx *c, const struct dtok *t);            /* dates.c */
+
+#endif

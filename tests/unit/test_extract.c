@@ -1,0 +1,299 @@
+/* tests/unit/test_extract.c — the extract stage's mechanism: rules compile,
+ * the match-limit path, pathological inputs finish, evidence spans stay inside
+ * the text, invalid bytes are survived.  The field-by-field behaviour lives in
+ * tests/extract.test. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "extract/internal.h"
+
+static struct extract_rules *rules;
+
+static int setup(void **state)
+{
+    (void)state;
+    struct ow_diag d = {{0}};
+    rules = extract_rules_compile(&d);
+    return rules ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    extract_rules_free(rules);
+    return 0;
+}
+
+static double seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void run(const char *text, size_t len, struct extract_result *x)
+{
+    struct ow_diag d = {{0}};
+    assert_int_equal(extract_run(rules, text, len, NULL, x, &d), OW_OK);
+}
+
+/* ---- compile --------------------------------------------------------- */
+
+static void test_compile_and_run(void **state)
+{
+    (void)state;
+    const char *t = "2011年8月23日\n"
+                    "株式会社テニス用品\n"
+                    "代表取締役 大竹 太郎\n"
+                    "SQLインジェクションによる不正アクセスを受け、カード番号263件が流出いたしました。\n";
+    struct extract_result x;
+    run(t, strlen(t), &x);
+    assert_true(x.is_incident);
+    assert_string_equal(x.org, "株式会社テニス用品");
+    assert_string_equal(x.rep_title, "代表取締役");
+    assert_string_equal(x.rep_name, "大竹太郎");
+    assert_string_equal(x.published.iso, "2011-08-23");
+    assert_int_equal(x.total, 263);
+    assert_int_equal(x.ncounts, 1);
+    assert_string_equal(x.counts[0].unit, "件");
+    assert_int_equal(x.counts[0].qualifier, EX_EXACT);
+    assert_int_equal(x.nmethods, 2);
+    assert_string_equal(x.methods[0].value, "sql_injection");
+    assert_string_equal(x.methods[1].value, "unauthorized_access");
+    assert_int_equal(x.ntypes, 1);
+    assert_string_equal(x.types[0].value, "card_number");
+    assert_int_equal(x.limited, 0);
+    assert_int_equal(x.truncated, 0);
+    extract_result_free(&x);
+    /* free leaves an empty result; freeing again is harmless */
+    assert_null(x.org);
+    assert_int_equal(x.total, -1);
+    extract_result_free(&x);
+    extract_result_free(NULL);
+}
+
+static void test_rules_reusable(void **state)
+{
+    (void)state;
+    /* Read-only after compile: the same rules give the same answer twice. */
+    const char *t = "2020年1月1日\n株式会社あかね\n不正アクセスにより氏名が流出しました。\n";
+    struct extract_result a, b;
+    run(t, strlen(t), &a);
+    run(t, strlen(t), &b);
+    assert_string_equal(a.org, b.org);
+    assert_int_equal(a.ntypes, b.ntypes);
+    assert_string_equal(a.types[0].value, "name");
+    extract_result_free(&a);
+    extract_result_free(&b);
+}
+
+static void test_qualifier_names(void **state)
+{
+    (void)state;
+    assert_string_equal(extract_qualifier_name(EX_EXACT), "exact");
+    assert_string_equal(extract_qualifier_name(EX_APPROX), "approx");
+    assert_string_equal(extract_qualifier_name(EX_MAX), "max");
+    assert_string_equal(extract_qualifier_name(EX_MIN), "min");
+}
+
+/* ---- the match-limit path -------------------------------------------- */
+
+static void test_match_limit_skips_pattern(void **state)
+{
+    (void)state;
+    /* A catastrophic pattern on a subject that cannot match: without the
+     * limits of the rules' match context this would run for ages. */
+    int ec;
+    PCRE2_SIZE eo;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR) "(a+)+$", PCRE2_ZERO_TERMINATED, PCRE2_UTF, &ec,
+                                   &eo, NULL);
+    assert_non_null(re);
+    char subject[64];
+    memset(subject, 'a', 40);
+    subject[40] = '!';
+    subject[41] = 0;
+
+    struct ctx c;
+    memset(&c, 0, sizeof c);
+    c.r = rules;
+    c.s = subject;
+    c.n = 41;
+    c.md = pcre2_match_data_create(8, NULL);
+    c.skipped = calloc(rules->n + BI_NBUILTIN, 1);
+    assert_non_null(c.md);
+    assert_non_null(c.skipped);
+
+    PCRE2_SIZE *ov;
+    double t0 = seconds();
+    assert_int_equal(ex_match(&c, re, 0, 0, c.n, 0, &ov), 0);
+    assert_true(seconds() - t0 < 10.0);
+    assert_int_equal(c.limited, 1);
+    assert_int_equal(c.skipped[0], 1);
+    /* skipped now: the second call does not even try, and is not recounted */
+    assert_int_equal(ex_match(&c, re, 0, 0, c.n, 0, &ov), 0);
+    assert_int_equal(c.limited, 1);
+
+    pcre2_match_data_free(c.md);
+    free(c.skipped);
+    pcre2_code_free(re);
+}
+
+/* ---- pathological inputs ----------------------------------------------- */
+
+static char *repeat(const char *unit, size_t total, size_t *len)
+{
+    size_t u = strlen(unit), n = total / u;
+    char *p = malloc(n * u + 1);
+    assert_non_null(p);
+    for (size_t i = 0; i < n; i++)
+        memcpy(p + i * u, unit, u);
+    p[n * u] = 0;
+    *len = n * u;
+    return p;
+}
+
+static void finishes(const char *unit, size_t total)
+{
+    size_t len;
+    char *p = repeat(unit, total, &len);
+    struct extract_result x;
+    double t0 = seconds();
+    run(p, len, &x);
+    double dt = seconds() - t0;
+    /* generous: sanitizer builds run several times slower */
+    assert_true(dt < 60.0);
+    assert_true(x.published_ev.end <= len && x.org_ev.end <= len);
+    if (len > EXTRACT_MAX_TEXT)
+        assert_int_equal(x.truncated, 1);
+    extract_result_free(&x);
+    free(p);
+}
+
+static void test_long_single_line(void **state)
+{
+    (void)state;
+    finishes("あ", 6u << 20);                       /* no newline, no 。 */
+    finishes("1", 5u << 20);                        /* one huge number */
+}
+
+static void test_many_dates_and_ranges(void **state)
+{
+    (void)state;
+    finishes("2023年1月1日~", 5u << 20);
+    finishes("5月1日から同日まで、", 2u << 20);
+}
+
+static void test_many_candidates(void **state)
+{
+    (void)state;
+    finishes("株式会社アアアアアアアア(", 5u << 20);
+    finishes("漏えい、、、、含まれておりません(", 5u << 20);
+    finishes("約1件以上の迷惑メール、", 3u << 20);
+}
+
+static void test_many_short_lines(void **state)
+{
+    (void)state;
+    finishes("2023年4月5日\n株式会社みなと\n不正アクセス1件\n", 5u << 20);
+}
+
+/* ---- evidence spans ---------------------------------------------------- */
+
+static int span_has(const char *t, struct ex_span s, const char *word)
+{
+    size_t n = strlen(word);
+    for (size_t i = s.start; i + n <= s.end; i++)
+        if (!memcmp(t + i, word, n))
+            return 1;
+    return 0;
+}
+
+static void test_spans_inside_text(void **state)
+{
+    (void)state;
+    const char *t = "不正アクセスに関するお詫び\n"
+                    "2023年4月5日\n"
+                    "株式会社みなと珈琲\n"
+                    "代表取締役 港 英二郎\n"
+                    "2023年2月20日、カード会社から連絡を受け、判明いたしました。\n"
+                    "2022年9月14日~2023年2月20日の期間中にご利用になったお客様1,842名\n"
+                    "流出した情報:氏名、メールアドレス\n"
+                    "第三者調査機関による調査を実施しました。\n"
+                    "お問い合わせ窓口\n"
+                    "電話:0120-000-000\n";
+    size_t len = strlen(t);
+    struct extract_result x;
+    run(t, len, &x);
+    assert_true(x.is_incident);
+    assert_true(x.org_ev.start < x.org_ev.end && x.org_ev.end <= len);
+    assert_true(span_has(t, x.org_ev, "みなと珈琲"));
+    assert_true(span_has(t, x.published_ev, "2023年4月5日"));
+    assert_true(span_has(t, x.rep_ev, "港"));
+    assert_string_equal(x.discovered.iso, "2023-02-20");
+    assert_true(span_has(t, x.discovered_ev, "2023年2月20日"));
+    assert_true(x.exposure_period.present);
+    assert_string_equal(x.exposure_period.start.iso, "2022-09-14");
+    assert_string_equal(x.exposure_period.end.iso, "2023-02-20");
+    assert_true(span_has(t, x.exposure_period.ev, "~"));
+    for (size_t i = 0; i < x.ncounts; i++)
+        assert_true(x.counts[i].ev.end <= len && x.counts[i].ev.start < x.counts[i].ev.end);
+    for (size_t i = 0; i < x.nmethods; i++)
+        assert_true(span_has(t, x.methods[i].ev, "不正アクセス"));
+    for (size_t i = 0; i < x.ntypes; i++)
+        assert_true(x.types[i].ev.end <= len && x.types[i].ev.start < x.types[i].ev.end);
+    assert_non_null(x.contact);
+    assert_true(span_has(t, x.contact_ev, "0120-000-000"));
+    assert_true(x.incident_ev.end <= len);
+    for (size_t i = 0; i < x.ntimeline; i++)
+        assert_true(x.timeline[i].ev.end <= len);
+    extract_result_free(&x);
+}
+
+/* ---- any bytes in -------------------------------------------------------- */
+
+static void test_invalid_bytes(void **state)
+{
+    (void)state;
+    const char t[] = "2023年4月5日\n株式会社\xff\xfe\x00" "ABC\n不正アクセス\x80" "により氏名100件が流出\xe3\x81";
+    size_t len = sizeof t - 1;
+    struct extract_result x;
+    run(t, len, &x);
+    assert_true(x.published_ev.end <= len);
+    assert_string_equal(x.published.iso, "2023-04-05");
+    extract_result_free(&x);
+
+    run("", 0, &x);
+    assert_false(x.is_incident);
+    assert_null(x.org);
+    assert_int_equal(x.total, -1);
+    extract_result_free(&x);
+
+    run(NULL, 0, &x);
+    assert_false(x.is_incident);
+    extract_result_free(&x);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_compile_and_run),
+        cmocka_unit_test(test_rules_reusable),
+        cmocka_unit_test(test_qualifier_names),
+        cmocka_unit_test(test_match_limit_skips_pattern),
+        cmocka_unit_test(test_long_single_line),
+        cmocka_unit_test(test_many_dates_and_ranges),
+        cmocka_unit_test(test_many_candidates),
+        cmocka_unit_test(test_many_short_lines),
+        cmocka_unit_test(test_spans_inside_text),
+        cmocka_unit_test(test_invalid_bytes),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
