@@ -1,0 +1,25 @@
+/* cli/pipeline.h — one document through every stage: bytes → record.
+ *
+ * decode → parse (HTML or plain text) → normalize → extract → record.
+ * Used by `owabi parse` for files, stdin and fetched pages.
+ * Errors: OW_EMPTY, OW_BINARY, OW_CHARSET, OW_NOMEM, OW_PARSE ... with d
+ *         saying why; no record is made then.  A document that decodes with
+ *         errors or has no notice in it still gives a record (it says so).
+ * Ownership: *record is the caller's (json_decref). */
+#ifndef OW_PIPELINE_H
+#define OW_PIPELINE_H
+
+#include <jansson.h>
+
+#include "../extract/extract.h"
+#include "../schema/record.h"
+
+struct pipeline_opts {
+    const char *charset_override;   /* --charset, or NULL */
+    const char *http_charset;       /* Content-Type charset of a fetch, or NULL */
+};
+
+ow_err pipeline_run(const struct extract_rules *rules, const struct pipeline_opts *o,
+                    const struct record_source *src, json_t **record, struct ow_diag *d);
+
+#endif
