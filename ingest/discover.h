@@ -1,0 +1,82 @@
+/* ingest/discover.h — the links a source page offers: feeds, sitemaps, index
+ * pages (libxml2, libcurl's URL parser).
+ *
+ * Input:  the fetched bytes of a source (any charset: decoded by decode/
+ *         first, then parsed as UTF-8, never by libxml2's own decoders), its
+ *         Content-Type, and its final URL (the base for relative links).
+ * Output: the kind of document and its links, absolute http(s) URLs without
+ *         fragment, in document order, without duplicates, each with its
+ *         text (anchor text, item or entry title; "" for sitemaps):
+ *           RSS 1.0 (RDF)  item/link, else item/@rdf:about; item/title
+ *           RSS 2.0        item/link, else a permalink guid; item/title
+ *           Atom           entry/link[@rel=alternate or no rel]/@href; entry/title
+ *           sitemap        url/loc        sitemap index: sitemap/loc
+ *           HTML           a/@href (against <base href>); the anchor's text,
+ *                          image alt texts and title attribute
+ *         XML is parsed without network access and without expanding
+ *         external entities.
+ * Errors: OW_NOMEM; errors of decode_bytes (OW_BINARY ...).  A document that
+ *         parses into nothing gives kind HTML and no links, not an error.
+ * The vocabulary (extract/vocab/links.tsv, embedded at build time) decides
+ * which link looks like a disclosure: a term found in the link text or in
+ * the percent-decoded URL, ASCII letters compared case-insensitively.
+ * Ownership: discover_result_free; discover_vocab_free.  Deterministic. */
+#ifndef OW_DISCOVER_H
+#define OW_DISCOVER_H
+
+#include <stddef.h>
+
+#include "../core/err.h"
+
+enum discover_kind {
+    DISCOVER_HTML,
+    DISCOVER_RSS1,
+    DISCOVER_RSS2,
+    DISCOVER_ATOM,
+    DISCOVER_SITEMAP,
+    DISCOVER_SITEMAP_INDEX
+};
+
+struct discover_link {
+    char *url;
+    char *text;
+};
+
+struct discover_result {
+    enum discover_kind kind;
+    struct discover_link *links;
+    size_t n;
+};
+
+ow_err discover_links(const char *body, size_t len, const char *content_type,
+                      const char *http_charset, const char *base_url,
+                      struct discover_result *out, struct ow_diag *d);
+void discover_result_free(struct discover_result *r);
+/* "html", "rss1", "rss2", "atom", "sitemap", "sitemapindex". */
+const char *discover_kind_name(enum discover_kind k);
+
+/* Resolves href against base (RFC 3986, libcurl's parser) to an absolute
+ * http(s) URL without fragment, scheme and host lower-cased, percent escapes
+ * upper-cased.  NULL when href is not an http(s) link (mailto:, javascript:,
+ * ftp:, malformed) or out of memory.  The caller frees the result. */
+char *discover_resolve(const char *base, const char *href);
+/* The host of an absolute URL, lower-cased, without port, into buf (size n);
+ * 0 on success, -1 when url has none. */
+int discover_host(const char *url, char *buf, size_t n);
+/* "scheme://host[:port]" of url into buf (size n): robots.txt is per origin.
+ * 0 on success, -1 otherwise. */
+int discover_origin(const char *url, char *buf, size_t n);
+/* The path and query of url ("/a/b?c"), caller frees; NULL when none. */
+char *discover_path_query(const char *url);
+
+struct discover_vocab;
+/* The embedded vocabulary "links".  NULL on failure (d says why: OW_DATA
+ * when the table is missing or a line is malformed, or OW_NOMEM). */
+struct discover_vocab *discover_vocab_load(struct ow_diag *d);
+/* Parses a table in the links.tsv format (for tests and alternatives). */
+struct discover_vocab *discover_vocab_parse(const char *text, size_t len, struct ow_diag *d);
+void discover_vocab_free(struct discover_vocab *v);
+/* 1 when the link's text or URL holds a disclosure term. */
+int discover_looks_notice(const struct discover_vocab *v, const char *url, const char *text);
+
+#endif

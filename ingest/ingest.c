@@ -1,0 +1,1144 @@
+/* ingest/ingest.c — the ingest run: a politeness scheduler feeding fetch
+ * workers, and a coordinator that parses, stores and writes --out lines.
+ *
+ * Threads: `parallel` workers only call fetch_many (one URL each time); the
+ * calling thread (the coordinator) owns every other structure: jobs, hosts,
+ * the store, libxml2, the out file.  The two meet in a mutex-guarded todo
+ * list and done list. */
+#include "ingest.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../cli/pipeline.h"
+#include "../core/util.h"
+#include "discover.h"
+#include "robots.h"
+
+enum role { R_ROBOTS, R_SOURCE, R_SITEMAP, R_PAGE };
+
+struct job {
+    enum role role;
+    char *url;
+    size_t src;                 /* index into the report's sources */
+    size_t host;
+    const struct fetch_opts *fo;
+    /* what the store remembered, read just before the request */
+    struct store_page prev;
+    /* the answer, filled by a worker */
+    struct fetch_result res;
+    long long done_ms;
+    struct job *next;           /* todo / done list link */
+};
+
+struct host {
+    char *origin;               /* scheme://host:port: robots.txt is per origin */
+    struct robots *robots;
+    int robots_state;           /* 0 not known, 1 being fetched, 2 known */
+    char *unreachable;          /* robots.txt could not be read: why (NULL: it could) */
+    char *stopped;              /* the host asked us to back off: why */
+    int busy;                   /* a request to it is in flight */
+    long long next_ok;          /* monotonic ms before which it gets no request */
+    struct job **q;             /* waiting jobs, FIFO from qhead */
+    size_t qhead, qlen, qcap;
+};
+
+struct urlset {                 /* open addressing, for "seen in this run" */
+    char **slot;
+    size_t cap, n;
+};
+
+struct run {
+    struct store *s;
+    const struct ingest_opts *o;
+    struct ingest_report *rep;
+    struct discover_vocab *vocab;
+    struct fetch_opts fo_page, fo_robots;
+    int64_t run_id;
+    int64_t *source_ids;
+    size_t *source_jobs;        /* jobs queued per source (the INGEST_MAX_PAGES cap) */
+    size_t sources_done;
+    struct host *hosts;
+    size_t nhosts, caphosts, rr;
+    struct urlset seen;
+    size_t queued, inflight;
+    ow_err fatal;
+    struct ow_diag fatal_diag;
+    /* the --out file */
+    int out_fd;
+    char *out_path;
+    int64_t out_len;
+    /* the worker pool */
+    pthread_mutex_t mu;
+    pthread_cond_t work_cv, done_cv;
+    struct job *todo, *todo_tail, *done;
+    int quit;
+};
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void ingest_opts_default(struct ingest_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->delay_ms = 1000;
+    o->parallel = 4;
+    fetch_opts_default(&o->fetch);
+}
+
+void ingest_report_free(struct ingest_report *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nsources; i++)
+        free(r->sources[i].url);
+    free(r->sources);
+    memset(r, 0, sizeof *r);
+}
+
+static ow_err fatal(struct run *r, ow_err e, const struct ow_diag *d)
+{
+    if (!r->fatal) {
+        r->fatal = e;
+        if (d)
+            r->fatal_diag = *d;
+        else
+            ow_diagf(&r->fatal_diag, e, "%s", ow_strerror(e));
+    }
+    return e;
+}
+
+/* ---- the set of URLs seen ------------------------------------------------ */
+
+static size_t hash(const char *s)
+{
+    size_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+/* 1 if url was added, 0 if it was there, -1 out of memory. */
+static int urlset_add(struct urlset *u, const char *url)
+{
+    if ((u->n + 1) * 2 > u->cap) {
+        size_t nc = u->cap ? u->cap * 2 : 256;
+        char **ns = calloc(nc, sizeof *ns);
+        if (!ns)
+            return -1;
+        for (size_t i = 0; i < u->cap; i++)
+            if (u->slot[i]) {
+                size_t k = hash(u->slot[i]) & (nc - 1);
+                while (ns[k])
+                    k = (k + 1) & (nc - 1);
+                ns[k] = u->slot[i];
+            }
+        free(u->slot);
+        u->slot = ns;
+        u->cap = nc;
+    }
+    size_t k = hash(url) & (u->cap - 1);
+    while (u->slot[k]) {
+        if (!strcmp(u->slot[k], url))
+            return 0;
+        k = (k + 1) & (u->cap - 1);
+    }
+    if (!(u->slot[k] = strdup(url)))
+        return -1;
+    u->n++;
+    return 1;
+}
+
+static void urlset_free(struct urlset *u)
+{
+    for (size_t i = 0; i < u->cap; i++)
+        free(u->slot[i]);
+    free(u->slot);
+}
+
+/* ---- jobs and hosts ------------------------------------------------------ */
+
+static void job_free(struct job *j)
+{
+    if (!j)
+        return;
+    free(j->url);
+    store_page_clear(&j->prev);
+    fetch_result_free(&j->res);
+    free(j);
+}
+
+static ssize_t host_index(struct run *r, const char *origin)
+{
+    for (size_t i = 0; i < r->nhosts; i++)
+        if (!strcmp(r->hosts[i].origin, origin))
+            return (ssize_t)i;
+    if (r->nhosts == r->caphosts) {
+        size_t nc = r->caphosts ? r->caphosts * 2 : 8;
+        struct host *nh = realloc(r->hosts, nc * sizeof *nh);
+        if (!nh)
+            return -1;
+        r->hosts = nh;
+        r->caphosts = nc;
+    }
+    struct host *h = &r->hosts[r->nhosts];
+    memset(h, 0, sizeof *h);
+    if (!(h->origin = strdup(origin)))
+        return -1;
+    return (ssize_t)r->nhosts++;
+}
+
+static void source_fail(struct run *r, size_t src, const char *url, const char *why)
+{
+    struct ingest_source_report *sr = &r->rep->sources[src];
+    if (!sr->failed) {
+        sr->failed = 1;
+        if (url && strcmp(url, sr->url))
+            snprintf(sr->reason, sizeof sr->reason, "%s: %s", url, why);
+        else
+            snprintf(sr->reason, sizeof sr->reason, "%s", why);
+    }
+}
+
+/* Queues url once per run.  Returns 0, or -1 on a fatal error. */
+static int enqueue(struct run *r, const char *url, enum role role, size_t src)
+{
+    if (role != R_SOURCE && r->source_jobs[src] >= INGEST_MAX_PAGES)
+        return 0;
+    int added = urlset_add(&r->seen, url);
+    if (added <= 0) {
+        if (added < 0)
+            fatal(r, OW_NOMEM, NULL);
+        else if (role == R_SOURCE)
+            r->sources_done++;   /* listed twice: done with the first */
+        return added;
+    }
+    char origin[600];
+    if (discover_origin(url, origin, sizeof origin)) {
+        if (role == R_SOURCE) {
+            source_fail(r, src, url, "not a valid URL");
+            r->rep->sources[src].pages_failed++;
+            r->rep->counts.pages_failed++;
+        }
+        return 0;
+    }
+    ssize_t hi = host_index(r, origin);
+    struct job *j = calloc(1, sizeof *j);
+    if (hi < 0 || !j || !(j->url = strdup(url))) {
+        job_free(j);
+        fatal(r, OW_NOMEM, NULL);
+        return -1;
+    }
+    j->role = role;
+    j->src = src;
+    j->host = (size_t)hi;
+    j->fo = &r->fo_page;
+    store_page_clear(&j->prev);
+    struct host *h = &r->hosts[hi];
+    if (h->qhead + h->qlen == h->qcap) {
+        if (h->qhead > 0) {
+            memmove(h->q, h->q + h->qhead, h->qlen * sizeof *h->q);
+            h->qhead = 0;
+        } else {
+            size_t nc = h->qcap ? h->qcap * 2 : 16;
+            struct job **nq = realloc(h->q, nc * sizeof *nq);
+            if (!nq) {
+                job_free(j);
+                fatal(r, OW_NOMEM, NULL);
+                return -1;
+            }
+            h->q = nq;
+            h->qcap = nc;
+        }
+    }
+    h->q[h->qhead + h->qlen++] = j;
+    r->queued++;
+    r->source_jobs[src]++;
+    return 0;
+}
+
+/* ---- the worker pool ----------------------------------------------------- */
+
+static void *worker(void *arg)
+{
+    struct run *r = arg;
+    pthread_mutex_lock(&r->mu);
+    for (;;) {
+        while (!r->todo && !r->quit)
+            pthread_cond_wait(&r->work_cv, &r->mu);
+        if (!r->todo)
+            break;
+        struct job *j = r->todo;
+        r->todo = j->next;
+        if (!r->todo)
+            r->todo_tail = NULL;
+        pthread_mutex_unlock(&r->mu);
+
+        struct fetch_req rq = {j->url, j->prev.etag, j->prev.last_modified};
+        struct ow_diag d = {{0}};
+        ow_err e = fetch_many(j->fo, &rq, 1, &j->res, &d);
+        if (e && !j->res.err) {
+            j->res.err = e;
+            j->res.diag = d;
+        }
+        j->done_ms = now_ms();
+
+        pthread_mutex_lock(&r->mu);
+        j->next = r->done;
+        r->done = j;
+        pthread_cond_signal(&r->done_cv);
+    }
+    pthread_mutex_unlock(&r->mu);
+    return NULL;
+}
+
+static void dispatch(struct run *r, struct job *j)
+{
+    struct host *h = &r->hosts[j->host];
+    h->busy = 1;
+    r->inflight++;
+    j->next = NULL;
+    pthread_mutex_lock(&r->mu);
+    if (r->todo_tail)
+        r->todo_tail->next = j;
+    else
+        r->todo = j;
+    r->todo_tail = j;
+    pthread_cond_signal(&r->work_cv);
+    pthread_mutex_unlock(&r->mu);
+}
+
+/* ---- the --out file ------------------------------------------------------ */
+
+/* Appends one committed record as one line: a single write(2) on an
+ * O_APPEND descriptor, synced, and only then marked written in the store.
+ * A crash before the mark leaves the line past the vouched length, where
+ * the next run cuts it off and writes it again. */
+static ow_err out_write(struct run *r, int64_t record_id, const char *json)
+{
+    struct ow_diag d = {{0}};
+    size_t n = strlen(json);
+    char *line = malloc(n + 2);
+    if (!line)
+        return fatal(r, OW_NOMEM, NULL);
+    memcpy(line, json, n);
+    line[n] = '\n';
+    line[n + 1] = 0;
+    ssize_t w;
+    do
+        w = write(r->out_fd, line, n + 1);
+    while (w < 0 && errno == EINTR);
+    free(line);
+    if (w != (ssize_t)(n + 1)) {
+        ow_diagf(&d, OW_IO, "%s: %s", r->out_path,
+                 w < 0 ? strerror(errno) : "short write (disk full?)");
+        if (w > 0 && ftruncate(r->out_fd, (off_t)r->out_len) != 0) {
+            /* the next run cuts the torn line off all the same */
+        }
+        return fatal(r, OW_IO, &d);
+    }
+    if (fdatasync(r->out_fd) != 0) {
+        ow_diagf(&d, OW_IO, "%s: %s", r->out_path, strerror(errno));
+        return fatal(r, OW_IO, &d);
+    }
+    r->out_len += (int64_t)(n + 1);
+    ow_err e = store_out_done(r->s, r->out_path, record_id, r->out_len, &d);
+    if (e)
+        return fatal(r, e, &d);
+    return OW_OK;
+}
+
+/* Opens the out file, cuts it back to the length the store vouches for (a
+ * torn or unmarked line from a crashed run goes), and writes the records a
+ * crashed run committed but did not get to write. */
+static ow_err out_open(struct run *r, struct ow_diag *d)
+{
+    const char *p = r->o->out_path;
+    if (p[0] == '/') {
+        r->out_path = strdup(p);
+    } else {
+        char cwd[4096];
+        if (!getcwd(cwd, sizeof cwd))
+            return ow_diagf(d, OW_IO, "cannot resolve %s: %s", p, strerror(errno));
+        size_t n = strlen(cwd) + strlen(p) + 2;
+        if ((r->out_path = malloc(n)))
+            snprintf(r->out_path, n, "%s/%s", cwd, p);
+    }
+    if (!r->out_path)
+        return ow_diagf(d, OW_NOMEM, "out of memory");
+    r->out_fd = open(r->out_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (r->out_fd < 0)
+        return ow_diagf(d, OW_IO, "%s: %s", p, strerror(errno));
+    struct stat st;
+    if (fstat(r->out_fd, &st) != 0)
+        return ow_diagf(d, OW_IO, "%s: %s", p, strerror(errno));
+    int found;
+    int64_t len;
+    uint64_t dev, ino;
+    ow_err e = store_out_get(r->s, r->out_path, &found, &len, &dev, &ino, d);
+    if (e)
+        return e;
+    if (found && dev == (uint64_t)st.st_dev && ino == (uint64_t)st.st_ino) {
+        if (st.st_size > len) {
+            if (ftruncate(r->out_fd, (off_t)len) != 0)
+                return ow_diagf(d, OW_IO, "%s: cannot cut a torn line off: %s", p, strerror(errno));
+        } else {
+            len = st.st_size;   /* shortened by someone else: append after what is there */
+        }
+    } else {
+        /* A file the store has not written to (new, or rotated away and
+         * replaced): what it holds is not ours to cut. */
+        len = st.st_size;
+    }
+    r->out_len = len;
+    if ((e = store_out_set(r->s, r->out_path, len, (uint64_t)st.st_dev, (uint64_t)st.st_ino, d)))
+        return e;
+    struct store_pending *pend;
+    size_t np;
+    if ((e = store_out_pending(r->s, r->out_path, &pend, &np, d)))
+        return e;
+    for (size_t i = 0; i < np && !r->fatal; i++)
+        out_write(r, pend[i].id, pend[i].json);
+    store_pending_free(pend, np);
+    if (r->fatal) {
+        *d = r->fatal_diag;
+        return r->fatal;
+    }
+    return OW_OK;
+}
+
+/* ---- what came back ------------------------------------------------------ */
+
+static void commit(struct run *r, struct store_fetch *f, int64_t *rid, int *rev)
+{
+    struct ow_diag d = {{0}};
+    f->run_id = r->run_id;
+    ow_err e = store_page_commit(r->s, f, rid, rev, &d);
+    if (e)
+        fatal(r, e, &d);
+}
+
+static void page_failed(struct run *r, struct job *j, const char *why)
+{
+    r->rep->sources[j->src].pages_failed++;
+    r->rep->counts.pages_failed++;
+    source_fail(r, j->src, j->url, why);
+}
+
+/* A source is done: the pages earlier runs found through it are checked
+ * again (a notice revised in place shows up only this way when its index
+ * did not change). */
+static void source_done(struct run *r, struct job *j)
+{
+    r->sources_done++;
+    /* the sitemaps of a sitemap index too: the index rarely changes when
+     * one of its sitemaps does */
+    static const struct { const char *kind; enum role role; } known[] = {
+        {"sitemap", R_SITEMAP}, {"page", R_PAGE}};
+    for (size_t k = 0; k < 2 && !r->fatal; k++) {
+        char **urls;
+        size_t n;
+        struct ow_diag d = {{0}};
+        ow_err e = store_source_pages(r->s, r->source_ids[j->src], known[k].kind, &urls, &n, &d);
+        if (e) {
+            fatal(r, e, &d);
+            return;
+        }
+        for (size_t i = 0; i < n && !r->fatal; i++)
+            enqueue(r, urls[i], known[k].role, j->src);
+        store_strv_free(urls, n);
+    }
+}
+
+struct found {                  /* links of a source, to remember then queue */
+    struct store_link *v;
+    enum role *role;
+    size_t n, cap;
+};
+
+static void found_free(struct found *fl)
+{
+    for (size_t i = 0; i < fl->n; i++)
+        free((char *)fl->v[i].url);
+    free(fl->v);
+    free(fl->role);
+    memset(fl, 0, sizeof *fl);
+}
+
+static int found_add(struct found *fl, const char *url, enum role role)
+{
+    if (fl->n == fl->cap) {
+        size_t nc = fl->cap ? fl->cap * 2 : 32;
+        struct store_link *nv = realloc(fl->v, nc * sizeof *nv);
+        if (!nv)
+            return -1;
+        fl->v = nv;
+        enum role *nr = realloc(fl->role, nc * sizeof *nr);
+        if (!nr)
+            return -1;
+        fl->role = nr;
+        fl->cap = nc;
+    }
+    char *u = strdup(url);
+    if (!u)
+        return -1;
+    fl->v[fl->n].url = u;
+    fl->v[fl->n].kind = role == R_SITEMAP ? "sitemap" : "page";
+    fl->role[fl->n] = role;
+    fl->n++;
+    return 0;
+}
+
+/* The links of a source worth following: same host; from a sitemap all,
+ * from a sitemap index its sitemaps (one level), from a feed or an HTML
+ * page those that look like a disclosure; not disallowed by a robots.txt
+ * already known; at most INGEST_MAX_PAGES. */
+static void follow_links(struct run *r, struct job *j, const struct discover_result *dr,
+                         struct found *fl)
+{
+    char host[512], lh[512], origin[600];
+    const char *base = j->res.final_url ? j->res.final_url : j->url;
+    if (discover_host(base, host, sizeof host))
+        return;
+    for (size_t i = 0; i < dr->n && !r->fatal; i++) {
+        const struct discover_link *l = &dr->links[i];
+        if (discover_host(l->url, lh, sizeof lh) || strcmp(host, lh))
+            continue;   /* another site: not ours to crawl */
+        enum role role = R_PAGE;
+        switch (dr->kind) {
+        case DISCOVER_SITEMAP:
+            break;
+        case DISCOVER_SITEMAP_INDEX:
+            if (j->role != R_SOURCE)
+                continue;
+            role = R_SITEMAP;
+            break;
+        default:
+            if (!discover_looks_notice(r->vocab, l->url, l->text))
+                continue;
+            break;
+        }
+        if (r->source_jobs[j->src] + fl->n >= INGEST_MAX_PAGES)
+            break;
+        if (!discover_origin(l->url, origin, sizeof origin)) {
+            for (size_t k = 0; k < r->nhosts; k++) {
+                struct host *h = &r->hosts[k];
+                if (strcmp(h->origin, origin) || h->robots_state != 2 || h->unreachable)
+                    continue;
+                char *pq = discover_path_query(l->url);
+                int ok = pq && robots_allowed(h->robots, pq);
+                free(pq);
+                if (!ok) {
+                    r->rep->counts.robots_skipped++;
+                    role = R_ROBOTS;   /* marks "skip" */
+                }
+                break;
+            }
+        }
+        if (role == R_ROBOTS)
+            continue;
+        if (found_add(fl, l->url, role)) {
+            fatal(r, OW_NOMEM, NULL);
+            return;
+        }
+    }
+}
+
+static const char *kind_of(enum discover_kind k)
+{
+    switch (k) {
+    case DISCOVER_RSS1: case DISCOVER_RSS2: case DISCOVER_ATOM: return "feed";
+    case DISCOVER_SITEMAP: case DISCOVER_SITEMAP_INDEX: return "sitemap";
+    case DISCOVER_HTML: return "html";
+    }
+    return "html";
+}
+
+static void handle_page_body(struct run *r, struct job *j, struct found *fl)
+{
+    const struct fetch_result *res = &j->res;
+    struct ingest_source_report *sr = &r->rep->sources[j->src];
+    struct store_run_counts *c = &r->rep->counts;
+    struct host *h = &r->hosts[j->host];
+    struct store_fetch f = {
+        .url = j->url,
+        .source_id = r->source_ids[j->src],
+        .kind = j->role == R_PAGE ? "page"
+                : j->prev.kind ? j->prev.kind
+                : j->role == R_SITEMAP ? "sitemap" : "html",
+        .status = res->status,
+        .fetched_at = res->fetched_at[0] ? res->fetched_at : NULL,
+        .is_incident = -1,
+    };
+    char why[300];
+    sr->pages++;
+    if (res->err) {
+        snprintf(why, sizeof why, "%s", res->diag.msg[0] ? res->diag.msg : ow_strerror(res->err));
+        if ((res->status == 429 || res->status == 503) && !h->stopped) {
+            char msg[64];
+            snprintf(msg, sizeof msg, "host still answers HTTP %ld: left alone for this run",
+                     res->status);
+            h->stopped = strdup(msg);
+        }
+        page_failed(r, j, why);
+        f.error = why;
+        commit(r, &f, NULL, NULL);
+        return;
+    }
+    c->fetched++;
+    if (res->not_modified) {
+        c->not_modified++;
+        if (res->etag || res->last_modified) {
+            /* a 304 may carry fresher validators; keep the old ones it omits */
+            f.validators = 1;
+            f.etag = res->etag ? res->etag : j->prev.etag;
+            f.last_modified = res->last_modified ? res->last_modified : j->prev.last_modified;
+        }
+        commit(r, &f, NULL, NULL);
+        return;
+    }
+    char sha[65];
+    ow_sha256_hex(res->body ? res->body : "", res->len, sha);
+    int same = !strcmp(sha, j->prev.sha256);
+    f.validators = 1;
+    f.etag = res->etag;
+    f.last_modified = res->last_modified;
+    struct ow_diag d = {{0}};
+    if (j->role == R_SOURCE || j->role == R_SITEMAP) {
+        struct discover_result dr;
+        ow_err e = discover_links(res->body, res->len, res->content_type, res->charset,
+                                  res->final_url ? res->final_url : j->url, &dr, &d);
+        if (e == OW_NOMEM) {
+            fatal(r, e, &d);
+            return;
+        }
+        if (e) {
+            snprintf(why, sizeof why, "%s", d.msg);
+            page_failed(r, j, why);
+            f.error = why;
+            f.validators = 0;
+            commit(r, &f, NULL, NULL);
+            return;
+        }
+        enum discover_kind kind = dr.kind;
+        f.kind = kind_of(kind);
+        follow_links(r, j, &dr, fl);
+        discover_result_free(&dr);
+        f.links = fl->v;
+        f.nlinks = fl->n;
+        if (kind != DISCOVER_HTML || j->role == R_SITEMAP) {
+            f.sha256 = sha;
+            if (same)
+                c->unchanged++;
+            commit(r, &f, NULL, NULL);
+            return;
+        }
+    }
+    if (same) {
+        c->unchanged++;
+        f.sha256 = sha;
+        commit(r, &f, NULL, NULL);
+        return;
+    }
+    /* New or changed: what does it say? */
+    struct pipeline_opts po = {NULL, res->charset};
+    struct record_source src = {
+        .id = j->url,
+        .url = j->url,
+        .final_url = res->final_url,
+        .http_status = res->status,
+        .content_type = res->content_type,
+        .fetched_at = res->fetched_at[0] ? res->fetched_at : NULL,
+        .etag = res->etag,
+        .last_modified = res->last_modified,
+        .bytes = res->body ? res->body : "",
+        .nbytes = res->len,
+    };
+    json_t *rec = NULL;
+    ow_err e = pipeline_run(r->o->rules, &po, &src, &rec, &d);
+    if (e == OW_NOMEM) {
+        fatal(r, e, &d);
+        return;
+    }
+    if (e) {
+        /* No sha and no validators kept: the next run reads it whole again. */
+        snprintf(why, sizeof why, "%s", d.msg[0] ? d.msg : ow_strerror(e));
+        page_failed(r, j, why);
+        f.error = why;
+        f.validators = 0;
+        commit(r, &f, NULL, NULL);
+        return;
+    }
+    int inc = json_is_true(json_object_get(rec, "is_incident"));
+    char *json = inc ? json_dumps(rec, JSON_COMPACT) : NULL;
+    json_decref(rec);
+    if (inc && !json) {
+        fatal(r, OW_NOMEM, NULL);
+        return;
+    }
+    f.sha256 = sha;
+    f.is_incident = inc;
+    f.record_json = json;
+    f.out_pending = json && r->out_path ? r->out_path : NULL;
+    int64_t rid = 0;
+    int rev = 0;
+    commit(r, &f, &rid, &rev);
+    if (rid) {
+        if (rev == 1)
+            c->new_records++;
+        else
+            c->changed_records++;
+        if (r->out_path)
+            out_write(r, rid, json);
+    }
+    free(json);
+}
+
+static void handle_page(struct run *r, struct job *j)
+{
+    struct found fl = {0};
+    handle_page_body(r, j, &fl);
+    for (size_t i = 0; i < fl.n && !r->fatal; i++)
+        enqueue(r, fl.v[i].url, fl.role[i], j->src);
+    found_free(&fl);
+}
+
+static void handle_robots(struct run *r, struct job *j)
+{
+    struct host *h = &r->hosts[j->host];
+    const struct fetch_result *res = &j->res;
+    long status = res->status;
+    int readable = res->err == OW_OK || res->err == OW_HTTP;
+    if (res->err == OW_OK && res->not_modified)
+        readable = 0;
+    if (!readable || (status >= 500 || status == 429) || status == 0) {
+        char why[300];
+        if (res->err && res->err != OW_HTTP)
+            snprintf(why, sizeof why, "robots.txt unreachable (%.150s): not fetching from %.100s",
+                     res->diag.msg[0] ? res->diag.msg : ow_strerror(res->err), h->origin);
+        else
+            snprintf(why, sizeof why, "robots.txt unreachable (HTTP %ld): not fetching from %.200s",
+                     status, h->origin);
+        h->unreachable = strdup(why);
+        h->robots = robots_all(0);
+    } else {
+        const char *body = res->err == OW_OK && res->body ? res->body : "";
+        size_t len = res->err == OW_OK ? res->len : 0;
+        h->robots = robots_for_status(status, body, len, INGEST_AGENT);
+        struct ow_diag d = {{0}};
+        ow_err e = store_robots_put(r->s, h->origin, status, body, len, &d);
+        if (e)
+            fatal(r, e, &d);
+    }
+    if (!h->robots)
+        fatal(r, OW_NOMEM, NULL);
+    h->robots_state = 2;
+}
+
+/* ---- the scheduler ------------------------------------------------------- */
+
+/* The host's robots.txt from the store when fresh enough: 1 when known. */
+static int robots_cached(struct run *r, struct host *h)
+{
+    int found;
+    long status;
+    char *body;
+    size_t len;
+    struct ow_diag d = {{0}};
+    ow_err e = store_robots_get(r->s, h->origin, INGEST_ROBOTS_MAX_AGE, &found, &status, &body,
+                                &len, &d);
+    if (e) {
+        fatal(r, e, &d);
+        return 0;
+    }
+    if (!found)
+        return 0;
+    h->robots = robots_for_status(status, body, len, INGEST_AGENT);
+    free(body);
+    if (!h->robots) {
+        fatal(r, OW_NOMEM, NULL);
+        return 0;
+    }
+    h->robots_state = 2;
+    return 1;
+}
+
+/* Drops a queued job that will not be requested. */
+static void drop(struct run *r, struct job *j, const char *why, int failure)
+{
+    r->rep->sources[j->src].pages++;
+    if (failure)
+        page_failed(r, j, why);
+    else
+        r->rep->counts.robots_skipped++;
+    if (j->role == R_SOURCE)
+        source_done(r, j);
+    job_free(j);
+}
+
+/* Starts what may start now.  Returns the earliest time a waiting host
+ * becomes free (for the coordinator's sleep), or 0 when nothing waits on
+ * time. */
+static long long schedule(struct run *r)
+{
+    long long now = now_ms(), wake = 0;
+    for (size_t k = 0; k < r->nhosts && !r->fatal; k++) {
+        if (r->inflight >= (size_t)r->o->parallel)
+            break;
+        size_t hi = (r->rr + k) % r->nhosts;
+        struct host *h = &r->hosts[hi];
+        if (h->busy || h->qlen == 0)
+            continue;
+        if (h->next_ok > now) {
+            if (!wake || h->next_ok < wake)
+                wake = h->next_ok;
+            continue;
+        }
+        if (h->robots_state == 0 && !robots_cached(r, h)) {
+            if (r->fatal)
+                break;
+            struct job *rj = calloc(1, sizeof *rj);
+            /* from a queued URL rather than the origin, which always spells
+             * the port out */
+            if (!rj || !(rj->url = discover_resolve(h->q[h->qhead]->url, "/robots.txt"))) {
+                free(rj);
+                fatal(r, OW_NOMEM, NULL);
+                break;
+            }
+            rj->role = R_ROBOTS;
+            rj->host = hi;
+            rj->fo = &r->fo_robots;
+            store_page_clear(&rj->prev);
+            h->robots_state = 1;
+            dispatch(r, rj);
+            continue;
+        }
+        if (h->robots_state != 2)
+            continue;
+        /* drop() may queue pages (a source's known pages) and so move the
+         * hosts array: h is re-read on every turn */
+        while ((h = &r->hosts[hi])->qlen > 0 && !r->fatal) {
+            struct job *j = h->q[h->qhead++];
+            h->qlen--;
+            r->queued--;
+            if (h->unreachable) {
+                drop(r, j, h->unreachable, 1);
+                continue;
+            }
+            if (h->stopped) {
+                drop(r, j, h->stopped, 1);
+                continue;
+            }
+            char *pq = discover_path_query(j->url);
+            int ok = pq && robots_allowed(h->robots, pq);
+            free(pq);
+            if (!ok) {
+                drop(r, j, "disallowed by robots.txt", j->role == R_SOURCE);
+                continue;
+            }
+            struct ow_diag d = {{0}};
+            ow_err e = store_page_get(r->s, j->url, &j->prev, &d);
+            if (e) {
+                job_free(j);
+                fatal(r, e, &d);
+                break;
+            }
+            dispatch(r, j);
+            break;
+        }
+    }
+    if (r->nhosts)
+        r->rr = (r->rr + 1) % r->nhosts;
+    return wake;
+}
+
+static void finish(struct run *r, struct job *j)
+{
+    struct host *h = &r->hosts[j->host];
+    h->busy = 0;
+    h->next_ok = j->done_ms + r->o->delay_ms;
+    r->inflight--;
+    if (j->role == R_ROBOTS) {
+        handle_robots(r, j);
+    } else {
+        handle_page(r, j);
+        if (j->role == R_SOURCE && !r->fatal)
+            source_done(r, j);
+    }
+    enum role role = j->role;
+    job_free(j);
+    if (r->o->progress && role != R_ROBOTS) {
+        struct ingest_progress p = {r->o->nsources, r->sources_done, &r->rep->counts, r->queued};
+        r->o->progress(&p, r->o->progress_ctx);
+    }
+}
+
+static void coordinate(struct run *r)
+{
+    for (;;) {
+        long long wake = r->fatal ? 0 : schedule(r);
+        if (r->inflight == 0 && (r->queued == 0 || r->fatal))
+            break;
+        pthread_mutex_lock(&r->mu);
+        while (!r->done) {
+            if (r->inflight == 0 || wake) {
+                /* nothing in flight (only waiting on a host's delay), or a
+                 * host comes free before any answer might */
+                if (!wake)
+                    break;
+                struct timespec ts;
+                clock_gettime(CLOCK_MONOTONIC, &ts);
+                long long ms = wake - ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+                if (ms <= 0)
+                    break;
+                ts.tv_sec += ms / 1000;
+                ts.tv_nsec += (ms % 1000) * 1000000;
+                if (ts.tv_nsec >= 1000000000) {
+                    ts.tv_sec++;
+                    ts.tv_nsec -= 1000000000;
+                }
+                if (pthread_cond_timedwait(&r->done_cv, &r->mu, &ts) == ETIMEDOUT)
+                    break;
+            } else {
+                pthread_cond_wait(&r->done_cv, &r->mu);
+            }
+        }
+        struct job *done = r->done;
+        r->done = NULL;
+        pthread_mutex_unlock(&r->mu);
+        /* answers in the order they came */
+        struct job *rev = NULL;
+        while (done) {
+            struct job *nx = done->next;
+            done->next = rev;
+            rev = done;
+            done = nx;
+        }
+        while (rev) {
+            struct job *nx = rev->next;
+            finish(r, rev);
+            rev = nx;
+        }
+    }
+}
+
+ow_err ingest_run(struct store *s, const struct ingest_opts *o, struct ingest_report *rep,
+                  struct ow_diag *d)
+{
+    memset(rep, 0, sizeof *rep);
+    struct run r = {.s = s, .o = o, .rep = rep, .out_fd = -1};
+    ow_err e = OW_OK;
+    pthread_t *threads = NULL;
+    int nthreads = 0;
+    int mu_ok = 0;
+
+    r.fo_page = o->fetch;
+    r.fo_page.parallel = 1;
+    r.fo_robots = r.fo_page;
+    r.fo_robots.max_body = 4 * ROBOTS_MAX_BYTES;
+    r.fo_page.accept_xml = 1;   /* feeds and sitemaps are XML */
+    rep->sources = calloc(o->nsources ? o->nsources : 1, sizeof *rep->sources);
+    r.source_ids = calloc(o->nsources ? o->nsources : 1, sizeof *r.source_ids);
+    r.source_jobs = calloc(o->nsources ? o->nsources : 1, sizeof *r.source_jobs);
+    if (!rep->sources || !r.source_ids || !r.source_jobs) {
+        e = ow_diagf(d, OW_NOMEM, "out of memory");
+        goto out;
+    }
+    rep->nsources = o->nsources;
+    rep->counts.sources = (long)o->nsources;
+    for (size_t i = 0; i < o->nsources; i++)
+        if (!(rep->sources[i].url = strdup(o->sources[i]))) {
+            e = ow_diagf(d, OW_NOMEM, "out of memory");
+            goto out;
+        }
+    if (!(r.vocab = discover_vocab_load(d))) {
+        e = d && !strcmp(d->msg, "out of memory") ? OW_NOMEM : OW_DATA;
+        goto out;
+    }
+    if ((e = store_run_begin(s, &r.run_id, d)))
+        goto out;
+    rep->run_id = r.run_id;
+    if (o->out_path && (e = out_open(&r, d)))
+        goto out;
+
+    for (size_t i = 0; i < o->nsources; i++) {
+        char *u = discover_resolve(NULL, o->sources[i]);
+        if (!u) {
+            source_fail(&r, i, NULL, "not a valid http(s) URL");
+            rep->sources[i].pages_failed++;
+            rep->counts.pages_failed++;
+            r.sources_done++;
+            continue;
+        }
+        e = store_source_id(s, u, &r.source_ids[i], d);
+        if (!e && enqueue(&r, u, R_SOURCE, i) < 0) {
+            *d = r.fatal_diag;
+            e = r.fatal;
+        }
+        free(u);
+        if (e)
+            goto out;
+    }
+
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_mutex_init(&r.mu, NULL);
+    pthread_cond_init(&r.work_cv, NULL);
+    pthread_cond_init(&r.done_cv, &ca);
+    pthread_condattr_destroy(&ca);
+    mu_ok = 1;
+    int want = o->parallel < 1 ? 1 : o->parallel;
+    threads = calloc((size_t)want, sizeof *threads);
+    if (!threads) {
+        e = ow_diagf(d, OW_NOMEM, "out of memory");
+        goto out;
+    }
+    for (; nthreads < want; nthreads++)
+        if (pthread_create(&threads[nthreads], NULL, worker, &r) != 0)
+            break;
+    if (nthreads == 0) {
+        e = ow_diagf(d, OW_NOMEM, "cannot start a fetch thread");
+        goto out;
+    }
+
+    coordinate(&r);
+
+    if (r.fatal) {
+        *d = r.fatal_diag;
+        e = r.fatal;
+    }
+out:
+    if (mu_ok) {
+        pthread_mutex_lock(&r.mu);
+        r.quit = 1;
+        pthread_cond_broadcast(&r.work_cv);
+        pthread_mutex_unlock(&r.mu);
+        for (int i = 0; i < nthreads; i++)
+            pthread_join(threads[i], NULL);
+        /* on a fatal stop, answers nobody will read */
+        for (struct job *j = r.done; j;) {
+            struct job *nx = j->next;
+            job_free(j);
+            j = nx;
+        }
+        pthread_cond_destroy(&r.work_cv);
+        pthread_cond_destroy(&r.done_cv);
+        pthread_mutex_destroy(&r.mu);
+    }
+    free(threads);
+    for (size_t i = 0; i < rep->nsources; i++)
+        if (rep->sources[i].failed)
+            rep->counts.sources_failed++;
+    if (r.run_id) {
+        struct ow_diag d2 = {{0}};
+        const char *status = e ? "failed" : rep->counts.sources_failed ? "partial" : "ok";
+        ow_err e2 = store_run_end(s, r.run_id, &rep->counts, status, &d2);
+        if (!e && e2) {
+            e = e2;
+            if (d)
+                *d = d2;
+        }
+    }
+    for (size_t i = 0; i < r.nhosts; i++) {
+        struct host *h = &r.hosts[i];
+        for (size_t k = 0; k < h->qlen; k++)
+            job_free(h->q[h->qhead + k]);
+        free(h->q);
+        free(h->origin);
+        free(h->unreachable);
+        free(h->stopped);
+        robots_free(h->robots);
+    }
+    free(r.hosts);
+    urlset_free(&r.seen);
+    discover_vocab_free(r.vocab);
+    free(r.source_ids);
+    free(r.source_jobs);
+    if (r.out_fd >= 0)
+        close(r.out_fd);
+    free(r.out_path);
+    return e;
+}
+
+/* ---- the sources file ---------------------------------------------------- */
+
+ow_err ingest_read_sources(const char *path, char ***urls, size_t *n, struct ow_diag *d)
+{
+    *urls = NULL;
+    *n = 0;
+    FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+    if (!f)
+        return ow_diagf(d, OW_IO, "%s: %s", path, strerror(errno));
+    char *line = NULL;
+    size_t lcap = 0, cap = 0, lineno = 0;
+    ssize_t got;
+    ow_err e = OW_OK;
+    char **v = NULL;
+    while ((got = getline(&line, &lcap, f)) >= 0) {
+        lineno++;
+        char *p = line, *end = line + got;
+        while (p < end && (*p == ' ' || *p == '\t'))
+            p++;
+        char *hash = memchr(p, '#', (size_t)(end - p));
+        /* '#' starts a comment at the start or after whitespace; inside a
+         * URL it is a fragment */
+        while (hash && hash > p && hash[-1] != ' ' && hash[-1] != '\t')
+            hash = memchr(hash + 1, '#', (size_t)(end - hash - 1));
+        if (hash)
+            end = hash;
+        while (end > p && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
+            end--;
+        if (end == p)
+            continue;
+        *end = 0;
+        if ((strncasecmp(p, "http://", 7) && strncasecmp(p, "https://", 8)) ||
+            strpbrk(p, " \t")) {
+            e = ow_diagf(d, OW_USAGE, "%s:%zu: not an http(s) URL: %.80s", path, lineno, p);
+            break;
+        }
+        if (*n == cap) {
+            size_t nc = cap ? cap * 2 : 16;
+            char **nv = realloc(v, nc * sizeof *nv);
+            if (!nv) {
+                e = ow_diagf(d, OW_NOMEM, "out of memory");
+                break;
+            }
+            v = nv;
+            cap = nc;
+        }
+        if (!(v[*n] = strdup(p))) {
+            e = ow_diagf(d, OW_NOMEM, "out of memory");
+            break;
+        }
+        (*n)++;
+    }
+    if (!e && ferror(f))
+        e = ow_diagf(d, OW_IO, "%s: read error", path);
+    if (!e && *n == 0)
+        e = ow_diagf(d, OW_USAGE, "%s: no source URL in it", path);
+    free(line);
+    if (f != stdin)
+        fclose(f);
+    if (e) {
+        store_strv_free(v, *n);
+        *n = 0;
+        return e;
+    }
+    *urls = v;
+    return OW_OK;
+}

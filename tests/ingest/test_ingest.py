@@ -1,0 +1,342 @@
+#!/usr/bin/env python3
+"""`owabi ingest` / `owabi export` against a real local site (tests/ingest/server.py).
+
+    python3 tests/ingest/test_ingest.py [OWABI]
+
+No internet: the server listens on 127.0.0.1 (ephemeral port), and the one
+foreign link of the site (other.invalid) must never be followed.  Prints a
+line per failed check and closes with "N passed, M failed"; exits 1 on any
+failure.  Takes about half a minute."""
+import fcntl
+import hashlib
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OWABI = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./owabi")
+DELAY = 0.3        # --delay for the politeness runs
+TOLERANCE = 0.05   # server-side clock slack allowed on a gap
+KILLS = 24         # SIGKILLs in the crash test (the issue asks for at least 20)
+BULK = 40          # notices of the crash-test site
+
+passed = failed = 0
+
+
+def check(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL", what, flush=True)
+    return cond
+
+
+tmp = tempfile.mkdtemp(prefix="owabi-ingest-")
+LOG = os.path.join(tmp, "requests.jsonl")
+open(LOG, "w").close()
+server = subprocess.Popen([sys.executable, os.path.join(HERE, "server.py"), LOG, "--bulk", str(BULK)],
+                          stdout=subprocess.PIPE, text=True)
+PORT = int(server.stdout.readline())
+BASE = "http://127.0.0.1:%d" % PORT
+
+
+def cleanup():
+    server.terminate()
+    server.wait()
+    subprocess.call(["rm", "-rf", tmp])
+
+
+def log_mark():
+    """Position in the request log: requests() after it are a run's own."""
+    with open(LOG, encoding="utf-8") as f:
+        return len(f.readlines())
+
+
+def requests(since=0):
+    with open(LOG, encoding="utf-8") as f:
+        return [json.loads(line) for line in f.readlines()[since:]]
+
+
+def ingest(db, sources, out=None, delay=DELAY, extra=(), env=None):
+    cmd = [OWABI, "ingest", "--sources", sources, "--db", db, "--delay", str(delay),
+           "--allow-private"] + list(extra)
+    if out:
+        cmd += ["--out", out]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
+
+
+def out_lines(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    return data, [json.loads(line) for line in data.decode("utf-8").splitlines() if line]
+
+
+def db_query(db, sql, *args):
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(sql, args).fetchall()
+    finally:
+        con.close()
+
+
+NOTICES = {
+    BASE + "/news/2025/0312-owabi.html",          # index page
+    BASE + "/info/2025/security-incident.html",   # RSS 1.0 item
+    BASE + "/topics/1205.html",                   # Atom entry (Shift_JIS page)
+    BASE + "/press/2024/1118.html",               # sitemap (via the sitemap index)
+}
+NON_NOTICES = {
+    BASE + "/news/2025/0220.html",                # お知らせ of a new product
+    BASE + "/info/2025/summer.html",              # 夏季休業のお知らせ
+    BASE + "/topics/expo.html",                   # 展示会出展のお知らせ
+    BASE + "/press/2025/0410.html",               # 決算説明会 (listed in the sitemap)
+}
+NEVER = ["/members/", "/company/about.html", "/info/2025/product.html", "/gone-forever"]
+
+try:
+    sources = os.path.join(tmp, "sources.txt")
+    with open(sources, "w") as f:
+        f.write("# the invented company site\n\n%s/news/\n%s/feed.rdf   # RSS 1.0\n"
+                "  %s/atom.xml\n%s/sitemap.xml\n" % (BASE, BASE, BASE, BASE))
+    db = os.path.join(tmp, "state", "owabi.db")
+    os.makedirs(os.path.dirname(db))
+    out = os.path.join(tmp, "new-records.jsonl")
+
+    # ---- usage -----------------------------------------------------------
+    r = subprocess.run([OWABI, "ingest", "--help"], capture_output=True, text=True)
+    check(r.returncode == 0 and "Exit status" in r.stdout and "3 another ingest run" in r.stdout,
+          "ingest --help documents the exit statuses")
+    r = subprocess.run([OWABI, "ingest", "--db", db], capture_output=True, text=True)
+    check(r.returncode == 2, "ingest without --sources: exit 2 (got %d)" % r.returncode)
+    r = subprocess.run([OWABI, "ingest", "--sources", sources, "--parallel", "0"],
+                       capture_output=True, text=True)
+    check(r.returncode == 2, "--parallel 0: exit 2")
+    bad = os.path.join(tmp, "bad.txt")
+    with open(bad, "w") as f:
+        f.write("%s/news/\nftp://example.invalid/x\n" % BASE)
+    r = subprocess.run([OWABI, "ingest", "--sources", bad, "--db", db], capture_output=True, text=True)
+    check(r.returncode == 2 and "bad.txt:2:" in r.stderr, "a non-http line: exit 2 naming the line")
+    check(not os.path.exists(db), "a usage error creates no store")
+
+    # ---- first run: exactly the expected notices ------------------------------
+    mark = log_mark()
+    t0 = time.time()
+    first = subprocess.Popen([OWABI, "ingest", "--sources", sources, "--db", db, "--out", out,
+                              "--delay", str(DELAY), "--allow-private"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # A second run while the first holds the store is refused at once.
+    time.sleep(0.5)
+    t1 = time.time()
+    second = ingest(db, sources, out)
+    t2 = time.time()
+    check(second.returncode == 3, "concurrent run: exit 3 (got %d)" % second.returncode)
+    check(second.stderr.strip() == "owabi: %s: another ingest run holds the store" % db,
+          "concurrent run message: %r" % second.stderr)
+    check(t2 - t1 < 2.0, "the concurrent run is refused at once (%.2fs)" % (t2 - t1))
+    stdout, stderr = first.communicate(timeout=120)
+    t_first = time.time() - t0
+    check(first.returncode == 0, "first run exit 0 (got %d: %s)" % (first.returncode, stderr))
+    check(stdout == "", "ingest prints nothing on stdout")
+    lines = stderr.strip().splitlines()
+    check(len(lines) == 1 and lines[0].startswith("owabi: ingest: 4 sources (0 failed)")
+          and "4 new records" in lines[0], "first run summary: %r" % stderr)
+    data, recs = out_lines(out)
+    urls = [x["source"]["url"] for x in recs]
+    check(sorted(urls) == sorted(NOTICES), "first run --out holds the 4 notices: %s" % urls)
+    check(all(x["is_incident"] is True for x in recs), "every --out record is an incident")
+    check(data.endswith(b"\n") and data.count(b"\n") == 4, "--out: 4 whole lines")
+    rows = db_query(db, "SELECT p.url, r.revision FROM records r JOIN pages p ON p.id = r.page_id")
+    check(sorted(rows) == sorted((u, 1) for u in NOTICES), "store: 4 records, revision 1: %s" % rows)
+    rows = dict(db_query(db, "SELECT url, is_incident FROM pages WHERE kind = 'page'"))
+    check(all(rows.get(u) == 0 for u in NON_NOTICES),
+          "non-notices are remembered with is_incident 0: %s" % rows)
+    check(set(rows) == NOTICES | NON_NOTICES, "pages found: %s" % sorted(rows))
+    kinds = dict(db_query(db, "SELECT url, kind FROM pages WHERE kind != 'page'"))
+    check(kinds == {BASE + "/news/": "html", BASE + "/feed.rdf": "feed", BASE + "/atom.xml": "feed",
+                    BASE + "/sitemap.xml": "sitemap", BASE + "/sitemap-press.xml": "sitemap"},
+          "source kinds: %s" % kinds)
+    run1 = requests(mark)
+    paths = [q["path"] for q in run1]
+    check(paths.count("/robots.txt") == 1 and paths[0] == "/robots.txt",
+          "robots.txt fetched once, first: %s" % paths[:3])
+    check(not any(p.startswith(n) for p in paths for n in NEVER),
+          "disallowed, unrelated and foreign paths never requested: %s" % paths)
+    check(len(paths) == len(set(paths)), "no URL requested twice in a run")
+    check(all(q["ua"] and q["ua"].startswith("owabi/") for q in run1), "User-Agent names owabi")
+    gaps = [b["start"] - a["end"] for a, b in zip(run1, run1[1:])]
+    check(min(gaps) >= DELAY - TOLERANCE,
+          "per-host delay %.1fs respected: smallest gap %.3fs" % (DELAY, min(gaps)))
+    check(db_query(db, "PRAGMA journal_mode")[0][0] == "wal", "the store is in WAL mode")
+    check(db_query(db, "PRAGMA user_version")[0][0] >= 2, "schema version recorded")
+
+    # ---- export ----------------------------------------------------------------
+    r = subprocess.run([OWABI, "export", "--db", db], capture_output=True, text=True)
+    exp = [json.loads(x) for x in r.stdout.splitlines()]
+    check(r.returncode == 0 and sorted(x["source"]["url"] for x in exp) == sorted(NOTICES),
+          "export: the 4 records")
+
+    # ---- second run: conditional requests, nothing new ------------------------
+    mark = log_mark()
+    r = ingest(db, sources, out, extra=["--quiet"])
+    check(r.returncode == 0 and r.stderr == "", "second run --quiet: exit 0, silent (%r)" % r.stderr)
+    run2 = requests(mark)
+    pages = [q for q in run2 if q["path"] != "/robots.txt"]
+    check(len(pages) == 13, "second run: 13 requests (%d)" % len(pages))
+    check(all(q["inm"] and q["status"] == 304 for q in pages),
+          "second run: every request conditional (If-None-Match) and 304: %s"
+          % [(q["path"], q["status"]) for q in pages if q["status"] != 304 or not q["inm"]])
+    check(not any(q["path"] == "/robots.txt" for q in run2), "robots.txt cached in the store")
+    check(out_lines(out)[0] == data, "second run: --out unchanged")
+    check(db_query(db, "SELECT count(*) FROM records")[0][0] == 4, "second run: no new record")
+
+    # ---- a notice changes: one new revision, one new line ---------------------
+    urllib.request.urlopen(BASE + "/_ctl/flip?path=/news/2025/0312-owabi.html").read()
+    with open(sources, "a") as f:
+        f.write("%s/gone-forever/\n" % BASE)
+    r = ingest(db, sources, out, delay=0.05)
+    check(r.returncode == 1, "a failing source: exit 1 (got %d)" % r.returncode)
+    check(("owabi: %s/gone-forever/: failed: HTTP 404" % BASE) in r.stderr,
+          "the failing source is named: %r" % r.stderr)
+    check("1 changed" in r.stderr and "0 new records" in r.stderr, "summary counts the change")
+    data3, recs3 = out_lines(out)
+    check(data3.startswith(data) and len(recs3) == 5, "exactly one new --out line")
+    check(recs3[-1]["source"]["url"] == BASE + "/news/2025/0312-owabi.html"
+          and "第2報" in (recs3[-1]["notice"]["title"] or ""), "the new line is the revised notice")
+    revs = db_query(db, "SELECT r.revision FROM records r JOIN pages p ON p.id = r.page_id"
+                        " WHERE p.url = ? ORDER BY r.revision", BASE + "/news/2025/0312-owabi.html")
+    check(revs == [(1,), (2,)], "the changed notice has revisions 1 and 2: %s" % revs)
+    r = subprocess.run([OWABI, "export", "--db", db], capture_output=True, text=True)
+    check(len(r.stdout.splitlines()) == 4, "export: latest revision per page (4)")
+    r = subprocess.run([OWABI, "export", "--db", db, "--all"], capture_output=True, text=True)
+    check(len(r.stdout.splitlines()) == 5, "export --all: every revision (5)")
+    r = subprocess.run([OWABI, "export", "--db", db, "--format", "csv"], capture_output=True, text=True)
+    csv_lines = r.stdout.splitlines()
+    check(r.returncode == 0 and len(csv_lines) == 5 and csv_lines[0].startswith("url,revision,"),
+          "export csv: header + 4 rows")
+    check(any(",2," in x and "0312-owabi" in x for x in csv_lines), "csv shows revision 2")
+    r = subprocess.run([OWABI, "export", "--db", db, "--since", "2999-01-01"], capture_output=True, text=True)
+    check(r.returncode == 0 and r.stdout == "", "export --since in the future: nothing")
+    r = subprocess.run([OWABI, "export", "--db", db, "--since", "yesterday"], capture_output=True, text=True)
+    check(r.returncode == 2, "export --since junk: exit 2")
+    r = subprocess.run([OWABI, "export", "--db", os.path.join(tmp, "none.db")], capture_output=True, text=True)
+    check(r.returncode == 1 and not os.path.exists(os.path.join(tmp, "none.db")),
+          "export of a missing store: exit 1, nothing created")
+
+    # ---- the lock, held by another process -------------------------------------
+    with open(db + ".lock", "a") as lk:
+        fcntl.flock(lk, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        mark = log_mark()
+        r = ingest(db, sources, out)
+        check(r.returncode == 3 and "another ingest run holds the store" in r.stderr,
+              "store locked by another process: exit 3")
+        check(requests(mark) == [], "a refused run sends no request")
+
+    # ---- 429 + Retry-After: honoured, then the host is left alone ----------
+    busy = os.path.join(tmp, "busy.txt")
+    with open(busy, "w") as f:
+        f.write("%s/busy/\n%s/news/\n" % (BASE, BASE))
+    mark = log_mark()
+    r = ingest(db, busy, None, delay=0.05)
+    got = requests(mark)
+    check(r.returncode == 1 and "%s/busy/: failed: HTTP 429" % BASE in r.stderr,
+          "429 source named (%r)" % r.stderr)
+    check("%s/news/: failed: host still answers HTTP 429" % BASE in r.stderr,
+          "the rest of a 429 host is left for the next run")
+    check(all(q["path"] == "/busy/" for q in got) and got, "no request after the final 429: %s"
+          % [q["path"] for q in got])
+    waits = [b["start"] - a["end"] for a, b in zip(got, got[1:])]
+    check(all(w >= 1.0 - TOLERANCE for w in waits), "Retry-After: 1 honoured between retries: %s" % waits)
+
+    # ---- the default store path ----------------------------------------------
+    env = dict(os.environ, XDG_STATE_HOME=os.path.join(tmp, "xdg"))
+    single = os.path.join(tmp, "single.txt")
+    with open(single, "w") as f:
+        f.write(BASE + "/press/2024/1118.html\n")
+    r = subprocess.run([OWABI, "ingest", "--sources", single, "--allow-private", "--delay", "0"],
+                       capture_output=True, text=True, env=env)
+    check(r.returncode == 0 and os.path.exists(os.path.join(tmp, "xdg", "owabi", "owabi.db")),
+          "default store under $XDG_STATE_HOME/owabi/ (%s)" % r.stderr)
+
+    # ---- crash safety: SIGKILL at random moments ------------------------------
+    rng = random.Random(int(os.environ.get("OWABI_TEST_SEED", "4")))
+    bulk = os.path.join(tmp, "bulk.txt")
+    with open(bulk, "w") as f:
+        f.write(BASE + "/bulk/\n")
+    db2 = os.path.join(tmp, "crash.db")
+    out2 = os.path.join(tmp, "crash.jsonl")
+    kills = unmarked = 0
+    bumped = {}
+    t0 = time.time()
+    for i in range(KILLS * 3):
+        if kills >= KILLS:
+            break
+        p = subprocess.Popen([OWABI, "ingest", "--sources", bulk, "--db", db2, "--out", out2,
+                              "--delay", "0", "--allow-private", "--quiet"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.01, 0.35))
+        if p.poll() is None:
+            p.send_signal(signal.SIGKILL)
+            kills += 1
+        p.wait()
+        # A kill between a write and its mark leaves bytes past the length the
+        # store vouches for: the next run must cut them off (counted to show
+        # the test reaches that window).
+        try:
+            vouched = db_query(db2, "SELECT committed_len FROM outputs")
+            if vouched and os.path.getsize(out2) > vouched[0][0]:
+                unmarked += 1
+        except (sqlite3.Error, OSError):
+            pass
+        # Twice during the kills every notice changes: revisions get killed too.
+        if kills in (8, 16) and not bumped.get(kills):
+            bumped[kills] = 1
+            urllib.request.urlopen(BASE + "/_ctl/bump").read()
+    r = ingest(db2, bulk, out2, delay=0)
+    t_crash = time.time() - t0
+    check(kills >= 20, "at least 20 kills landed on a running ingest (%d)" % kills)
+    check(r.returncode == 0, "the final run finishes (exit %d: %s)" % (r.returncode, r.stderr))
+    data, _ = out_lines(out2)
+    check(data.endswith(b"\n"), "crash --out: no partial line at the end")
+    recs = [json.loads(x) for x in data.decode("utf-8").split("\n") if x]
+    want = sorted("%s/bulk/n%02d.html" % (BASE, i) for i in range(BULK))
+    lines = [(x["source"]["url"], x["source"]["sha256"]) for x in recs]
+    stored = db_query(db2, "SELECT p.url, r.sha256, r.revision FROM records r"
+                           " JOIN pages p ON p.id = r.page_id ORDER BY p.url, r.revision")
+    check(len(lines) == len(set(lines)), "crash --out: no record twice (%d lines, %d distinct)"
+          % (len(lines), len(set(lines))))
+    check(sorted(lines) == sorted((u, h) for u, h, _ in stored),
+          "crash: --out holds exactly the records of the store (%d lines, %d records)"
+          % (len(lines), len(stored)))
+    check(sorted(set(u for u, _, _ in stored)) == want, "crash store: every notice has records")
+    revs = {}
+    for u, _, rev in stored:
+        revs.setdefault(u, []).append(rev)
+    check(all(v == list(range(1, len(v) + 1)) for v in revs.values()),
+          "crash store: revisions 1..k with no gap or repeat")
+    final = {u: hashlib.sha256(urllib.request.urlopen(u).read()).hexdigest() for u in want}
+    latest = {u: h for u, h, _ in stored}     # ordered by revision: the last one wins
+    check(latest == final, "crash store: the latest revision of each notice is its final text")
+    check(sum(1 for v in revs.values() if len(v) > 1) > 0, "crash: some notices got revisions")
+    check(db_query(db2, "SELECT count(*) FROM records WHERE out_pending IS NOT NULL")[0][0] == 0,
+          "crash store: nothing left pending for --out")
+    check(db_query(db2, "PRAGMA integrity_check")[0][0] == "ok", "crash store: integrity_check ok")
+    runs = db_query(db2, "SELECT status, count(*) FROM runs GROUP BY status")
+    check(dict(runs).get("ok", 0) >= 1 and "running" not in dict(runs),
+          "runs log: killed runs marked aborted, the last ok: %s" % runs)
+    print("timings: first run %.1fs (delay %.1fs), crash test %.1fs with %d kills,"
+          " %d records over %d notices, %d kills left an unmarked line"
+          % (t_first, DELAY, t_crash, kills, len(stored), len(want), unmarked))
+finally:
+    cleanup()
+
+print("%d passed, %d failed" % (passed, failed))
+sys.exit(1 if failed else 0)
