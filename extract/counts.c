@@ -61,6 +61,67 @@ static void subject(struct ctx *c, size_t a, size_t b, char *out, size_t cap)
         }
 }
 
+/* Does a supersede cue ("第1報では…とお知らせしておりました") state the
+ * number at [ms, me)?  Its reach is its own clause, or its parenthesis when
+ * it stands in one: "第1報では最大8200名としておりましたが、流出した会員様は
+ * 9874名と確定" keeps 9874, "3021名です(第1報では約2500名…)" keeps 3021. */
+static int superseded(struct ctx *c, size_t ms, size_t me)
+{
+    size_t si = ex_sent_of(c, ms);
+    size_t sa = ex_back(c, c->sents[si].s, ms, EX_WINDOW);
+    size_t sb = ex_upto(c, me, c->sents[si].e, EX_WINDOW);
+    PCRE2_SIZE *ov;
+    for (const struct rule *ru = ex_rules_next(c->r, NULL, "incident", "supersede"); ru;
+         ru = ex_rules_next(c->r, ru, "incident", "supersede")) {
+        size_t pos = sa;
+        while (pos < sb && ex_rule_match(c, ru, pos, sb, 0, &ov)) {
+            size_t cs = ov[0], ce = ov[1];
+            pos = ce > cs ? ce : cs + 1;
+            while (pos < sb && ((unsigned char)c->s[pos] & 0xc0) == 0x80)
+                pos++;
+            /* an open parenthesis before the cue: the scope is that parenthesis */
+            size_t open = SIZE_MAX;
+            int depth = 0;
+            for (size_t p = cs; p > sa; p--) {
+                char ch = c->s[p - 1];
+                if (ch == ')')
+                    depth++;
+                else if (ch == '(' && depth-- == 0) {
+                    open = p - 1;
+                    break;
+                }
+            }
+            struct span sc;
+            if (open != SIZE_MAX) {
+                const char *q = memchr(c->s + ce, ')', sb - ce);
+                sc.s = open;
+                sc.e = q ? (size_t)(q - c->s) : sb;
+            } else {
+                ex_clause(c, cs, ce, &sc);
+                /* a parenthesis after the cue's clause start is not its own */
+                const char *q = memchr(c->s + sc.s, '(', cs - sc.s);
+                if (q && memchr(q, ')', cs - (size_t)(q - c->s)))
+                    sc.s = cs;
+            }
+            if (ms >= sc.s && me <= sc.e) {
+                /* the number must not sit in a parenthesis of its own inside the scope */
+                if (open == SIZE_MAX) {
+                    const char *q = NULL;
+                    for (size_t p = ms; p > sc.s; p--)
+                        if (c->s[p - 1] == '(' || c->s[p - 1] == ')') {
+                            q = c->s + p - 1;
+                            break;
+                        }
+                    if (q && *q == '(')
+                        continue;
+                }
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
 static int cmp_count(const void *a, const void *b)
 {
     long long x = ((const struct ex_count *)a)->count, y = ((const struct ex_count *)b)->count;
@@ -92,11 +153,7 @@ ow_err ex_counts(struct ctx *c, struct extract_result *res)
         le = ex_upto(c, ue, le, EX_WINDOW);
         if (exclude(c, ws, ns, ue, le))
             continue;
-        size_t si = ex_sent_of(c, ms);
-        size_t sa = ex_back(c, c->sents[si].s, ms, EX_WINDOW);
-        if (res->is_update &&
-            ex_label_match(c, "incident", "supersede", sa, ex_upto(c, me, c->sents[si].e, EX_WINDOW),
-                           0, NULL)) {
+        if (res->is_update && superseded(c, ms, me)) {
             if (ngone == gcap) {
                 size_t nc = gcap ? gcap * 2 : 8;
                 long long *g = realloc(gone, nc * sizeof *g);

@@ -381,20 +381,35 @@ static int lone_range(struct ctx *c, const struct drange *r, size_t li)
     return other <= 30;
 }
 
-static int classify(struct ctx *c, const struct drange *r, const char *label)
+enum { RK_NONE, RK_EXPOSURE, RK_ATTACK };
+
+static int kind_in(struct ctx *c, size_t a, size_t b, const struct drange *r)
+{
+    a = ex_back(c, a, r->s, EX_WINDOW);
+    b = ex_upto(c, r->e, b, EX_WINDOW);
+    if (ex_label_match(c, "periods", "exposure", a, b, 0, NULL))
+        return RK_EXPOSURE;
+    if (ex_label_match(c, "periods", "attack", a, b, 0, NULL))
+        return RK_ATTACK;
+    return RK_NONE;
+}
+
+/* What a range is the period of: its own sentence decides; a range that is
+ * nearly alone on its line (a table cell, a line under a heading) asks its
+ * heading line first, then the line after it. */
+static int range_kind(struct ctx *c, const struct drange *r)
 {
     size_t li = ex_line_of(c, r->s);
     size_t si = ex_sent_of(c, r->s);
     size_t a = c->sents[si].s, b = c->sents[ex_sent_of(c, r->e ? r->e - 1 : 0)].e;
-    if (lone_range(c, r, li)) {
-        if (li > 0)
-            a = c->lines[li - 1].s;
-        if (li + 1 < c->nlines)
-            b = c->lines[li + 1].e;
-    }
-    a = ex_back(c, a, r->s, EX_WINDOW);
-    b = ex_upto(c, r->e, b, EX_WINDOW);
-    return ex_label_match(c, "periods", label, a, b, 0, NULL);
+    int k = kind_in(c, a, b, r);
+    if (k != RK_NONE || !lone_range(c, r, li))
+        return k;
+    if (li > 0 && (k = kind_in(c, c->lines[li - 1].s, c->lines[li].e, r)) != RK_NONE)
+        return k;
+    if (li + 1 < c->nlines)
+        k = kind_in(c, c->lines[li].s, c->lines[li + 1].e, r);
+    return k;
 }
 
 /* Does the sentence end with a terminator (。 ! ? ) 」), not break off? */
@@ -418,10 +433,11 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
         const struct drange *r = &c->ranges[i];
         if (!ex_in_body(c, r->s) || ex_negated(c, r->s))
             continue;
-        if (classify(c, r, "exposure")) {
+        int k = range_kind(c, r);
+        if (k == RK_EXPOSURE) {
             if (!exp)
                 exp = r;
-        } else if (!att && classify(c, r, "attack")) {
+        } else if (!att && k == RK_ATTACK) {
             att = r;
         }
         if (exp && att)

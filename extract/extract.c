@@ -462,6 +462,15 @@ static ow_err build_builtins(struct extract_rules *r, struct ow_diag *d)
                 put_alternation(&b, r, "org", "public", 0) ||
                 ow_buf_adds(&b, ")(?=[ \\t]|$|役所|役場|ホームページ|公式|教育委員会|議会|長\\s)"))
                 goto nomem;
+        } else if (i == BI_NAMED) {
+            if (ow_buf_adds(&b, "^[ \\t]*([\\p{sc=Han}\\p{sc=Katakana}\\p{sc=Hiragana}ーA-Za-z0-9&・]{2,20}?") ||
+                put_alternation(&b, r, "org", "suffix", 0) ||
+                ow_buf_adds(&b, ")(?=[ \\t]|$)"))
+                goto nomem;
+        } else if (i == BI_HEREAFTER) {
+            if (ow_buf_adds(&b, "([\\p{sc=Han}\\p{sc=Katakana}ーA-Za-z0-9&・][\\p{sc=Han}\\p{sc=Katakana}\\p{sc=Hiragana}ーA-Za-z0-9&・]{1,23})"
+                                "\\s?\\(以下、?\\s?[「『]?(?:当|弊|本)(?:社|会|法人|院|学|校|園|機構|協会|組合|団体|財団|市|町|村|区|県|店)[」』]?"))
+                goto nomem;
         } else if (i == BI_REP) {
             if (ow_buf_adds(&b, "(") || put_alternation(&b, r, "org", "rep", 0) ||
                 ow_buf_adds(&b, ")\\s?:?\\s?(?:") ||
@@ -648,13 +657,48 @@ int ex_negated(const struct ctx *c, size_t pos)
     if (c->sflag[i] & SF_NEG)
         return 1;
     if (c->nnegpar) {
+        /* negpar is sorted by start; a span never reaches further back than
+         * its sentence window, so only a few spans before pos can hold it */
         size_t k = span_find(c->negpar, c->nnegpar, pos);
-        /* parentheses never nest across sentences; check a few neighbours */
-        for (size_t j = k > 2 ? k - 2 : 0; j < c->nnegpar && j <= k + 1; j++)
+        for (size_t j = k + 1; j-- > 0;) {
             if (pos >= c->negpar[j].s && pos < c->negpar[j].e)
                 return 1;
+            if (c->negpar[j].s + 4 * EX_WINDOW < pos)
+                break;
+        }
     }
     return 0;
+}
+
+/* The clause around [ms, me) inside its sentence: from the last clause break
+ * (negations.tsv "clause": …ますが、 / ものの / なお、) at or before ms to the
+ * first one at or after me.  Bounded by EX_WINDOW on each side. */
+void ex_clause(struct ctx *c, size_t ms, size_t me, struct span *out)
+{
+    size_t i = ex_sent_of(c, ms);
+    size_t ss = ex_back(c, c->sents[i].s, ms, EX_WINDOW);
+    size_t se = ex_upto(c, me, c->sents[i].e, EX_WINDOW);
+    if (se < me)
+        se = me;
+    out->s = ss;
+    out->e = se;
+    PCRE2_SIZE *ov;
+    for (const struct rule *ru = ex_rules_next(c->r, NULL, "negations", "clause"); ru;
+         ru = ex_rules_next(c->r, ru, "negations", "clause")) {
+        size_t pos = ss;
+        while (pos < se && ex_rule_match(c, ru, pos, se, 0, &ov)) {
+            size_t bs = ov[0], be = ov[1];
+            if (be <= ms && be > out->s)
+                out->s = be;
+            if (be >= me && be < out->e)
+                out->e = be;
+            if (be >= me)
+                break;
+            pos = be > bs ? be : bs + 1;
+            while (pos < se && ((unsigned char)c->s[pos] & 0xc0) == 0x80)
+                pos++;
+        }
+    }
 }
 
 int ex_mention_ok(const struct ctx *c, size_t pos)
@@ -678,13 +722,70 @@ static ow_err grow(void **v, size_t *cap, size_t n, size_t size)
     return OW_OK;
 }
 
+/* Does the line [ls, le) break off mid-sentence, so that its sentence runs on
+ * into the next line?  Plain-text mail and <br>-broken paragraphs wrap at a
+ * fixed width: "お名前やご住所、⏎お電話番号などは含まれておりません" is one
+ * sentence, and its negation covers both lines.  A line continues when it
+ * ends with 、 or, being long (a heading is short), with a particle or a
+ * conjunctive form; a heading ending ("…について") or a sentence-final form
+ * (…ます, …ません) never continues, nor does a next line that opens a list,
+ * a table row or a date. */
+static int continues(const struct ctx *c, size_t ls, size_t le)
+{
+    static const char *const heads[] = {"について", "に関して", "に関する", "のお知らせ",
+                                        "お願い", "のお詫び", "へのお詫び"};
+    static const char particles[] = "へをにでがはやとのもてしりきくびらずつ";
+    const char *s = c->s;
+    size_t a = ls, b = le;
+    ex_trim(s, &a, &b);
+    if (b - a < 3 || le >= c->n)
+        return 0;
+    size_t na = le + 1, nb = na;
+    while (nb < c->n && s[nb] != '\n')
+        nb++;
+    ex_trim(s, &na, &nb);
+    if (nb - na < 3)
+        return 0;
+    /* the next line must open with a letter: Han, kana or 「 (no bullet,
+     * digit, date, bracketed heading) */
+    unsigned char b0 = (unsigned char)s[na], b1 = (unsigned char)s[na + 1];
+    int kana_han = (b0 == 0xe3 && b1 >= 0x81 && b1 <= 0x83) || (b0 >= 0xe4 && b0 <= 0xe9) ||
+                   (b0 == 0xe3 && b1 == 0x80 && (unsigned char)s[na + 2] == 0x8c);
+    if (!kana_han)
+        return 0;
+    size_t last = ex_char_start(s, b - 1, a);
+    if (b - last == 3 && !memcmp(s + last, "、", 3))
+        return 1;
+    size_t nch = 0;
+    for (size_t p = a; p < b; p++)
+        nch += ((unsigned char)s[p] & 0xc0) != 0x80;
+    if (nch < 15 || b - last != 3)
+        return 0;
+    for (size_t k = 0; k < sizeof heads / sizeof heads[0]; k++) {
+        size_t hl = strlen(heads[k]);
+        if (b - a >= hl && !memcmp(s + b - hl, heads[k], hl))
+            return 0;
+    }
+    for (size_t k = 0; k + 3 <= sizeof particles - 1; k += 3)
+        if (!memcmp(s + last, particles + k, 3))
+            return 1;
+    return 0;
+}
+
 static ow_err segment(struct ctx *c)
 {
     size_t lcap = 0, scap = 0, slcap = 0;
-    size_t ls = 0, ss = 0;
+    size_t ls = 0, ss = 0, sl = 0;   /* sl: the line the open sentence starts on */
     const char *s = c->s;
     for (size_t i = 0; i <= c->n; i++) {
         int eol = i == c->n || s[i] == '\n';
+        if (eol && i < c->n && continues(c, ls, i)) {
+            if (grow((void **)&c->lines, &lcap, c->nlines, sizeof *c->lines))
+                return OW_NOMEM;
+            c->lines[c->nlines++] = (struct span){ls, i};
+            ls = i + 1;
+            continue;
+        }
         int eos = 0;
         size_t next = i + 1;
         if (!eol && i + 3 <= c->n && (unsigned char)s[i] == 0xe3 &&
@@ -698,8 +799,9 @@ static ow_err segment(struct ctx *c)
                 grow((void **)&c->sline, &slcap, c->nsents, sizeof *c->sline))
                 return OW_NOMEM;
             c->sents[c->nsents] = (struct span){ss, i};
-            c->sline[c->nsents++] = c->nlines;
+            c->sline[c->nsents++] = sl;
             ss = i;
+            sl = c->nlines;
             continue;
         }
         if (eol || eos) {
@@ -709,9 +811,10 @@ static ow_err segment(struct ctx *c)
                     grow((void **)&c->sline, &slcap, c->nsents, sizeof *c->sline))
                     return OW_NOMEM;
                 c->sents[c->nsents] = (struct span){ss, se};
-                c->sline[c->nsents++] = c->nlines;
+                c->sline[c->nsents++] = sl;
             }
             ss = eos ? next : i + 1;
+            sl = eos ? c->nlines : c->nlines + 1;
             if (eos)
                 i = next - 1;
         }
@@ -737,6 +840,13 @@ static int mark_flag(struct ctx *c, PCRE2_SIZE *ov, void *arg)
     struct flagarg *fa = arg;
     size_t ms = ov[0], me = ov[1];
     size_t i = ex_sent_of(c, ms);
+    if (fa->flag == SF_CUE || fa->flag == SF_EVENT) {
+        /* a cue in a negated clause, or in a prevention / policy statement
+         * ("不正アクセス、紛失、漏えい等の防止に努め"), is not a report */
+        if (!(c->sflag[i] & SF_POLICY) && !ex_negated(c, ms))
+            c->sflag[i] |= fa->flag;
+        return 0;
+    }
     if (fa->flag != SF_NEG) {
         c->sflag[i] |= fa->flag;
         return 0;
@@ -783,8 +893,28 @@ static int mark_flag(struct ctx *c, PCRE2_SIZE *ov, void *arg)
             return 0;
         }
     }
+    /* Otherwise the negation covers its clause: "氏名、住所が流出した可能性が
+     * ありますが、カード情報は含まれておりません" negates the card only. */
+    struct span cl;
+    ex_clause(c, ms, me, &cl);
+    size_t sa = c->sents[i].s, sb = c->sents[i].e;
+    ex_trim(c->s, &sa, &sb);
+    if (cl.s > sa || cl.e < sb) {
+        if (grow((void **)&c->negpar, &fa->negcap, c->nnegpar, sizeof *c->negpar)) {
+            fa->err = OW_NOMEM;
+            return 1;
+        }
+        c->negpar[c->nnegpar++] = cl;
+        return 0;
+    }
     c->sflag[i] |= SF_NEG;
     return 0;
+}
+
+static int span_cmp(const void *a, const void *b)
+{
+    const struct span *x = a, *y = b;
+    return x->s < y->s ? -1 : x->s > y->s ? 1 : 0;
 }
 
 static ow_err flag_sentences(struct ctx *c)
@@ -793,10 +923,13 @@ static ow_err flag_sentences(struct ctx *c)
         const char *file, *label;
         unsigned char flag;
     } kinds[] = {
+        /* negations first: a cue inside a negated clause does not count */
         {"negations", "neg", SF_NEG},
         {"negations", "advice", SF_ADVICE},
         {"negations", "leak", SF_LEAK},
+        {"incident", "policy", SF_POLICY},
         {"incident", "cue", SF_CUE},
+        {"incident", "event", SF_EVENT},
     };
     struct flagarg fa = {0, 0, OW_OK};
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
@@ -807,6 +940,8 @@ static ow_err flag_sentences(struct ctx *c)
             if (fa.err)
                 return fa.err;
         }
+        if (kinds[k].flag == SF_NEG && c->nnegpar > 1)
+            qsort(c->negpar, c->nnegpar, sizeof *c->negpar, span_cmp);
     }
     return OW_OK;
 }
@@ -1007,33 +1142,61 @@ static ow_err tags(struct ctx *c, const char *file, struct ex_tag **out, size_t 
 
 /* ---- is_incident, is_update --------------------------------------------- */
 
-static void incident(struct ctx *c, struct extract_result *res)
+/* Does a rule of incident/label match the caller's title? */
+static int title_has(struct ctx *c, const char *label)
 {
-    /* The title: the caller's, else the first line. */
     const char *ts = c->title;
     size_t tlen = ts ? strlen(ts) : 0;
-    int neg_title = 0, cue_title = 0;
-    PCRE2_SIZE *ov;
-    if (ts && ow_utf8_valid(ts, tlen)) {
-        for (const struct rule *ru = ex_rules_next(c->r, NULL, "incident", "nottitle"); ru;
-             ru = ex_rules_next(c->r, ru, "incident", "nottitle"))
-            if (pcre2_match(ru->re, (PCRE2_SPTR)ts, tlen, 0, 0, c->md, c->r->mctx) > 0)
-                neg_title = 1;
-        for (const struct rule *ru = ex_rules_next(c->r, NULL, "incident", "cue"); ru;
-             ru = ex_rules_next(c->r, ru, "incident", "cue"))
-            if (pcre2_match(ru->re, (PCRE2_SPTR)ts, tlen, 0, 0, c->md, c->r->mctx) > 0)
-                cue_title = 1;
+    if (!ts || !ow_utf8_valid(ts, tlen))
+        return 0;
+    for (const struct rule *ru = ex_rules_next(c->r, NULL, "incident", label); ru;
+         ru = ex_rules_next(c->r, ru, "incident", label))
+        if (pcre2_match(ru->re, (PCRE2_SPTR)ts, tlen, 0, 0, c->md, c->r->mctx) > 0)
+            return 1;
+    return 0;
+}
+
+/* The head of the page: the title line and the headings right under it —
+ * at most HEAD_LINES short lines before the first paragraph.  A menu line
+ * (several items split by | or >) is not a heading. */
+#define HEAD_LINES 4
+#define HEAD_MAXLEN 90
+
+static int head_has(struct ctx *c, const char *label)
+{
+    for (size_t li = 0, seen = 0; li < c->nlines && seen < HEAD_LINES; li++) {
+        size_t a = c->lines[li].s, b = c->lines[li].e;
+        ex_trim(c->s, &a, &b);
+        if (a == b)
+            continue;
+        if (b - a > HEAD_MAXLEN)
+            break;
+        seen++;
+        size_t bars = 0;
+        for (size_t p = a; p < b; p++)
+            bars += c->s[p] == '|' || c->s[p] == '>';
+        if (bars > 1)
+            continue;
+        if (ex_label_match(c, "incident", label, a, b, 0, NULL))
+            return 1;
     }
-    if (c->nlines) {
-        size_t a = c->lines[0].s, b = c->lines[0].e;
-        if (ex_label_match(c, "incident", "nottitle", a, b, 0, NULL))
-            neg_title = 1;
-        if (ex_label_match(c, "incident", "cue", a, b, 0, NULL))
-            cue_title = 1;
-    }
+    return 0;
+}
+
+static void incident(struct ctx *c, struct extract_result *res)
+{
+    /* The title says what the page is: "…にご注意ください" or a privacy
+     * policy is not a notice, unless it also names an incident. */
+    int neg_title = title_has(c, "nottitle") || head_has(c, "nottitle");
+    int cue_title = title_has(c, "cue") || head_has(c, "cue");
+    /* A page whose title and headings carry no incident word at all (a
+     * campaign, a product page) needs a cue sentence that reports an event
+     * (…を受け, 判明, 発生), not a mere mention. */
+    int topic = cue_title || title_has(c, "topic") || head_has(c, "topic");
     size_t cues = 0, first = SIZE_MAX;
     for (size_t i = 0; i < c->nsents; i++)
-        if ((c->sflag[i] & SF_CUE) && !(c->sflag[i] & SF_NEG) && c->sents[i].s < c->body_e) {
+        if ((c->sflag[i] & SF_CUE) && !(c->sflag[i] & SF_NEG) && c->sents[i].s < c->body_e &&
+            (topic || (c->sflag[i] & SF_EVENT))) {
             if (first == SIZE_MAX)
                 first = i;
             cues++;
@@ -1046,7 +1209,6 @@ static void incident(struct ctx *c, struct extract_result *res)
     struct span w;
     if (ex_label_match(c, "incident", "update", 0, c->body_e, 0, &w))
         res->is_update = 1;
-    (void)ov;
 }
 
 /* ---- services, contact -------------------------------------------------- */

@@ -36,6 +36,8 @@ enum builtin {
     BI_COUNT,       /* a number with a counter (units from counts.tsv) */
     BI_ORGFORM,     /* legal forms and abbreviations (org.tsv) */
     BI_PUBLIC,      /* a public body at the start of a line */
+    BI_NAMED,       /* a name ending in an institution word (org.tsv suffix) on a line of its own */
+    BI_HEREAFTER,   /* 日本赤十字社(以下「当社」): the publisher names itself */
     BI_REP,         /* representative title + name */
     BI_BRACKET,     /* 「…」 and 『…』 */
     BI_NBUILTIN
@@ -88,7 +90,7 @@ struct ctx {
     size_t *sline;                /* line index of each sentence */
     size_t nsents;
     unsigned char *sflag;         /* per sentence: SF_* */
-    struct span *negpar;          /* negated parentheses, in text order */
+    struct span *negpar;          /* negated parentheses and clauses, sorted by start */
     size_t nnegpar;
 
     size_t body_s, body_e;        /* the notice body (chrome cut away) */
@@ -110,7 +112,9 @@ enum {
     SF_NEG = 1,       /* the whole sentence is negated */
     SF_ADVICE = 2,    /* a request or warning to the reader */
     SF_LEAK = 4,      /* has a leak verb */
-    SF_CUE = 8        /* has an incident cue */
+    SF_CUE = 8,       /* has an incident cue (outside a negated clause) */
+    SF_POLICY = 16,   /* a prevention / policy statement (incident.tsv policy) */
+    SF_EVENT = 32     /* reports an event: …を受け, 判明, 発生 (incident.tsv event) */
 };
 
 /* ---- matching (extract.c) -------------------------------------------- */
@@ -142,6 +146,8 @@ size_t ex_sent_of(const struct ctx *c, size_t pos);
  * contact block, not negated, not advice without a leak verb. */
 int ex_mention_ok(const struct ctx *c, size_t pos);
 int ex_negated(const struct ctx *c, size_t pos);
+/* The clause of its sentence that holds [ms, me) (see negations.tsv clause). */
+void ex_clause(struct ctx *c, size_t ms, size_t me, struct span *out);
 int ex_in_body(const struct ctx *c, size_t pos);
 /* Start of the UTF-8 character holding byte p (walks back over continuation
  * bytes, never below lo). */

@@ -294,6 +294,57 @@ static ow_err forms(struct ctx *c, struct cands *cs)
                 sc))
             return OW_NOMEM;
     }
+    /* 市立みなと病院 / ひかり歯科医院 on a line of its own: a signature with
+     * no legal form.  A legal-form name wins a tie. */
+    pos = 0;
+    while (pos < c->n && cs->n < MAX_CANDS && ex_bi_match(c, BI_NAMED, pos, c->n, 0, &ov)) {
+        size_t ns = ov[2], ne = ov[3];
+        pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+        size_t li = ex_line_of(c, ns);
+        size_t ra = ne, rb = c->lines[li].e;
+        ex_trim(c->s, &ra, &rb);
+        /* the name, or the name and a short department/title after it */
+        if (rb - ra > 45 || memmem(c->s + ns, ne - ns, "窓口", 6) ||
+            memmem(c->s + ns, ne - ns, "コール", 9) || memmem(c->s + ns, ne - ns, "相談", 6) ||
+            memmem(c->s + ns, ne - ns, "合わせ", 9) || memmem(c->s + ns, ne - ns, "受付", 6) ||
+            memmem(c->s + ns, ne - ns, "合せ", 6))
+            continue;
+        int sc = score_mention(c, ns, ne, li) - 1;
+        if (add(cs, "", c->s, ns, ne, 1, ns, ne, li, sc))
+            return OW_NOMEM;
+    }
+    /* 日本赤十字社(以下「当社」): the publisher defines its own short name */
+    pos = 0;
+    while (pos < c->n && cs->n < MAX_CANDS && ex_bi_match(c, BI_HEREAFTER, pos, c->n, 0, &ov)) {
+        size_t ns = ov[2], ne = ov[3], k;
+        pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+        if (!ex_in_body(c, ns))
+            continue;
+        /* 弊社が運営するこけし会(以下…): the name starts after the last
+         * particle or verb ending that follows another character */
+        uint32_t prev = 0;
+        for (size_t p = ns; p < ne; p += k) {
+            uint32_t q = cp_at(c->s, c->n, p, &k);
+            if (prev && ((is_particle(q) && is_solid(prev)) ||
+                         ((q == 0x308b /* る */ || q == 0x305f /* た */) && is_hira(prev))))
+                ns = p + k;
+            prev = q;
+        }
+        if (ne - ns < 6)
+            continue;
+        int boosted = 0;
+        for (size_t i = 0; i < cs->n; i++)
+            if (cs->v[i].e == ne) {
+                cs->v[i].score += 6;
+                boosted = 1;
+            }
+        if (boosted)
+            continue;
+        size_t li = ex_line_of(c, ns);
+        int sc = score_mention(c, ns, ne, li) + 6;
+        if (add(cs, "", c->s, ns, ne, 1, ns, ne, li, sc))
+            return OW_NOMEM;
+    }
     pos = 0;
     while (pos < c->n && cs->n < MAX_CANDS && ex_bi_match(c, BI_PUBLIC, pos, c->n, 0, &ov)) {
         size_t ns = ov[2], ne = ov[3];

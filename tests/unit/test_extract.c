@@ -197,6 +197,56 @@ static void test_many_candidates(void **state)
     finishes("株式会社アアアアアアアア(", 5u << 20);
     finishes("漏えい、、、、含まれておりません(", 5u << 20);
     finishes("約1件以上の迷惑メール、", 3u << 20);
+    /* clause breaks and negations on one line; lines that all run on (、) */
+    finishes("氏名が流出しましたが、住所は含まれておりません", 3u << 20);
+    finishes("氏名、住所、\n", 3u << 20);
+    finishes("こけし会(以下「当会」)", 3u << 20);
+    finishes("\nみさき病院\n", 2u << 20);
+    finishes("第1報では10名としておりましたが、(第1報では", 2u << 20);
+}
+
+/* ---- clause-scoped negation ------------------------------------------ */
+
+static int has_type(const struct extract_result *x, const char *v)
+{
+    for (size_t i = 0; i < x->ntypes; i++)
+        if (!strcmp(x->types[i].value, v))
+            return 1;
+    return 0;
+}
+
+static void test_negation_clause(void **state)
+{
+    (void)state;
+    /* the negation after が、 covers the card only */
+    const char *t = "2023年2月2日\n株式会社あおぎり\n"
+                    "不正アクセスにより氏名と住所が流出した可能性がありますが、"
+                    "カード番号は含まれておりません。\n";
+    struct extract_result x;
+    run(t, strlen(t), &x);
+    assert_true(x.is_incident);
+    assert_true(has_type(&x, "name"));
+    assert_true(has_type(&x, "address"));
+    assert_false(has_type(&x, "card_number"));
+    extract_result_free(&x);
+    /* with no clause break the whole sentence is negated */
+    const char *u = "2023年2月2日\n株式会社あおぎり\n"
+                    "不正アクセスを受けたことが判明しました。\n"
+                    "氏名、住所、カード番号は含まれておりません。\n";
+    run(u, strlen(u), &x);
+    assert_true(x.is_incident);
+    assert_int_equal(x.ntypes, 0);
+    extract_result_free(&x);
+    /* a line that ends with 、 runs on: its items are negated too */
+    const char *v = "2023年2月2日\n株式会社あおぎり\n"
+                    "誤送信により、メールアドレスが表示されました。お名前やご住所、\n"
+                    "お電話番号は含まれておりません。\n";
+    run(v, strlen(v), &x);
+    assert_true(has_type(&x, "email"));
+    assert_false(has_type(&x, "name"));
+    assert_false(has_type(&x, "address"));
+    assert_false(has_type(&x, "phone"));
+    extract_result_free(&x);
 }
 
 static void test_many_short_lines(void **state)
@@ -292,6 +342,7 @@ int main(void)
         cmocka_unit_test(test_many_dates_and_ranges),
         cmocka_unit_test(test_many_candidates),
         cmocka_unit_test(test_many_short_lines),
+        cmocka_unit_test(test_negation_clause),
         cmocka_unit_test(test_spans_inside_text),
         cmocka_unit_test(test_invalid_bytes),
     };
