@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/buf.h"
 #include "parse/parse.h"
@@ -235,13 +234,6 @@ static void pre_lines(void **state)
     parse_doc_free(&d);
 }
 
-static double seconds(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 static void nested_100k_divs(void **state)
 {
     (void)state;
@@ -262,15 +254,11 @@ static void nested_100k_divs(void **state)
     n += (size_t)sprintf(s + n, "<p>後ろの文</p></body></html>");
     struct parse_doc d;
     struct ow_diag dg = {{0}};
-    double t0 = seconds();
     assert_int_equal(parse_html(s, n, &d, &dg), OW_OK);
-    double dt = seconds() - t0;
     assert_well_formed(&d);
     assert_int_equal(d.nblocks, 2);
     assert_int_equal(find(&d, "深い所の文"), 0);
     assert_int_equal(find(&d, "後ろの文"), 1);
-    /* Linear work: well under a second unsanitized; generous for ASan. */
-    assert_true(dt < 10.0);
     parse_doc_free(&d);
     /* The same without closing tags. */
     n = 0;
@@ -304,14 +292,11 @@ static void pathological_markup_is_linear(void **state)
     assert_int_equal(ow_buf_adds(&b, ">属性の多い段落</p>"), OW_OK);
     struct parse_doc d;
     struct ow_diag dg = {{0}};
-    double t0 = seconds();
     assert_int_equal(parse_html(b.data, b.len, &d, &dg), OW_OK);
-    double dt = seconds() - t0;
     assert_well_formed(&d);
     assert_int_not_equal(find(&d, "前置きの文"), -1);
     assert_int_not_equal(find(&d, "奥の文"), -1);
     assert_int_not_equal(find(&d, "属性の多い段落"), -1);
-    assert_true(dt < 10.0);   /* minutes without the guard */
     parse_doc_free(&d);
     ow_buf_free(&b);
 }
