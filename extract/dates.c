@@ -387,6 +387,19 @@ static int kind_in(struct ctx *c, size_t a, size_t b, const struct drange *r)
 {
     a = ex_back(c, a, r->s, EX_WINDOW);
     b = ex_upto(c, r->e, b, EX_WINDOW);
+    /* Two ranges in one sentence ("2009年8月から10月にご参加のお客様の情報
+     * が、2012年2月3日から7月5日まで閲覧可能な状態"): what follows a range,
+     * up to the next date, speaks for it first. */
+    size_t near = ex_upto(c, r->e, b, 240);
+    size_t nd = ex_date_at(c, r->e);
+    if (nd < c->ndates && c->dates[nd].s < near)
+        near = c->dates[nd].s;
+    if (near > r->e) {
+        if (ex_label_match(c, "periods", "exposure", r->e, near, 0, NULL))
+            return RK_EXPOSURE;
+        if (ex_label_match(c, "periods", "attack", r->e, near, 0, NULL))
+            return RK_ATTACK;
+    }
     if (ex_label_match(c, "periods", "exposure", a, b, 0, NULL))
         return RK_EXPOSURE;
     if (ex_label_match(c, "periods", "attack", a, b, 0, NULL))
@@ -449,12 +462,32 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
         cap_year(c, &r.b);
         set_period(&res->exposure_period, &r);
     }
+    if (!att) {
+        /* A single day the attack itself took place: "11月3日(水)朝に何者か
+         * による不正アクセスが行われ" (periods.tsv attackday). */
+        for (size_t i = 0; i < c->ndates; i++) {
+            struct dtok t = c->dates[i];
+            if (t.prec != 3 || t.in_range || !t.y || !ex_in_body(c, t.s) || ex_negated(c, t.s))
+                continue;
+            size_t si = ex_sent_of(c, t.s);
+            if (!ex_label_match(c, "periods", "attackday", t.e,
+                                ex_upto(c, t.e, c->sents[si].e, EX_WINDOW), PCRE2_ANCHORED, NULL))
+                continue;
+            cap_year(c, &t);
+            struct drange r;
+            r.a = r.b = t;
+            r.s = t.s;
+            r.e = t.e;
+            set_period(&res->attack_period, &r);
+            break;
+        }
+    }
     if (att) {
         struct drange r = *att;
         cap_year(c, &r.a);
         cap_year(c, &r.b);
         set_period(&res->attack_period, &r);
-    } else {
+    } else if (!res->attack_period.present) {
         /* No attacker (a mail sent to the wrong people, a bag lost): the day
          * of the event is the attack period. */
         int noattacker = 0;
@@ -467,7 +500,7 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
             if (t.prec != 3 || t.in_range || !t.y || !ex_in_body(c, t.s))
                 continue;
             size_t si = ex_sent_of(c, t.s);
-            if (ex_negated(c, t.s) ||
+            if (ex_negated(c, t.s) || announced(c, &c->dates[i]) ||
                 !ex_label_match(c, "periods", "event", t.e,
                                 ex_upto(c, t.e, c->sents[si].e, EX_WINDOW), 0, NULL))
                 continue;
@@ -503,6 +536,10 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
             const struct dtok *t = &c->dates[i];
             if (t->s >= se || (cand && t->s >= w.s))
                 break;
+            /* the day of the attack is not the day it was learned of */
+            if (t->prec == 3 && ex_label_match(c, "periods", "attackday", t->e,
+                                               ex_upto(c, t->e, se, EX_WINDOW), PCRE2_ANCHORED, NULL))
+                continue;
             if (!t->in_range && t->prec >= 2 && t->y && t->m)
                 cand = t;
         }

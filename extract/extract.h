@@ -12,6 +12,8 @@
  *         object can serve many documents and threads.  Vocabulary (attack
  *         methods, data types, qualifiers, notice keywords, countermeasures)
  *         lives in the .tsv files of extract/vocab/, embedded at build time.
+ * Environment: OWABI_NO_JIT set (to anything) compiles without the PCRE2
+ *         JIT, for valgrind runs (JIT code gives memcheck false reports).
  * Errors: OW_NOMEM; OW_PATTERN when a vocabulary pattern does not compile
  *         (diag names the file and line).  A match limit reached on a pattern
  *         skips that pattern for that document and is counted in

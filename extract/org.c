@@ -197,6 +197,12 @@ static int score_mention(struct ctx *c, size_t ns, size_t ne, size_t li)
                            NULL))
             sc += 5;
     }
+    /* 発表したのは、…「有限会社X」です */
+    size_t si0 = ex_sent_of(c, ns);
+    struct span w;
+    if (ex_label_match(c, "org", "report", ex_back(c, c->sents[si0].s, ns, 120), ns, 0, &w) &&
+        w.e + 6 <= ns && !memcmp(c->s + w.e, "したのは", 12))
+        sc += 5;
     if (ns >= c->body_e)
         sc -= 2;
     return sc;
@@ -228,6 +234,12 @@ static ow_err forms(struct ctx *c, struct cands *cs)
             while (a > ls && nch < 30) {
                 size_t p = prev_start(c->s, a);
                 uint32_t q = cp_at(c->s, c->n, p, &k);
+                /* H&F BELX NET株式会社: Latin words split by single spaces */
+                if (q == ' ' && p > ls && a < fs && (is_alnum((unsigned char)c->s[a]) || c->s[a] == '&') &&
+                    (is_alnum((unsigned char)c->s[p - 1]) || c->s[p - 1] == '&')) {
+                    a = p;
+                    continue;
+                }
                 if (!(is_solid(q) || q == 0x30fb))
                     break;
                 a = p;
@@ -289,7 +301,13 @@ static ow_err forms(struct ctx *c, struct cands *cs)
         }
         if (b <= a)
             continue;
-        int sc = score_mention(c, form_first ? fs : a, form_first ? b : fe, li);
+        /* (株式会社X提供): the name of a supplier */
+        int supplier = 0;
+        if (form_first && b - a > 6 && !memcmp(c->s + b - 6, "提供", 6)) {
+            b -= 6;
+            supplier = 1;
+        }
+        int sc = score_mention(c, form_first ? fs : a, form_first ? b : fe, li) - 8 * supplier;
         if (add(cs, canon, c->s, a, b, form_first, form_first ? fs : a, form_first ? b : fe, li,
                 sc))
             return OW_NOMEM;
@@ -303,8 +321,18 @@ static ow_err forms(struct ctx *c, struct cands *cs)
         size_t li = ex_line_of(c, ns);
         size_t ra = ne, rb = c->lines[li].e;
         ex_trim(c->s, &ra, &rb);
-        /* the name, or the name and a short department/title after it */
-        if (rb - ra > 45 || memmem(c->s + ns, ne - ns, "窓口", 6) ||
+        /* the name, or the name and a short department/title after it; a
+         * news subject (東京みなと大学は…と発表) is judged by score_mention */
+        int subject = ne + 3 <= rb && !memcmp(c->s + ne, "は", 3);
+        size_t hs = c->lines[li].s, he = ns;
+        ex_trim(c->s, &hs, &he);
+        int header = he > hs && !memcmp(c->s + hs, "【", 3);   /* 【…】name title */
+        /* a subject is a plain name: not 新潟県内にある…大学, 今後当社 */
+        if (subject && (memmem(c->s + ns, ne - ns, "にある", 9) || memmem(c->s + ns, ne - ns, "で", 3) ||
+                        memmem(c->s + ns, ne - ns, "する", 6) || memmem(c->s + ns, ne - ns, "当社", 6) ||
+                        memmem(c->s + ns, ne - ns, "弊社", 6) || memmem(c->s + ns, ne - ns, "会社", 6)))
+            continue;
+        if ((rb - ra > 45 && !subject && !header) || memmem(c->s + ns, ne - ns, "窓口", 6) ||
             memmem(c->s + ns, ne - ns, "コール", 9) || memmem(c->s + ns, ne - ns, "相談", 6) ||
             memmem(c->s + ns, ne - ns, "合わせ", 9) || memmem(c->s + ns, ne - ns, "受付", 6) ||
             memmem(c->s + ns, ne - ns, "合せ", 6))

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cmocka.h>
 
@@ -30,13 +29,6 @@ static int teardown(void **state)
     (void)state;
     extract_rules_free(rules);
     return 0;
-}
-
-static double seconds(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
 static void run(const char *text, size_t len, struct extract_result *x)
@@ -132,9 +124,7 @@ static void test_match_limit_skips_pattern(void **state)
     assert_non_null(c.skipped);
 
     PCRE2_SIZE *ov;
-    double t0 = seconds();
     assert_int_equal(ex_match(&c, re, 0, 0, c.n, 0, &ov), 0);
-    assert_true(seconds() - t0 < 10.0);
     assert_int_equal(c.limited, 1);
     assert_int_equal(c.skipped[0], 1);
     /* skipped now: the second call does not even try, and is not recounted */
@@ -165,11 +155,7 @@ static void finishes(const char *unit, size_t total)
     size_t len;
     char *p = repeat(unit, total, &len);
     struct extract_result x;
-    double t0 = seconds();
     run(p, len, &x);
-    double dt = seconds() - t0;
-    /* generous: sanitizer builds run several times slower */
-    assert_true(dt < 60.0);
     assert_true(x.published_ev.end <= len && x.org_ev.end <= len);
     if (len > EXTRACT_MAX_TEXT)
         assert_int_equal(x.truncated, 1);
