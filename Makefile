@@ -4,13 +4,14 @@
 #   make check        every offline test (unit, cases, fixtures, CLI, schema,
 #                     sanitizers, corpus score when ../shared exists)
 #   make check-asan   the test suite against an ASan+UBSan build
+#   make check-valgrind  the test suite under valgrind memcheck
 #   make eval         the score table on ../shared/corpus (skips when absent)
 #   make deps         install the Debian packages the build and tests need
 
 VERSION  = 0.1.0
 PREFIX  ?= /usr/local
 CC      ?= cc
-PKGS     = icu-uc icu-i18n libxml-2.0 libpcre2-8 jansson uchardet libcurl sqlite3
+PKGS     = icu-uc icu-i18n libxml-2.0 libpcre2-8 jansson uchardet libcurl sqlite3 poppler-glib
 CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 PKGCFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -24,13 +25,14 @@ PARSE_SRC     = parse/parse.c
 NORMALIZE_SRC = normalize/norm.c normalize/numerals.c normalize/era.c
 EXTRACT_SRC   = extract/extract.c extract/dates.c extract/counts.c extract/org.c
 FETCH_SRC     = fetch/fetch.c fetch/addr.c
+PDF_SRC       = pdf/pdf.c
 STORE_SRC     = store/store.c
 INGEST_SRC    = ingest/ingest.c ingest/robots.c ingest/discover.c cli/ingest.c
 SCHEMA_SRC    = schema/record.c
 CLI_SRC       = cli/main.c cli/pipeline.c cli/summary.c
 
 LIB_SRC = $(CORE_SRC) $(DECODE_SRC) $(PARSE_SRC) $(NORMALIZE_SRC) $(EXTRACT_SRC) \
-          $(FETCH_SRC) $(SCHEMA_SRC) cli/pipeline.c cli/summary.c $(B)/vocab.c $(STORE_SRC) $(INGEST_SRC)
+          $(FETCH_SRC) $(SCHEMA_SRC) cli/pipeline.c cli/summary.c $(B)/vocab.c $(STORE_SRC) $(INGEST_SRC) $(PDF_SRC)
 LIB_OBJ = $(patsubst %.c,$(B)/%.o,$(patsubst $(B)/%,%,$(LIB_SRC)))
 
 VOCAB = $(sort $(wildcard extract/vocab/*.tsv))
@@ -38,7 +40,7 @@ VOCAB = $(sort $(wildcard extract/vocab/*.tsv))
 UNIT_TESTS = $(sort $(basename $(notdir $(wildcard tests/unit/test_*.c))))
 UNIT_BINS  = $(addprefix $(B)/tests/,$(UNIT_TESTS))
 
-.PHONY: all check check-plain check-asan eval deps clean install
+.PHONY: all check check-plain check-asan check-valgrind eval deps clean install
 
 all: owabi
 
@@ -83,6 +85,14 @@ check-asan:
 		build-asan/owabi $(addprefix build-asan/tests/,$(UNIT_TESTS)) build-asan/tests/casetest
 	@B=build-asan OWABI=build-asan/owabi OW_SANITIZED=1 \
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+		sh tests/run-all.sh
+
+# The suite again with every owabi run and unit test under valgrind memcheck:
+# any error or definite/indirect leak fails.  PCRE2 runs without JIT there,
+# since run-time generated code is opaque to memcheck.
+check-valgrind: owabi $(UNIT_BINS) $(B)/tests/casetest
+	@B=$(B) OWABI=$(CURDIR)/tests/valgrind-owabi.sh OW_VALGRIND=1 OW_SANITIZED=1 OWABI_NO_JIT=1 \
 		sh tests/run-all.sh
 
 eval: owabi

@@ -1,8 +1,12 @@
 /* cli/pipeline.h — one document through every stage: bytes → record.
  *
- * decode → parse (HTML or plain text) → normalize → extract → record.
+ * decode → parse (HTML or plain text) → normalize → extract → record;
+ * a PDF (the %PDF- signature after optional whitespace, or a Content-Type
+ * of application/pdf) takes pdf/ in place of decode → parse.
  * Used by `owabi parse` for files, stdin and fetched pages.
- * Errors: OW_EMPTY, OW_BINARY, OW_CHARSET, OW_NOMEM, OW_PARSE ... with d
+ * Errors: OW_EMPTY, OW_BINARY, OW_CHARSET, OW_NOMEM, OW_PARSE (a damaged,
+ *         truncated or encrypted PDF), OW_CONTENT_TYPE (a body sent as
+ *         application/octet-stream that is no PDF) ... with d
  *         saying why; no record is made then.  A document that decodes with
  *         errors or has no notice in it still gives a record (it says so).
  * Ownership: *record is the caller's (json_decref). */

@@ -75,8 +75,11 @@ int fetch_type_supported(const char *ct)
 {
     if (!ct)
         return 1;
+    /* application/octet-stream only so that a PDF sent under it can be
+     * sniffed by its %PDF- signature: the pipeline refuses any other body. */
     return !strcasecmp(ct, "text/html") || !strcasecmp(ct, "application/xhtml+xml") ||
-           !strcasecmp(ct, "text/plain");
+           !strcasecmp(ct, "text/plain") || !strcasecmp(ct, "application/pdf") ||
+           !strcasecmp(ct, "application/octet-stream");
 }
 
 /* ---- Content-Type ------------------------------------------------------ */
@@ -275,7 +278,7 @@ static ow_err setup(struct xfer *x)
         return ow_diagf(&x->r->diag, OW_FETCH, "libcurl: cannot create a transfer");
     x->h = h;
     struct curl_slist *l = curl_slist_append(NULL, "Accept-Language: ja");
-    if (l && !curl_slist_append(l, "Accept: text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5")) {
+    if (l && !curl_slist_append(l, "Accept: text/html,application/xhtml+xml,application/pdf,text/plain;q=0.9,*/*;q=0.5")) {
         curl_slist_free_all(l);
         l = NULL;
     }

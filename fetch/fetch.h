@@ -25,7 +25,7 @@
  *           OW_TOOBIG         body past max_body (after decompression)
  *           OW_REDIRECT       too many redirects, or to a non-HTTP scheme
  *           OW_CONTENT_TYPE   2xx but a type owabi does not parse; diag
- *                             "unsupported content type: application/pdf";
+ *                             "unsupported content type: image/png";
  *                             content_type is set, body is NULL (the
  *                             transfer is stopped at the first body bytes)
  *           OW_FORBIDDEN_ADDR a refused address, diag "address 127.0.0.1
@@ -102,7 +102,9 @@ ow_err fetch_many(const struct fetch_opts *o, const struct fetch_req *reqs, size
 /* Frees what r owns and zeroes it; NULL is a no-op. */
 void fetch_result_free(struct fetch_result *r);
 /* 1 when the media type is one owabi parses (text/html, application/xhtml+xml,
- * text/plain), compared case-insensitively; also 1 for NULL (no Content-Type:
+ * text/plain, application/pdf, and application/octet-stream, which the
+ * pipeline accepts only for a body with the %PDF- signature), compared
+ * case-insensitively; also 1 for NULL (no Content-Type:
  * the decoder sniffs the bytes and refuses binary ones). */
 int fetch_type_supported(const char *content_type);
 

@@ -39,7 +39,8 @@ static size_t line_of(const struct parse_doc *doc, size_t off)
 /* Appends {field, value, quote, start, end, line} for a span of normalized
  * text, quoting the original main text it came from. */
 static int add_evidence(json_t *ev, const struct parse_doc *doc, const struct norm_text *norm,
-                        const char *field, json_t *value, struct ex_span sp)
+                        const struct record_source *src, const char *field, json_t *value,
+                        struct ex_span sp)
 {
     if (sp.end <= sp.start || sp.end > norm->len) {
         json_decref(value);
@@ -51,24 +52,43 @@ static int add_evidence(json_t *ev, const struct parse_doc *doc, const struct no
         e = doc->len;
     if (s > e)
         s = e;
-    json_t *item = json_pack("{s:s, s:o, s:s%, s:I, s:I, s:I}", "field", field,
+    size_t line = line_of(doc, s);
+    json_t *page = src->block_page && line <= doc->nblocks
+                       ? json_integer(src->block_page[line - 1]) : json_null();
+    json_t *item = json_pack("{s:s, s:o, s:s%, s:I, s:I, s:I, s:o}", "field", field,
                              "value", value ? value : json_null(),
                              "quote", doc->text + s, e - s,
                              "start", (json_int_t)s, "end", (json_int_t)e,
-                             "line", (json_int_t)line_of(doc, s));
+                             "line", (json_int_t)line, "page", page);
     return item ? json_array_append_new(ev, item) : -1;
 }
 
 static json_t *tags(const struct ex_tag *t, size_t n, json_t *ev, const struct parse_doc *doc,
-                    const struct norm_text *norm, const char *field)
+                    const struct norm_text *norm, const struct record_source *src,
+                    const char *field)
 {
     json_t *a = json_array();
     for (size_t i = 0; a && i < n; i++) {
         json_array_append_new(a, json_string(t[i].value));
         if (ev)
-            add_evidence(ev, doc, norm, field, json_string(t[i].value), t[i].ev);
+            add_evidence(ev, doc, norm, src, field, json_string(t[i].value), t[i].ev);
     }
     return a;
+}
+
+/* source.pdf: the document info of a PDF, null for other inputs. */
+static json_t *pdf_info(const struct pdf_info *p)
+{
+    if (!p)
+        return json_null();
+    return json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:I}",
+                     "pages", (json_int_t)p->pages,
+                     "pages_read", (json_int_t)p->pages_read,
+                     "producer", str_or_null(p->producer),
+                     "creator", str_or_null(p->creator),
+                     "created", str_or_null(p->created),
+                     "modified", str_or_null(p->modified),
+                     "text_chars", (json_int_t)p->text_chars);
 }
 
 static json_t *source(const struct record_source *src, const struct decode_result *dec,
@@ -76,9 +96,9 @@ static json_t *source(const struct record_source *src, const struct decode_resul
 {
     char sha[65];
     ow_sha256_hex(src->bytes, src->nbytes, sha);
-    const char *format = dec->is_mail ? "mail" : doc->is_html ? "html" : "text";
+    const char *format = src->pdf ? "pdf" : dec->is_mail ? "mail" : doc->is_html ? "html" : "text";
     return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:I, s:s, s:o, s:s,"
-                     " s:b, s:I, s:s}",
+                     " s:b, s:I, s:s, s:o}",
                      "id", str_or_null(src->id),
                      "path", str_or_null(src->path),
                      "url", str_or_null(src->url),
@@ -92,10 +112,11 @@ static json_t *source(const struct record_source *src, const struct decode_resul
                      "bytes", (json_int_t)src->nbytes,
                      "charset", dec->charset,
                      "charset_declared", str_or_null(dec->declared),
-                     "charset_source", decode_source_name(dec->source),
+                     "charset_source", src->pdf ? "pdf" : decode_source_name(dec->source),
                      "charset_fallback", dec->fallback,
                      "decode_errors", (json_int_t)dec->invalid,
-                     "format", format);
+                     "format", format,
+                     "pdf", pdf_info(src->pdf));
 }
 
 json_t *schema_record_build(const struct record_source *src, const struct decode_result *dec,
@@ -107,11 +128,11 @@ json_t *schema_record_build(const struct record_source *src, const struct decode
         return NULL;
 
     if (ex->org)
-        add_evidence(ev, doc, norm, "organization.name", json_string(ex->org), ex->org_ev);
+        add_evidence(ev, doc, norm, src, "organization.name", json_string(ex->org), ex->org_ev);
     if (ex->published.iso[0])
-        add_evidence(ev, doc, norm, "notice.published", json_string(ex->published.iso), ex->published_ev);
+        add_evidence(ev, doc, norm, src, "notice.published", json_string(ex->published.iso), ex->published_ev);
     if (ex->total >= 0)
-        add_evidence(ev, doc, norm, "affected.total", json_integer(ex->total), ex->total_ev);
+        add_evidence(ev, doc, norm, src, "affected.total", json_integer(ex->total), ex->total_ev);
 
     json_t *counts = json_array();
     for (size_t i = 0; counts && i < ex->ncounts; i++) {
@@ -121,14 +142,14 @@ json_t *schema_record_build(const struct record_source *src, const struct decode
                                                 "unit", c->unit,
                                                 "subject", str_or_null(c->subject),
                                                 "qualifier", extract_qualifier_name(c->qualifier)));
-        add_evidence(ev, doc, norm, "affected.counts", json_integer(c->count), c->ev);
+        add_evidence(ev, doc, norm, src, "affected.counts", json_integer(c->count), c->ev);
     }
     if (ex->attack_period.present)
-        add_evidence(ev, doc, norm, "incident.attack_period", NULL, ex->attack_period.ev);
+        add_evidence(ev, doc, norm, src, "incident.attack_period", NULL, ex->attack_period.ev);
     if (ex->exposure_period.present)
-        add_evidence(ev, doc, norm, "incident.exposure_period", NULL, ex->exposure_period.ev);
+        add_evidence(ev, doc, norm, src, "incident.exposure_period", NULL, ex->exposure_period.ev);
     if (ex->discovered.iso[0])
-        add_evidence(ev, doc, norm, "incident.discovered", json_string(ex->discovered.iso),
+        add_evidence(ev, doc, norm, src, "incident.discovered", json_string(ex->discovered.iso),
                      ex->discovered_ev);
 
     json_t *timeline = json_array();
@@ -154,7 +175,7 @@ json_t *schema_record_build(const struct record_source *src, const struct decode
         " s:{s:o, s:o, s:o, s:o},"
         " s:o, s:o, s:o,"
         " s:o,"
-        " s:{s:s, s:I, s:I, s:b}}",
+        " s:{s:s, s:I, s:b, s:I, s:b}}",
         "owabi_version", OW_VERSION,
         "source", source(src, dec, doc),
         "is_incident", ex->is_incident,
@@ -162,17 +183,17 @@ json_t *schema_record_build(const struct record_source *src, const struct decode
         "organization", "name", str_or_null(ex->org), "representative", rep,
         "notice", "published", date_or_null(&ex->published), "title", str_or_null(doc->title),
         "affected", "total", ex->total >= 0 ? json_integer(ex->total) : json_null(), "counts", counts,
-        "attack", "methods", tags(ex->methods, ex->nmethods, ev, doc, norm, "attack.methods"),
-        "data", "types", tags(ex->types, ex->ntypes, ev, doc, norm, "data.types"),
+        "attack", "methods", tags(ex->methods, ex->nmethods, ev, doc, norm, src, "attack.methods"),
+        "data", "types", tags(ex->types, ex->ntypes, ev, doc, norm, src, "data.types"),
         "incident", "attack_period", period(&ex->attack_period),
         "exposure_period", period(&ex->exposure_period),
         "discovered", date_or_null(&ex->discovered), "timeline", timeline,
         "services", services,
         "contact", str_or_null(ex->contact),
-        "countermeasures", tags(ex->countermeasures, ex->ncountermeasures, NULL, doc, norm, NULL),
+        "countermeasures", tags(ex->countermeasures, ex->ncountermeasures, NULL, doc, norm, src, NULL),
         "evidence", ev,
         "diagnostics", "main_content", !doc->is_html ? "text" : doc->main_by_markup ? "markup" : "score",
-        "blocks", (json_int_t)doc->nblocks, "match_limited", (json_int_t)ex->limited,
+        "blocks", (json_int_t)doc->nblocks, "no_text", doc->nblocks == 0, "match_limited", (json_int_t)ex->limited,
         "text_truncated", ex->truncated);
     return rec;
 }

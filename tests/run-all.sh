@@ -6,6 +6,9 @@
 B=${B:-build}
 OWABI=${OWABI:-./owabi}
 export OWABI
+# Under `make check-valgrind` the unit tests and case runner go through memcheck too.
+RUN=
+[ -n "${OW_VALGRIND:-}" ] && RUN=tests/valgrind.sh
 pass=0 fail=0 skip=0
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
@@ -32,9 +35,9 @@ group() {
 }
 
 for t in "$B"/tests/test_*; do
-    [ -x "$t" ] && group "unit $(basename "$t")" "$t"
+    [ -x "$t" ] && group "unit $(basename "$t")" $RUN "$t"
 done
-group "cases" "$B/tests/casetest" tests/normalize.test tests/extract.test
+group "cases" $RUN "$B/tests/casetest" tests/normalize.test tests/extract.test
 group "cli" sh tests/cli.sh "$OWABI"
 group "fixtures" /usr/bin/python3 tests/e2e.py "$OWABI" fixtures schema/record.schema.json
 group "bad input" sh tests/badinput.sh "$OWABI"
@@ -43,6 +46,9 @@ if [ -f tests/fetch/test_fetch.sh ]; then
 fi
 if [ -f tests/ingest/test_ingest.sh ]; then
     group "ingest" sh tests/ingest/test_ingest.sh "$OWABI"
+fi
+if [ -f tests/pdf/test_pdf.sh ]; then
+    group "pdf" sh tests/pdf/test_pdf.sh "$OWABI"
 fi
 group "corpus" sh tests/eval.sh --check
 

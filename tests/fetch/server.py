@@ -15,7 +15,10 @@ Retry routes count hits per path including the query, so /retry429?k=1 and
 Routes: /notice.html /sjis /lying-meta /gzip /deflate /chain/1 (3 hops)
 /loop/a /to-file /to-ftp /status/404 /status/500 /retry429 /retry-date
 /retry-long /retry-forever /503 /stall /slow /big /big-close /bomb /chunked-trunc /short
-/pdf /etag /ctype-odd /empty /no-type
+/pdf /etag /ctype-odd /empty /no-type /png /octet
+/pdf-file/NAME /pdf-octet/NAME: the file NAME of the directory in $OW_PDF_DIR
+(tests/pdf/ generates PDFs there), as application/pdf and as
+application/octet-stream (a server that does not know the type).
 """
 import email.utils
 import gzip
@@ -47,6 +50,9 @@ SJIS_PAGE = NOTICE.format(meta="").encode("cp932")
 LYING_PAGE = NOTICE.format(
     meta='<meta http-equiv="Content-Type" content="text/html; charset=EUC-JP">').encode("utf-8")
 PDF = b"%PDF-1.4\n% invented test document\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
+# Neither text nor a PDF, sent as application/octet-stream.
+OCTET = b"PK\x03\x04" + bytes(range(256))
 BIG = UTF8_PAGE + b"<!-- " + b"x" * (2 * 1024 * 1024) + b" -->\n"
 ETAG = '"minamo-v1"'
 LAST_MODIFIED = "Fri, 14 Mar 2025 09:00:00 GMT"
@@ -212,6 +218,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(UTF8_PAGE)
         elif path == "/pdf":
             self.send(200, PDF, "application/pdf")
+        elif path == "/png":
+            self.send(200, PNG, "image/png")
+        elif path == "/octet":
+            self.send(200, OCTET, "application/octet-stream")
+        elif path.startswith("/pdf-file/") or path.startswith("/pdf-octet/"):
+            name = os.path.basename(path)
+            folder = os.environ.get("OW_PDF_DIR", "")
+            try:
+                with open(os.path.join(folder, name), "rb") as f:
+                    body = f.read()
+            except OSError:
+                self.send(404, b"not found", "text/plain")
+                return
+            ctype = "application/pdf" if path.startswith("/pdf-file/") else "application/octet-stream"
+            self.send(200, body, ctype)
         elif path == "/etag":
             inm = self.headers.get("If-None-Match")
             ims = self.headers.get("If-Modified-Since")
