@@ -11,11 +11,11 @@
 /* A notice states a handful of counts; past this many the page is not one. */
 #define MAX_COUNTS 256
 
-static int exclude(struct ctx *c, size_t ws, size_t ns, size_t ue, size_t le)
+static int exclude(struct ctx *c, const char *label, size_t ws, size_t ns, size_t ue, size_t le)
 {
     PCRE2_SIZE *ov;
-    for (const struct rule *ru = ex_rules_next(c->r, NULL, "counts", "exclude"); ru;
-         ru = ex_rules_next(c->r, ru, "counts", "exclude")) {
+    for (const struct rule *ru = ex_rules_next(c->r, NULL, "counts", label); ru;
+         ru = ex_rules_next(c->r, ru, "counts", label)) {
         if (!ru->re && !ru->re2)
             continue;
         if (ru->re && !ex_rule_match(c, ru, ws, ns, 0, &ov))
@@ -122,6 +122,19 @@ static int superseded(struct ctx *c, size_t ms, size_t me)
     return 0;
 }
 
+/* Is `exact` `approx` written with fewer figures: approx has at least three
+ * trailing zeros and they are exact's digits rounded (1,044,175 → 104万)? */
+static int rounds_to(long long exact, long long approx)
+{
+    long long unit = 1;
+    while (approx % (unit * 10) == 0 && unit < 1000000000000LL)
+        unit *= 10;
+    if (unit < 1000 || exact < unit)
+        return 0;
+    long long down = exact / unit * unit;
+    return approx == down || approx == down + unit;
+}
+
 static int cmp_count(const void *a, const void *b)
 {
     long long x = ((const struct ex_count *)a)->count, y = ((const struct ex_count *)b)->count;
@@ -151,9 +164,13 @@ ow_err ex_counts(struct ctx *c, struct extract_result *res)
         size_t li = ex_line_of(c, ms), ls = c->lines[li].s, le = c->lines[li].e;
         size_t ws = ex_char_start(c->s, ns > ls + 45 ? ns - 45 : ls, ls);
         le = ex_upto(c, ue, le, EX_WINDOW);
-        if (exclude(c, ws, ns, ue, le))
+        if (exclude(c, "exclude", ws, ns, ue, le))
             continue;
-        if (res->is_update && superseded(c, ms, me)) {
+        /* The people a misdirected mail went to are not the people whose
+         * data it carried; the figure is dropped wherever it recurs, like a
+         * superseded one. */
+        if ((res->is_update && superseded(c, ms, me)) ||
+            exclude(c, "recipient", ws, ns, ue, le)) {
             if (ngone == gcap) {
                 size_t nc = gcap ? gcap * 2 : 8;
                 long long *g = realloc(gone, nc * sizeof *g);
@@ -210,6 +227,19 @@ ow_err ex_counts(struct ctx *c, struct extract_result *res)
                 i++;
             }
     free(gone);
+    /* 104万件 beside 1,044,175件 is the same figure rounded: keep the exact. */
+    for (size_t i = 0; i < n;) {
+        int same = 0;
+        for (size_t j = 0; j < n; j++)
+            if (j != i && v[j].count % 1000 != 0 && rounds_to(v[j].count, v[i].count))
+                same = 1;
+        if (same) {
+            memmove(&v[i], &v[i + 1], (n - i - 1) * sizeof *v);
+            n--;
+        } else {
+            i++;
+        }
+    }
     if (n)
         qsort(v, n, sizeof *v, cmp_count);
     res->counts = v;

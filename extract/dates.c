@@ -99,6 +99,13 @@ static int date_hit(struct ctx *c, PCRE2_SIZE *ov, void *arg)
     } else if (grp(ov, 19)) {
         t.same = 3;                /* 翌日: the day after */
         t.prec = 3;
+    } else if (grp(ov, 20)) {
+        t.m = num(s, ov[40], ov[41]);
+        t.prec = 2;
+    } else if (grp(ov, 21)) {
+        t.same = 4;                /* 同月15日: the previous date's month */
+        t.d = num(s, ov[42], ov[43]);
+        t.prec = 3;
     } else {
         return 0;
     }
@@ -145,7 +152,7 @@ static void infer_years(struct ctx *c)
         if (t->same) {
             if (lastday) {
                 static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-                int d = t->same == 2 ? t->d : lastday->d + (t->same == 3);
+                int d = t->same == 2 || t->same == 4 ? t->d : lastday->d + (t->same == 3);
                 t->y = lastday->y;
                 t->m = lastday->m;
                 if (t->same == 2 && d < lastday->d)
@@ -397,10 +404,17 @@ static int kind_in(struct ctx *c, size_t a, size_t b, const struct drange *r)
     if (near > r->e) {
         if (ex_label_match(c, "periods", "exposure", r->e, near, 0, NULL))
             return RK_EXPOSURE;
+        /* "…から…までの期間に、…不正アクセスが行われていた": a bare 期間に
+         * yields to an attack verb. */
+        if (ex_label_match(c, "periods", "attackact", r->e, near, 0, NULL))
+            return RK_ATTACK;
+        if (ex_label_match(c, "periods", "expweak", r->e, near, 0, NULL))
+            return RK_EXPOSURE;
         if (ex_label_match(c, "periods", "attack", r->e, near, 0, NULL))
             return RK_ATTACK;
     }
-    if (ex_label_match(c, "periods", "exposure", a, b, 0, NULL))
+    if (ex_label_match(c, "periods", "exposure", a, b, 0, NULL) ||
+        ex_label_match(c, "periods", "expweak", a, b, 0, NULL))
         return RK_EXPOSURE;
     if (ex_label_match(c, "periods", "attack", a, b, 0, NULL))
         return RK_ATTACK;

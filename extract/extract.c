@@ -256,7 +256,8 @@ static ow_err load_file(struct ruleset *rs, const struct ow_vocab_file *f, struc
         const char *pat = fld[nf - 1];
         size_t plen = fl[nf - 1];
         int before = (!strcmp(ru->file, "qualifiers") && !strcmp(ru->arg, "before"));
-        if (!strcmp(ru->file, "counts") && !strcmp(ru->label, "exclude")) {
+        if (!strcmp(ru->file, "counts") &&
+            (!strcmp(ru->label, "exclude") || !strcmp(ru->label, "recipient"))) {
             if (nf != 3)
                 return ow_diagf(d, OW_PATTERN, "%s: expected exclude<TAB>before<TAB>after", where);
             pat = fld[1];
@@ -410,7 +411,12 @@ static const char *const DATE_PAT =
     /* 17 同日 */
     "|(同日)"
     /* 18 翌28日, 19 翌日 */
-    "|翌\\s?([0-9]{1,2})\\s?日|(翌日)";
+    "|翌\\s?([0-9]{1,2})\\s?日|(翌日)"
+    /* 20   10月 closing a range (2009年8月から10月): a bare month only there,
+     *      where it cannot be 3月期 or 12か月 */
+    "|(?<=から|より|~)\\s?([0-9]{1,2})\\s?月(?![0-9]|\\s?[0-9]{1,2}\\s?日|期|分|度|以降)"
+    /* 21   同月15日 */
+    "|同月\\s?([0-9]{1,2})\\s?日";
 
 #define TIME_PAT \
     "(?:(?:午前|午後|深夜|未明|早朝|朝|昼|夕方|夜間?|正午)?\\s?" \
@@ -479,7 +485,11 @@ static ow_err build_builtins(struct extract_rules *r, struct ow_diag *d)
                                 "\\s?\\(以下、?\\s?[「『]?(?:当|弊|本)(?:社|会|法人|院|学|校|園|機構|協会|組合|団体|財団|市|町|村|区|県|店)[」』]?"))
                 goto nomem;
         } else if (i == BI_REP) {
-            if (ow_buf_adds(&b, "(") || put_alternation(&b, r, "org", "rep", 0) ||
+            /* An IR release labels the line: 代表者名　代表取締役社長　桜井 直人;
+             * the label is not the title. */
+            if (ow_buf_adds(&b, "(?:") || put_alternation(&b, r, "org", "replabel", 0) ||
+                ow_buf_adds(&b, "\\s?[:：]?\\s?)?(") ||
+                put_alternation(&b, r, "org", "rep", 0) ||
                 ow_buf_adds(&b, ")\\s?:?\\s?(?:") ||
                 put_alternation(&b, r, "org", "repqual", 0) ||
                 ow_buf_adds(&b, "\\s)?([\\p{Han}\\p{Hiragana}\\p{Katakana}ー]{1,8}"
@@ -1012,6 +1022,19 @@ static void find_structure(struct ctx *c)
             li = j - 1;
         }
     }
+    /* An IR release puts the contact in its header, label and value on one
+     * line (問合せ先　取締役管理本部長　森田 葵), before the body starts. */
+    for (size_t li = 0; c->contact.e <= c->contact.s && li < c->first_cue_line && li < c->nlines;
+         li++) {
+        size_t len = c->lines[li].e - c->lines[li].s;
+        if (len == 0 || len > 120 || !line_matches(c, "contactfield", li))
+            continue;
+        size_t j = li + 1;
+        while (j < c->first_cue_line && j < c->nlines && line_has(c, "contactline", j))
+            j++;
+        c->contact.s = c->lines[li].s;
+        c->contact.e = c->lines[j - 1].e;
+    }
     /* A contact block in the second half of the body closes the notice:
      * what follows is a signature or page chrome. */
     if (c->contact.e > c->contact.s && c->contact.s > c->body_s + (c->body_e - c->body_s) / 2 &&
@@ -1067,6 +1090,7 @@ struct firstarg {
     struct span at;
     int found;
     int measure;      /* countermeasures.tsv: negation does not apply */
+    int types;        /* types.tsv: attack mechanics are not leaked data */
 };
 
 static int first_ok(struct ctx *c, PCRE2_SIZE *ov, void *arg)
@@ -1080,6 +1104,15 @@ static int first_ok(struct ctx *c, PCRE2_SIZE *ov, void *arg)
             return 0;
     } else if (!ex_mention_ok(c, ov[0])) {
         return 0;
+    } else if (fa->types) {
+        /* Data named while explaining how an attack works (the sender name
+         * and address an Emotet mail shows, the IDs a list attack tries)
+         * count only when the same sentence says they leaked. */
+        size_t si = ex_sent_of(c, ov[0]);
+        size_t a = c->sents[si].s, b = ex_upto(c, a, c->sents[si].e, EX_WINDOW);
+        if (ex_label_match(c, "incident", "mechanism", a, b, 0, NULL) &&
+            !ex_label_match(c, "incident", "mechleak", a, b, 0, NULL))
+            return 0;
     }
     fa->at = (struct span){ov[0], ov[1]};
     fa->found = 1;
@@ -1094,7 +1127,7 @@ static ow_err collect_tags(struct ctx *c, const char *file, struct tagset *t)
          ru = ex_rules_next(c->r, ru, file, NULL)) {
         if (ru->label[0] == '@' || !ru->re || tag_has(t, ru->label))
             continue;
-        struct firstarg fa = {{0, 0}, 0, !strcmp(file, "countermeasures")};
+        struct firstarg fa = {{0, 0}, 0, !strcmp(file, "countermeasures"), !strcmp(file, "types")};
         scan(c, ru->re, ru->id, c->body_s, c->body_e, first_ok, &fa);
         if (fa.found && tag_add(t, ru->label, fa.at.s, fa.at.e))
             return OW_NOMEM;
@@ -1126,7 +1159,7 @@ static ow_err apply_directives(struct ctx *c, const char *file, struct tagset *t
                 blocked = 1;
         if (blocked || tag_has(t, ru->arg))
             continue;
-        struct firstarg fa = {{0, 0}, 0, 0};
+        struct firstarg fa = {{0, 0}, 0, 0, !strcmp(file, "types")};
         scan(c, ru->re, ru->id, c->body_s, c->body_e, first_ok, &fa);
         if (fa.found && tag_add(t, ru->arg, fa.at.s, fa.at.e))
             return OW_NOMEM;
@@ -1209,7 +1242,22 @@ static void incident(struct ctx *c, struct extract_result *res)
                 first = i;
             cues++;
         }
-    res->is_incident = cues > 0 && !(neg_title && !cue_title);
+    /* Whose incident: a notice speaks of itself (弊社, 本市), a news story
+     * reports somebody's disclosure, the page apologizes, or it is signed by
+     * an organization (checked in extract_run).  A page with none of these
+     * (statistics, a card association's account of a processor's leak)
+     * tells somebody else's story; an explainer or a fill-in template is not
+     * a notice however it reads. */
+    int owned = 0, expl = 0;
+    if (cues > 0) {
+        owned = ex_label_match(c, "incident", "self", 0, c->body_e, 0, NULL) ||
+                ex_label_match(c, "incident", "report", 0, c->body_e, 0, NULL) ||
+                ex_label_match(c, "incident", "apology", 0, c->body_e, 0, NULL) ||
+                title_has(c, "apology");
+        expl = ex_label_match(c, "incident", "explainer", 0, c->body_e, 0, NULL);
+    }
+    c->unowned = cues > 0 && !owned;     /* settled once the organization is known */
+    res->is_incident = cues > 0 && !expl && !(neg_title && !cue_title);
     if (first != SIZE_MAX) {
         res->incident_ev.start = c->sents[first].s;
         res->incident_ev.end = c->sents[first].e;
@@ -1355,6 +1403,8 @@ ow_err extract_run(const struct extract_rules *r, const char *text, size_t len,
     incident(&c, out);
     if ((e = ex_dates_scan(&c)) || (e = ex_org(&c, out)) || (e = ex_published(&c, out)))
         goto done;
+    if (c.unowned && !out->org)
+        out->is_incident = 0;
     if ((e = tags(&c, "methods", &out->methods, &out->nmethods)) ||
         (e = tags(&c, "types", &out->types, &out->ntypes)) ||
         (e = tags(&c, "countermeasures", &out->countermeasures, &out->ncountermeasures)))

@@ -105,6 +105,7 @@ struct ctx {
     size_t nlone;
 
     size_t org_line;              /* line of the chosen organization (or SIZE_MAX) */
+    int unowned;                  /* incident cues, but no self, report or apology */
     int pub_y, pub_m, pub_d;      /* the published date, 0 when unknown */
 };
 
