@@ -7,6 +7,8 @@
 #   make check-valgrind  the test suite under valgrind memcheck
 #   make eval         the score table on ../shared/corpus (skips when absent)
 #   make deps         install the Debian packages the build and tests need
+#   make fuzz         libFuzzer targets, FUZZ_SECONDS each (fuzz/README.md)
+#   make bench        throughput, ratios to xmllint and readability, RSS
 
 VERSION  = 0.1.0
 PREFIX  ?= /usr/local
@@ -106,4 +108,8 @@ install: owabi
 	install -m 755 owabi $(DESTDIR)$(PREFIX)/bin/owabi
 
 clean:
-	rm -rf build build-asan owabi
+	rm -rf build build-asan build-fuzz build-bench owabi
+
+# Fuzzing (make fuzz, fuzz-build, fuzz-regress) and the benchmark (make bench)
+# live beside their code; they read the source lists above.
+include fuzz/fuzz.mk bench/bench.mk
