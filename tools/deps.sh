@@ -4,7 +4,8 @@
 set -e
 PKGS="gcc make pkg-config python3 libicu-dev libxml2-dev libsqlite3-dev
 libcurl4-openssl-dev libpcre2-dev libjansson-dev libuchardet-dev libcmocka-dev
-python3-jsonschema libxml2-utils libpoppler-glib-dev python3-cairo fonts-noto-cjk qpdf"
+python3-jsonschema libxml2-utils libpoppler-glib-dev python3-cairo fonts-noto-cjk qpdf
+valgrind"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

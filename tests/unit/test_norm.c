@@ -197,7 +197,7 @@ static void test_20mb(void **state)
     (void)state;
     const char *unit = "①不正アクセスにより二百六十三件、約1,842名分の情報（令和元年５月〜"
                        "H23.5.14）が流出した可能性があります。一部の方には一時的に\n";
-    size_t ul = strlen(unit), want = 20u << 20, reps = want / ul + 1;
+    size_t ul = strlen(unit), want = (getenv("OW_VALGRIND") ? 1u : 20u) << 20, reps = want / ul + 1;
     char *in = malloc(reps * ul + 1);
     assert_non_null(in);
     for (size_t i = 0; i < reps; i++)
