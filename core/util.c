@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 ow_err ow_read_stream(FILE *f, struct ow_buf *b, struct ow_diag *d)
@@ -20,6 +21,23 @@ ow_err ow_read_stream(FILE *f, struct ow_buf *b, struct ow_diag *d)
     }
     if (ferror(f))
         return ow_diagf(d, OW_IO, "read error: %s", strerror(errno));
+    return OW_OK;
+}
+
+ow_err ow_array_grow(void **v, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return OW_OK;
+    size_t nc = *cap ? *cap * 2 : 64;
+    while (nc <= n)
+        nc *= 2;
+    if (size && nc > (size_t)-1 / size)
+        return OW_NOMEM;
+    void *p = realloc(*v, nc * size);
+    if (!p)
+        return OW_NOMEM;
+    *v = p;
+    *cap = nc;
     return OW_OK;
 }
 

@@ -14,6 +14,11 @@
  * error (d names errno's message). */
 ow_err ow_read_stream(FILE *f, struct ow_buf *b, struct ow_diag *d);
 
+/* Makes room in the array *v (of *cap elements of size bytes) for element
+ * index n, doubling the capacity (at least 64).  OW_NOMEM on overflow or
+ * allocation failure, leaving *v and *cap as they were. */
+ow_err ow_array_grow(void **v, size_t *cap, size_t n, size_t size);
+
 /* SHA-256 of p[0..n) as 64 lower-case hex digits plus NUL in hex[65]. */
 void ow_sha256_hex(const void *p, size_t n, char hex[65]);
 

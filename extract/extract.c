@@ -726,18 +726,6 @@ int ex_mention_ok(const struct ctx *c, size_t pos)
     return !((f & SF_ADVICE) && !(f & SF_LEAK));
 }
 
-static ow_err grow(void **v, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return OW_OK;
-    size_t nc = *cap ? *cap * 2 : 64;
-    void *p = realloc(*v, nc * size);
-    if (!p)
-        return OW_NOMEM;
-    *v = p;
-    *cap = nc;
-    return OW_OK;
-}
 
 /* Does the line [ls, le) break off mid-sentence, so that its sentence runs on
  * into the next line?  Plain-text mail and <br>-broken paragraphs wrap at a
@@ -797,7 +785,7 @@ static ow_err segment(struct ctx *c)
     for (size_t i = 0; i <= c->n; i++) {
         int eol = i == c->n || s[i] == '\n';
         if (eol && i < c->n && continues(c, ls, i)) {
-            if (grow((void **)&c->lines, &lcap, c->nlines, sizeof *c->lines))
+            if (ow_array_grow((void **)&c->lines, &lcap, c->nlines, sizeof *c->lines))
                 return OW_NOMEM;
             c->lines[c->nlines++] = (struct span){ls, i};
             ls = i + 1;
@@ -812,8 +800,8 @@ static ow_err segment(struct ctx *c)
         } else if (!eol && i > ss && i + 3 <= c->n && (unsigned char)s[i] == 0xe2 &&
                    (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0xbb) {
             /* ※ starts a new statement: close the sentence before it */
-            if (grow((void **)&c->sents, &scap, c->nsents, sizeof *c->sents) ||
-                grow((void **)&c->sline, &slcap, c->nsents, sizeof *c->sline))
+            if (ow_array_grow((void **)&c->sents, &scap, c->nsents, sizeof *c->sents) ||
+                ow_array_grow((void **)&c->sline, &slcap, c->nsents, sizeof *c->sline))
                 return OW_NOMEM;
             c->sents[c->nsents] = (struct span){ss, i};
             c->sline[c->nsents++] = sl;
@@ -824,8 +812,8 @@ static ow_err segment(struct ctx *c)
         if (eol || eos) {
             size_t se = eos ? next : i;
             if (se > ss || eol) {
-                if (grow((void **)&c->sents, &scap, c->nsents, sizeof *c->sents) ||
-                    grow((void **)&c->sline, &slcap, c->nsents, sizeof *c->sline))
+                if (ow_array_grow((void **)&c->sents, &scap, c->nsents, sizeof *c->sents) ||
+                    ow_array_grow((void **)&c->sline, &slcap, c->nsents, sizeof *c->sline))
                     return OW_NOMEM;
                 c->sents[c->nsents] = (struct span){ss, se};
                 c->sline[c->nsents++] = sl;
@@ -836,7 +824,7 @@ static ow_err segment(struct ctx *c)
                 i = next - 1;
         }
         if (eol) {
-            if (grow((void **)&c->lines, &lcap, c->nlines, sizeof *c->lines))
+            if (ow_array_grow((void **)&c->lines, &lcap, c->nlines, sizeof *c->lines))
                 return OW_NOMEM;
             c->lines[c->nlines++] = (struct span){ls, i};
             ls = i + 1;
@@ -902,7 +890,7 @@ static int mark_flag(struct ctx *c, PCRE2_SIZE *ov, void *arg)
         }
         /* A parenthesis that holds the whole sentence is the sentence. */
         if (close != SIZE_MAX && !(open <= c->sents[i].s + 3 && close + 4 >= c->sents[i].e)) {
-            if (grow((void **)&c->negpar, &fa->negcap, c->nnegpar, sizeof *c->negpar)) {
+            if (ow_array_grow((void **)&c->negpar, &fa->negcap, c->nnegpar, sizeof *c->negpar)) {
                 fa->err = OW_NOMEM;
                 return 1;
             }
@@ -917,7 +905,7 @@ static int mark_flag(struct ctx *c, PCRE2_SIZE *ov, void *arg)
     size_t sa = c->sents[i].s, sb = c->sents[i].e;
     ex_trim(c->s, &sa, &sb);
     if (cl.s > sa || cl.e < sb) {
-        if (grow((void **)&c->negpar, &fa->negcap, c->nnegpar, sizeof *c->negpar)) {
+        if (ow_array_grow((void **)&c->negpar, &fa->negcap, c->nnegpar, sizeof *c->negpar)) {
             fa->err = OW_NOMEM;
             return 1;
         }
@@ -1061,7 +1049,7 @@ static ow_err tag_add(struct tagset *t, const char *value, size_t s, size_t e)
 {
     if (tag_has(t, value))
         return OW_OK;
-    if (grow((void **)&t->v, &t->cap, t->n, sizeof *t->v))
+    if (ow_array_grow((void **)&t->v, &t->cap, t->n, sizeof *t->v))
         return OW_NOMEM;
     struct ex_tag *g = &t->v[t->n++];
     memset(g, 0, sizeof *g);

@@ -48,18 +48,6 @@ struct page_scratch {
 static double dmax(double a, double b) { return a > b ? a : b; }
 static double dmin(double a, double b) { return a < b ? a : b; }
 
-static ow_err grow(void **v, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return OW_OK;
-    size_t nc = *cap ? *cap * 2 : 64;
-    void *p = realloc(*v, nc * size);
-    if (!p)
-        return OW_NOMEM;
-    *v = p;
-    *cap = nc;
-    return OW_OK;
-}
 
 int pdf_looks_pdf(const char *b, size_t n)
 {
@@ -277,7 +265,7 @@ static ow_err split_frags(struct page_scratch *ps, const char *t, size_t tlen,
                 cur.off = start;
                 cur.len = (cut ? last_end : i) - start;
                 cur.src = src;
-                if (grow((void **)&ps->f, &ps->capf, ps->nf, sizeof *ps->f))
+                if (ow_array_grow((void **)&ps->f, &ps->capf, ps->nf, sizeof *ps->f))
                     return OW_NOMEM;
                 ps->f[ps->nf++] = cur;
             }
@@ -362,7 +350,7 @@ static ow_err build_lines(struct page_scratch *ps, const char *t)
                 break;
             }
         if (hit == SIZE_MAX) {
-            if (grow((void **)&ps->l, &ps->capl, ps->nl, sizeof *ps->l))
+            if (ow_array_grow((void **)&ps->l, &ps->capl, ps->nl, sizeof *ps->l))
                 return OW_NOMEM;
             ps->l[ps->nl] = (struct line){f->x0, f->y0, f->x1, f->y1, f->size, f->src, 0, 0, 0};
             f->line = ps->nl++;
@@ -558,9 +546,9 @@ static ow_err emit_page(struct page_scratch *ps, int page, struct ow_buf *text,
             i++;
         }
         i++;
-        if (grow((void **)blocks, capb, *nb, sizeof **blocks) ||
-            grow((void **)pages, capp, *nb, sizeof **pages) ||
-            grow((void **)bsize, caps, *nb, sizeof **bsize))
+        if (ow_array_grow((void **)blocks, capb, *nb, sizeof **blocks) ||
+            ow_array_grow((void **)pages, capp, *nb, sizeof **pages) ||
+            ow_array_grow((void **)bsize, caps, *nb, sizeof **bsize))
             return OW_NOMEM;
         (*blocks)[*nb] = (struct parse_block){PARSE_PARA, start, text->len - start};
         (*pages)[*nb] = page;
