@@ -77,6 +77,11 @@ ow_err pipeline_run(const struct extract_rules *rules, const struct pipeline_opt
         e = parse_plain(dec.text, dec.len, &doc, d);
     if (e)
         goto out;
+    /* A message's title is its subject, without the header name decode/ put
+     * in front of it. */
+    static const char subject[] = "Subject: ";
+    if (dec.is_mail && doc.title && !strncmp(doc.title, subject, sizeof subject - 1))
+        memmove(doc.title, doc.title + sizeof subject - 1, strlen(doc.title) - (sizeof subject - 2));
     e = finish(rules, src, &dec, &doc, record, d);
 out:
     parse_doc_free(&doc);

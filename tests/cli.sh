@@ -3,6 +3,7 @@
 # usage: tests/cli.sh OWABI
 OWABI=${1:-./owabi}
 case $OWABI in /*) ;; *) OWABI=$PWD/$OWABI ;; esac
+root=$PWD
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
@@ -91,6 +92,10 @@ run 0 parse --jsonl notice.txt recipe.txt; lines 2
 run 0 parse --jsonl notice.txt
 want=$(sha256sum notice.txt | cut -d' ' -f1)
 rec 1 "r['source']['sha256'] == '$want' and r['source']['bytes'] == $(wc -c <notice.txt)"
+
+# An e-mail notice: the title is the decoded subject, without the header name.
+run 0 parse --jsonl "$root/fixtures/iso2022jp-misdelivery.eml"
+rec 1 'r["source"]["format"] == "mail" and r["notice"]["title"].startswith("【お詫び】") and "Subject" not in r["notice"]["title"]'
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
