@@ -24,11 +24,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(t.s && t.map, "NULL s or map on success");
     FUZZ_CHECK(t.s[t.len] == '\0', "output not NUL-terminated at len %zu", t.len);
     FUZZ_CHECK(ow_utf8_valid(t.s, t.len), "output is not valid UTF-8");
-    FUZZ_CHECK(t.map[t.len] == size, "map[len] = %zu, input length %zu", t.map[t.len], size);
+    FUZZ_CHECK(t.map[t.len] == size, "map[len] = %zu, input length %zu", (size_t)t.map[t.len], size);
     for (size_t i = 0; i < t.len; i++) {
-        FUZZ_CHECK(t.map[i] <= t.map[i + 1], "map decreases at %zu: %zu > %zu", i, t.map[i], t.map[i + 1]);
+        FUZZ_CHECK(t.map[i] <= t.map[i + 1], "map decreases at %zu: %zu > %zu", i, (size_t)t.map[i], (size_t)t.map[i + 1]);
         FUZZ_CHECK(t.map[i] < size || (size == 0 && t.map[i] == 0),
-                   "map[%zu] = %zu past the input (%zu)", i, t.map[i], size);
+                   "map[%zu] = %zu past the input (%zu)", i, (size_t)t.map[i], size);
     }
     /* Newlines are kept, so block boundaries survive: same count out as in. */
     size_t nl_in = 0, nl_out = 0;

@@ -401,9 +401,12 @@ ow_err norm_text(const char *in, size_t len, struct norm_text *o, struct ow_diag
         }
     }
 
-    /* Hand over the text, and widen the map to the public size_t form with
-     * map[len] = input length. */
-    size_t *map = malloc((cur.len + 1) * sizeof *map);
+    /* Hand over the text and the map, with map[len] = input length; the
+     * working map becomes the public one (no copy: it is the largest block). */
+    uint32_t *map = cur.map ? realloc(own.map, (cur.len + 1) * sizeof *map)
+                            : malloc((cur.len + 1) * sizeof *map);
+    if (map && cur.map)
+        own.map = NULL;
     char *text = own.s;
     if (!text)
         text = malloc(len + 1);
@@ -418,18 +421,15 @@ ow_err norm_text(const char *in, size_t len, struct norm_text *o, struct ow_diag
         memcpy(text, in, len);
         text[len] = 0;
     }
-    if (cur.map) {
-        for (size_t i = 0; i < cur.len; i++)
-            map[i] = cur.map[i];
-    } else {
-        size_t m = 0;   /* unchanged text: the identity, by character */
+    if (!cur.map) {
+        uint32_t m = 0;   /* unchanged text: the identity, by character */
         for (size_t i = 0; i < cur.len; i++) {
             if (((unsigned char)cur.s[i] & 0xc0) != 0x80)
-                m = i;
+                m = (uint32_t)i;
             map[i] = m;
         }
     }
-    map[cur.len] = len;
+    map[cur.len] = (uint32_t)len;
     free(own.map);
     o->s = text;
     o->len = cur.len;

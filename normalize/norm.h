@@ -31,21 +31,22 @@
  * Errors: OW_NOMEM; OW_DECODE if the input is not valid UTF-8 (or ICU's NFKC
  *   fails); OW_TOOBIG for inputs of 4 GiB or more.  d (may be NULL) says why.
  *   On failure out->s and out->map are NULL.
- * Cost: linear; about 0.5 s and 210 MB for 20 MB of ordinary text (the map
- *   alone is 8 bytes per output byte).
+ * Cost: linear; about 0.5 s for 20 MB of ordinary text; memory about 6 bytes
+ *   per output byte at the peak (text, map of 4 bytes a byte, the pass buffers).
  * Ownership: norm_text owns s and map; release with norm_text_free.
  * Deterministic; no global state (ICU's NFKC instance is ICU's own). */
 #ifndef OW_NORM_H
 #define OW_NORM_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../core/err.h"
 
 struct norm_text {
     char *s;        /* normalized UTF-8, NUL-terminated */
     size_t len;
-    size_t *map;    /* len + 1 entries: map[i] = input offset of the character
+    uint32_t *map;  /* len + 1 entries (inputs are below 4 GiB): map[i] = input offset of the character
                        that produced byte i of s; map[len] = input length.
                        Non-decreasing. */
 };
