@@ -106,6 +106,10 @@ static int date_hit(struct ctx *c, PCRE2_SIZE *ov, void *arg)
         t.same = 4;                /* 同月15日: the previous date's month */
         t.d = num(s, ov[42], ov[43]);
         t.prec = 3;
+    } else if (grp(ov, 22)) {
+        t.same = 5;                /* 20日: the latest month named, or the one before */
+        t.d = num(s, ov[44], ov[45]);
+        t.prec = 3;
     } else {
         return 0;
     }
@@ -152,9 +156,12 @@ static void infer_years(struct ctx *c)
         if (t->same) {
             if (lastday) {
                 static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-                int d = t->same == 2 || t->same == 4 ? t->d : lastday->d + (t->same == 3);
+                int d = t->same == 2 || t->same == 4 || t->same == 5 ? t->d
+                                                                      : lastday->d + (t->same == 3);
                 t->y = lastday->y;
                 t->m = lastday->m;
+                if (t->same == 5 && d > lastday->d && --t->m < 1)
+                    t->m = 12, t->y--;     /* 3月2日の記事で「28日」: February */
                 if (t->same == 2 && d < lastday->d)
                     t->m++;                       /* 1月30日 … 翌2日 */
                 else if (t->same == 3 && t->m >= 1 && t->m <= 12 && d > mdays[t->m - 1])
@@ -170,6 +177,11 @@ static void infer_years(struct ctx *c)
             last = t->y;
         } else {
             t->y = last;
+            /* timeline rows run forward: 2024年12月28日 … 1月5日 is January
+             * of the next year */
+            if (last && lastday && lastday->y == last && t->m && t->m < lastday->m &&
+                ex_tok_is_lone(c, t) && ex_tok_is_lone(c, lastday))
+                t->y = ++last;
         }
         if (t->prec == 3 && t->m)
             lastday = t;
@@ -248,6 +260,7 @@ static ow_err find_ranges(struct ctx *c)
             if (add_range(c, &cap, a, a, i, ov[1]))
                 return OW_NOMEM;
             a->in_range = 1;
+            a->oneday = 1;
         }
     }
     return OW_OK;
@@ -300,7 +313,10 @@ static int announced(struct ctx *c, const struct dtok *t)
     size_t p = t->s;
     while (p > ss && (c->s[p - 1] == ' ' || c->s[p - 1] == '\t'))
         p--;
-    if (p < ss + 3 || memcmp(c->s + p - 3, "は", 3) != 0)
+    /* …三京堂(以下、同社)が、2023年2月20日に、…を公表しました */
+    if (p >= ss + 3 && !memcmp(c->s + p - 3, "、", 3))
+        p -= 3;
+    if (p < ss + 3 || (memcmp(c->s + p - 3, "は", 3) != 0 && memcmp(c->s + p - 3, "が", 3) != 0))
         return 0;
     return ex_label_match(c, "org", "report", ex_back(c, ss, t->s, EX_WINDOW),
                           ex_upto(c, t->e, c->sents[si].e, EX_WINDOW), 0, NULL);
@@ -312,7 +328,7 @@ ow_err ex_published(struct ctx *c, struct extract_result *res)
     const struct dtok *pick = NULL;
     for (size_t i = 0; i < c->ndates; i++) {
         const struct dtok *t = &c->dates[i];
-        if (t->prec != 3 || t->in_range || t->same || !t->y)
+        if (t->prec != 3 || t->in_range || (t->same && t->same != 5) || !t->y || !t->m)
             continue;
         int sc = 0;
         int news = announced(c, t);
@@ -333,6 +349,10 @@ ow_err ex_published(struct ctx *c, struct extract_result *res)
         if (ex_label_match(c, "periods", "published", ex_back(c, c->lines[li].s, t->s, 40), t->s,
                            0, NULL))
             sc += 2;
+        /* (令和7年3月5日発表): the notice dates itself */
+        if (ex_label_match(c, "periods", "pubafter", t->e, ex_upto(c, t->e, c->lines[li].e, 40),
+                           PCRE2_ANCHORED, NULL))
+            sc += 4;
         /* next to the signature: a date line of its own, or on the org's line */
         if (c->org_line != SIZE_MAX &&
             (li > c->org_line ? li - c->org_line : c->org_line - li) <= 3)
@@ -369,6 +389,18 @@ static void cap_year(const struct ctx *c, struct dtok *t)
     long pk = (long)c->pub_y * 10000 + c->pub_m * 100 + c->pub_d;
     if (key(t) > pk)
         t->y--;
+}
+
+/* The first non-blank line among the two after li, or SIZE_MAX. */
+static size_t next_line(const struct ctx *c, size_t li)
+{
+    for (size_t nl = li + 1; nl < c->nlines && nl <= li + 2; nl++) {
+        size_t xa = c->lines[nl].s, xb = c->lines[nl].e;
+        ex_trim(c->s, &xa, &xb);
+        if (xa < xb)
+            return nl;
+    }
+    return SIZE_MAX;
 }
 
 static void set_period(struct ex_period *p, const struct drange *r)
@@ -481,12 +513,22 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
          * による不正アクセスが行われ" (periods.tsv attackday). */
         for (size_t i = 0; i < c->ndates; i++) {
             struct dtok t = c->dates[i];
-            if (t.prec != 3 || t.in_range || !t.y || !ex_in_body(c, t.s) || ex_negated(c, t.s))
+            if (t.prec != 3 || (t.in_range && !t.oneday) || !t.y || !ex_in_body(c, t.s) ||
+                ex_negated(c, t.s))
                 continue;
             size_t si = ex_sent_of(c, t.s);
             if (!ex_label_match(c, "periods", "attackday", t.e,
-                                ex_upto(c, t.e, c->sents[si].e, EX_WINDOW), PCRE2_ANCHORED, NULL))
-                continue;
+                                ex_upto(c, t.e, c->sents[si].e, EX_WINDOW), PCRE2_ANCHORED, NULL)) {
+                /* a timeline row: the date alone, the attack on the line below */
+                size_t nl = next_line(c, ex_line_of(c, t.s));
+                if (nl == SIZE_MAX || !ex_tok_is_lone(c, &c->dates[i]))
+                    continue;
+                size_t ns = c->lines[nl].s;
+                if (!ex_label_match(c, "periods", "attackday", ns,
+                                    ex_upto(c, ns, c->sents[ex_sent_of(c, ns)].e, EX_WINDOW),
+                                    PCRE2_ANCHORED, NULL))
+                    continue;
+            }
             cap_year(c, &t);
             struct drange r;
             r.a = r.b = t;
@@ -509,22 +551,50 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
             if (!strcmp(res->methods[i].value, "misdelivery") ||
                 !strcmp(res->methods[i].value, "loss_or_theft"))
                 noattacker = 1;
-        for (size_t i = 0; noattacker && i < c->ndates; i++) {
+        /* pass 0: the event is in the date's sentence; pass 1: a timeline row */
+        for (size_t k = 0; noattacker && k < 2 * c->ndates && !res->attack_period.present; k++) {
+            size_t i = k % c->ndates, pass = k / c->ndates;
             struct dtok t = c->dates[i];
-            if (t.prec != 3 || t.in_range || !t.y || !ex_in_body(c, t.s))
+            if (t.prec != 3 || (t.in_range && !t.oneday) || !t.y || !ex_in_body(c, t.s))
                 continue;
             size_t si = ex_sent_of(c, t.s);
-            if (ex_negated(c, t.s) || announced(c, &c->dates[i]) ||
-                !ex_label_match(c, "periods", "event", t.e,
-                                ex_upto(c, t.e, c->sents[si].e, EX_WINDOW), 0, NULL))
+            if (ex_negated(c, t.s) || announced(c, &c->dates[i]))
                 continue;
+            size_t ee = ex_upto(c, t.e, c->sents[si].e, EX_WINDOW);
+            /* 9日、紛失に気付いた: the day it was noticed, not the day lost */
+            struct span ev;
+            int here = ex_label_match(c, "periods", "event", t.e, ee, 0, &ev) &&
+                       !ex_label_match(c, "periods", "discovered", ev.e,
+                                       ex_upto(c, ev.e, ee, 15), 0, NULL);
+            if (pass == 0 && !here)
+                continue;
+            if (pass == 1) {
+                /* the notice's own date (更新日:…) is no event */
+                if (c->pub_y && t.s == res->published_ev.start)
+                    continue;
+                /* a timeline row: the date (and a time) heads a short line,
+                 * the event is on the line below */
+                size_t li = ex_line_of(c, t.s), nl = next_line(c, li);
+                size_t ra = t.e, rb = c->lines[li].e;
+                PCRE2_SIZE *ov;
+                ex_trim(c->s, &ra, &rb);
+                if (nl == SIZE_MAX || rb - ra > 40 ||
+                    memmem(c->s + ra, rb - ra, "。", 3) ||
+                    !ex_bi_match(c, BI_LONEPRE, c->lines[li].s, t.s, PCRE2_ANCHORED, &ov))
+                    continue;
+                size_t ns = c->lines[nl].s;
+                /* the row's line, not its first sentence: 「…という。」 may
+                 * close a parenthesis mid-line */
+                if (!ex_label_match(c, "periods", "event", ns,
+                                    ex_upto(c, ns, c->lines[nl].e, EX_WINDOW), 0, NULL))
+                    continue;
+            }
             cap_year(c, &t);
             struct drange r;
             r.a = r.b = t;
             r.s = t.s;
             r.e = t.e;
             set_period(&res->attack_period, &r);
-            break;
         }
     }
 
@@ -554,7 +624,7 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
             if (t->prec == 3 && ex_label_match(c, "periods", "attackday", t->e,
                                                ex_upto(c, t->e, se, EX_WINDOW), PCRE2_ANCHORED, NULL))
                 continue;
-            if (!t->in_range && t->prec >= 2 && t->y && t->m)
+            if ((!t->in_range || t->oneday) && t->prec >= 2 && t->y && t->m)
                 cand = t;
         }
         size_t li = c->sline[si];

@@ -396,8 +396,8 @@ static ow_err put_alternation(struct ow_buf *b, const struct extract_rules *r, c
 /* The structural patterns.  Dates: the alternatives are tried left to right
  * at each position, so the full forms come first. */
 static const char *const DATE_PAT =
-    /* 1-3  2011年5月14日 */
-    "(?<![0-9.])([0-9]{4})\\s?年\\s?([0-9]{1,2})\\s?月\\s?([0-9]{1,2})\\s?日"
+    /* 1-3  2011年5月14日, 令和3年(2021年)4月13日 once the era is read */
+    "(?<![0-9.])([0-9]{4})\\s?年\\s?(?:\\(\\s?[0-9]{4}\\s?年\\s?\\)\\s?)?([0-9]{1,2})\\s?月\\s?([0-9]{1,2})\\s?日"
     /* 4-7  2021/11/02, 2021.11.02, 2021-11-02 */
     "|(?<![0-9.\\-/])([0-9]{4})([/.\\-])([0-9]{1,2})\\5([0-9]{1,2})(?![0-9])"
     /* 8-10 2011年5月, 2011年5月下旬 */
@@ -416,7 +416,10 @@ static const char *const DATE_PAT =
      *      where it cannot be 3月期 or 12か月 */
     "|(?<=から|より|~)\\s?([0-9]{1,2})\\s?月(?![0-9]|\\s?[0-9]{1,2}\\s?日|期|分|度|以降)"
     /* 21   同月15日 */
-    "|同月\\s?([0-9]{1,2})\\s?日";
+    "|同月\\s?([0-9]{1,2})\\s?日"
+    /* 22   a bare day in a news article: 北浜市は20日、… / 9日午後3時ごろ、… */
+    "|(?:(?<=は)|(?<=^)|(?<=。))[ \\t]?([0-9]{1,2})\\s?日"
+    "(?=\\s?(?:、|,|午前|午後|朝|昼|夜|夕方|未明|深夜|正午|[0-9]{1,2}\\s?時))";
 
 #define TIME_PAT \
     "(?:(?:午前|午後|深夜|未明|早朝|朝|昼|夕方|夜間?|正午)?\\s?" \
@@ -431,7 +434,7 @@ static const char *const TIMERANGE_PAT =
     "\\s?" WDAY_PAT "?\\s?(?:午前|午後|深夜|未明|早朝|朝|夜)?\\s?[0-9]{1,2}\\s?(?:時|:)[^~\\n]{0,12}?"
     "\\s?(?:~|から)\\s?(?:同日)?\\s?(?:午前|午後|深夜|未明|早朝|朝|夜)?\\s?[0-9]{1,2}\\s?(?:時|:)";
 static const char *const LONEPRE_PAT =
-    "[\\s]*(?:[▼■□●○〇◎◆◇・*>【\\[]\\s*)?(?:(?:最終)?更新日|掲載日|公開日|発表日|発行日|公表日|作成日|日付|発信日|日時)?"
+    "[\\s]*(?:[▼■□●○〇◎◆◇・*>【\\[\\-•‐]\\s*)?(?:(?:最終)?更新日|掲載日|公開日|発表日|発行日|公表日|作成日|日付|発信日|日時)?"
     "\\s?:?\\s*$";
 static const char *const LONESUF_PAT =
     "\\s?(?:" WDAY_PAT "|(?:月|火|水|木|金|土|日)曜日?)?\\s?" TIME_PAT "\\s?"
@@ -478,11 +481,21 @@ static ow_err build_builtins(struct extract_rules *r, struct ow_diag *d)
             if (ow_buf_adds(&b, "^[ \\t]*(?:【[^】\\n]{0,40}】[ \\t]*)?(?!当|本|同|各|貴|弊|全|他)"
                                 "([\\p{sc=Han}\\p{sc=Katakana}\\p{sc=Hiragana}ーA-Za-z0-9&・]{2,20}?") ||
                 put_alternation(&b, r, "org", "suffix", 0) ||
-                ow_buf_adds(&b, ")(?=[ \\t]|$|は)"))
+                ow_buf_adds(&b, ")(?=[ \\t]|$|は|\\([^()\\n]{1,24}\\)は)"))
                 goto nomem;
         } else if (i == BI_HEREAFTER) {
             if (ow_buf_adds(&b, "([\\p{sc=Han}\\p{sc=Katakana}ーA-Za-z0-9&・][\\p{sc=Han}\\p{sc=Katakana}\\p{sc=Hiragana}ーA-Za-z0-9&・]{1,23})"
                                 "\\s?\\(以下、?\\s?[「『]?(?:当|弊|本)(?:社|会|法人|院|学|校|園|機構|協会|組合|団体|財団|市|町|村|区|県|店)[」』]?"))
+                goto nomem;
+        } else if (i == BI_SUBJECT) {
+            /* a sentence-initial name of solid characters, a place in
+             * parentheses, then は — or 「name」社が; org.c keeps it only
+             * when the sentence reports an announcement */
+            if (ow_buf_adds(&b, "(?:^|(?<=。))[ \\t]*(?:【[^】\\n]{0,40}】[ \\t]*)?"
+                                "(?|(?!当|本|同|各|貴|弊|全|他|今|現|前|昨|両|一部|関係)"
+                                "([\\p{sc=Han}\\p{sc=Katakana}ー・A-Za-z0-9&]{2,24})"
+                                "(?:\\([^()\\n]{1,24}\\))?は"
+                                "|[^。\\n]{0,60}?[「『]([\\p{sc=Han}\\p{sc=Katakana}ー・A-Za-z0-9&]{2,24})[」』]社が)"))
                 goto nomem;
         } else if (i == BI_REP) {
             /* An IR release labels the line: 代表者名　代表取締役社長　桜井 直人;

@@ -40,6 +40,7 @@ enum builtin {
     BI_HEREAFTER,   /* 日本赤十字社(以下「当社」): the publisher names itself */
     BI_REP,         /* representative title + name */
     BI_BRACKET,     /* 「…」 and 『…』 */
+    BI_SUBJECT,     /* a news subject with no legal form: アオバ商事(横浜市)は… */
     BI_NBUILTIN
 };
 
@@ -65,6 +66,7 @@ struct dtok {
     int explicit_year;
     int sortday;          /* day used to order month-precision dates (上旬 1, 中旬 11, 下旬 21) */
     int in_range;
+    int oneday;           /* its range is within this day (13時20分~14時): still a day */
     int same;             /* 同日: copies the previous day-precision date */
 };
 

@@ -70,6 +70,7 @@ struct cand {
     size_t s, e;          /* the mention */
     size_t line;
     int score;
+    int norep;            /* a news subject: titles nearby are other people's */
 };
 
 struct cands {
@@ -116,6 +117,7 @@ static ow_err add(struct cands *cs, const char *canon, const char *s, size_t a, 
     cd->e = me;
     cd->line = line;
     cd->score = score;
+    cd->norep = 0;
     cs->n++;
     return OW_OK;
 }
@@ -184,6 +186,8 @@ static int score_mention(struct ctx *c, size_t ns, size_t ne, size_t li)
         sc -= 8;
     if (ex_label_match(c, "org", "source", wa, ns, 0, NULL))
         sc += 4;
+    if (ex_label_match(c, "org", "reference", ns, ne, 0, NULL))
+        sc -= 6;
     /* 株式会社X(京都市)は …発表した */
     size_t p = ne;
     if (p < le && c->s[p] == '(') {
@@ -298,6 +302,37 @@ static ow_err forms(struct ctx *c, struct cands *cs)
                 nch++;
             }
             form_first = 1;
+            /* 医療法人みどり会 みどり病院 closing a signature line: the
+             * hospital the corporation runs is the publisher as written */
+            size_t ta = b, tb = le;
+            ex_trim(c->s, &ta, &tb);
+            size_t xa = ls, xb = fs;
+            ex_trim(c->s, &xa, &xb);
+            if (ta > b && tb - ta <= 45 && xa == xb) {
+                size_t q = ta;
+                int solid = 1;
+                uint32_t prevu = 0;
+                while (q < tb && solid) {
+                    uint32_t u = cp_at(c->s, c->n, q, &k);
+                    solid = is_solid(u) || is_hira(u) || u == 0x30fb || u == 0x30fc;
+                    if (is_particle(u) && prevu && is_solid(prevu))
+                        solid = 0;
+                    prevu = u;
+                    q += k;
+                }
+                /* only a medical institution that speaks as 当院: a school
+                 * under 学校法人 is published by the corporation */
+                static const char *const med[] = {"病院", "医院", "クリニック", "診療所"};
+                int ismed = 0;
+                for (size_t i = 0; i < sizeof med / sizeof med[0] && !ismed; i++) {
+                    size_t ml = strlen(med[i]);
+                    ismed = tb - ta > ml && !memcmp(c->s + tb - ml, med[i], ml);
+                }
+                if (solid && ismed &&
+                    (memmem(c->s, c->n, "当院", 6) || memmem(c->s, c->n, "弊院", 6) ||
+                     memmem(c->s, c->n, "本院", 6)))
+                    b = tb;
+            }
         }
         if (b <= a)
             continue;
@@ -323,7 +358,13 @@ static ow_err forms(struct ctx *c, struct cands *cs)
         ex_trim(c->s, &ra, &rb);
         /* the name, or the name and a short department/title after it; a
          * news subject (東京みなと大学は…と発表) is judged by score_mention */
-        int subject = ne + 3 <= rb && !memcmp(c->s + ne, "は", 3);
+        size_t pe = ne;          /* みなと病院(北浜市)は…と発表 */
+        if (pe < rb && c->s[pe] == '(') {
+            const char *q = memchr(c->s + pe, ')', rb - pe);
+            if (q)
+                pe = (size_t)(q - c->s) + 1;
+        }
+        int subject = pe + 3 <= rb && !memcmp(c->s + pe, "は", 3);
         size_t hs = c->lines[li].s, he = ns;
         ex_trim(c->s, &hs, &he);
         int header = he > hs && !memcmp(c->s + hs, "【", 3);   /* 【…】name title */
@@ -382,6 +423,45 @@ static ow_err forms(struct ctx *c, struct cands *cs)
         if (add(cs, "", c->s, ns, ne, 1, ns, ne, li, sc))
             return OW_NOMEM;
     }
+    /* アオバ商事(横浜市)は20日、…と発表した: a news article names the
+     * publisher with no legal form.  Only a sentence that reports an
+     * announcement counts, and a mention already read above wins. */
+    pos = 0;
+    size_t nbefore = cs->n;
+    while (pos < c->n && cs->n < MAX_CANDS && ex_bi_match(c, BI_SUBJECT, pos, c->n, 0, &ov)) {
+        size_t ns = ov[2], ne = ov[3];
+        pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+        if (ns >= ne)
+            continue;
+        int overlap = 0;
+        for (size_t i = 0; i < nbefore && !overlap; i++)
+            overlap = cs->v[i].s < ne && cs->v[i].e > ns;
+        if (overlap)
+            continue;
+        /* the police or a ministry quoted in the article is not the publisher */
+        static const char *const other[] = {"警察", "県警", "府警", "道警", "警視庁", "署", "省", "庁"};
+        int skip = 0;
+        for (size_t i = 0; i < sizeof other / sizeof other[0] && !skip; i++) {
+            size_t ol = strlen(other[i]);
+            skip = ne - ns >= ol && !memcmp(c->s + ne - ol, other[i], ol);
+        }
+        /* 大学は…と発表: a bare institution word is a back-reference */
+        struct span w;
+        if (skip || (ex_label_match(c, "org", "suffix", ns, ne, PCRE2_ANCHORED, &w) && w.e == ne))
+            continue;
+        size_t si = ex_sent_of(c, ns);
+        if (!ex_label_match(c, "org", "report", ov[1],
+                            ex_upto(c, ov[1], c->sents[si].e, EX_WINDOW), 0, NULL))
+            continue;
+        size_t li = ex_line_of(c, ns);
+        /* score_mention adds 5 for "…は … 発表" but not for 「…」社が */
+        int sc = score_mention(c, ns, ne, li) - 1;
+        if (memcmp(c->s + ov[1] - 3, "は", 3))
+            sc += 5;
+        if (add(cs, "", c->s, ns, ne, 1, ns, ne, li, sc))
+            return OW_NOMEM;
+        cs->v[cs->n - 1].norep = 1;
+    }
     return OW_OK;
 }
 
@@ -429,7 +509,7 @@ ow_err ex_org(struct ctx *c, struct extract_result *res)
         res->org_ev.end = best->e;
         c->org_line = best->line;
         struct span t, n;
-        if (rep_near(c, best->e, best->line, &t, &n)) {
+        if (!best->norep && rep_near(c, best->e, best->line, &t, &n)) {
             res->rep_title = ex_strndup(c->s + t.s, t.e - t.s);
             res->rep_name = ex_strndup(c->s + n.s, n.e - n.s);
             if (!res->rep_title || !res->rep_name) {
