@@ -1,6 +1,8 @@
 /* ingest/robots.c — a small robots.txt parser and matcher (RFC 9309). */
 #include "robots.h"
 
+#include "../core/util.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,14 +130,8 @@ static int agent_matches(const char *v, size_t n, const char *agent)
 
 static int add_rule(struct robots *r, size_t *cap, int allow, const char *v, size_t n)
 {
-    if (r->n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 16;
-        struct rule *nr = realloc(r->rules, nc * sizeof *nr);
-        if (!nr)
-            return -1;
-        r->rules = nr;
-        *cap = nc;
-    }
+    if (ow_array_grow((void **)&r->rules, cap, r->n, sizeof *r->rules))
+        return -1;
     size_t len;
     char *p = normalize(v, n, &len);
     if (!p)

@@ -5,6 +5,8 @@
  * instruction leaves the store at the state before or after, never between. */
 #include "store.h"
 
+#include "../core/util.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -383,14 +385,8 @@ ow_err store_source_pages(struct store *s, int64_t source_id, const char *kind, 
     size_t len = 0, cap = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (len == cap) {
-            size_t nc = cap ? cap * 2 : 16;
-            char **nv = realloc(v, nc * sizeof *nv);
-            if (!nv)
-                goto oom;
-            v = nv;
-            cap = nc;
-        }
+        if (ow_array_grow((void **)&v, &cap, len, sizeof *v))
+            goto oom;
         if (!(v[len] = strdup((const char *)sqlite3_column_text(st, 0))))
             goto oom;
         len++;
@@ -668,14 +664,8 @@ ow_err store_out_pending(struct store *s, const char *path, struct store_pending
     size_t len = 0, cap = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (len == cap) {
-            size_t nc = cap ? cap * 2 : 8;
-            struct store_pending *na = realloc(a, nc * sizeof *na);
-            if (!na)
-                goto oom;
-            a = na;
-            cap = nc;
-        }
+        if (ow_array_grow((void **)&a, &cap, len, sizeof *a))
+            goto oom;
         a[len].id = sqlite3_column_int64(st, 0);
         if (!(a[len].json = strdup((const char *)sqlite3_column_text(st, 1))))
             goto oom;
