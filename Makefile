@@ -31,10 +31,10 @@ PDF_SRC       = pdf/pdf.c
 STORE_SRC     = store/store.c
 INGEST_SRC    = ingest/ingest.c ingest/robots.c ingest/discover.c cli/ingest.c
 SCHEMA_SRC    = schema/record.c
-CLI_SRC       = cli/main.c cli/pipeline.c cli/summary.c
+CLI_SRC       = cli/main.c cli/args.c cli/pipeline.c cli/summary.c
 
 LIB_SRC = $(CORE_SRC) $(DECODE_SRC) $(PARSE_SRC) $(NORMALIZE_SRC) $(EXTRACT_SRC) \
-          $(FETCH_SRC) $(SCHEMA_SRC) cli/pipeline.c cli/summary.c $(B)/vocab.c $(STORE_SRC) $(INGEST_SRC) $(PDF_SRC)
+          $(FETCH_SRC) $(SCHEMA_SRC) cli/args.c cli/pipeline.c cli/summary.c $(B)/vocab.c $(STORE_SRC) $(INGEST_SRC) $(PDF_SRC)
 LIB_OBJ = $(patsubst %.c,$(B)/%.o,$(patsubst $(B)/%,%,$(LIB_SRC)))
 
 VOCAB = $(sort $(wildcard extract/vocab/*.tsv))

@@ -25,18 +25,9 @@
 #include "../fetch/fetch.h"
 #include "../ingest/ingest.h"
 #include "../store/store.h"
+#include "args.h"
 
-#define EXIT_SOME_FAILED 1
-#define EXIT_USAGE 2
 #define EXIT_LOCKED 3
-
-static int usage_error(const char *cmd, const char *fmt, const char *arg)
-{
-    fprintf(stderr, "owabi %s: ", cmd);
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nTry 'owabi %s --help'.\n", cmd);
-    return EXIT_USAGE;
-}
 
 /* mkdir -p of the directory part of path (mode 0700: the store is private). */
 static int make_parents(const char *path)
@@ -76,16 +67,6 @@ static char *default_db(void)
             snprintf(p, n, "%s/.local/state/owabi/owabi.db", home);
     }
     return p;
-}
-
-static long parse_count(const char *s, long min, long max)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < min || v > max)
-        return -1;
-    return v;
 }
 
 /* ---- ingest ------------------------------------------------------------ */
@@ -189,25 +170,21 @@ int cmd_ingest(int argc, char **argv)
         switch (opt) {
         case OPT_SOURCES: sources = optarg; break;
         case OPT_DB:
-            if (!*optarg) return usage_error("ingest", "empty --db%s", "");
+            if (!*optarg) return cli_usage_error("ingest", "empty --db%s", "");
             db = optarg;
             break;
         case OPT_OUT:
-            if (!*optarg) return usage_error("ingest", "empty --out%s", "");
+            if (!*optarg) return cli_usage_error("ingest", "empty --out%s", "");
             o.out_path = optarg;
             break;
-        case OPT_DELAY: {
-            char *end;
-            errno = 0;
-            double sec = strtod(optarg, &end);
-            if (errno || end == optarg || *end || !(sec >= 0) || sec > 3600)
-                return usage_error("ingest", "bad --delay '%s' (seconds, 0 to 3600)", optarg);
-            o.delay_ms = (long)(sec * 1000.0 + 0.5);
+        case OPT_DELAY:
+            if ((v = cli_parse_seconds_ms(optarg)) < 0 || v > 3600 * 1000)
+                return cli_usage_error("ingest", "bad --delay '%s' (seconds, 0 to 3600)", optarg);
+            o.delay_ms = v;
             break;
-        }
         case OPT_PARALLEL:
-            if ((v = parse_count(optarg, 1, 64)) < 0)
-                return usage_error("ingest", "bad --parallel '%s' (1 to 64)", optarg);
+            if ((v = cli_parse_count(optarg, 1, 64)) < 0)
+                return cli_usage_error("ingest", "bad --parallel '%s' (1 to 64)", optarg);
             o.parallel = (int)v;
             break;
         case OPT_ALLOW_PRIVATE: o.fetch.allow_private = 1; break;
@@ -217,9 +194,9 @@ int cmd_ingest(int argc, char **argv)
         }
     }
     if (optind < argc)
-        return usage_error("ingest", "unexpected argument '%s'", argv[optind]);
+        return cli_usage_error("ingest", "unexpected argument '%s'", argv[optind]);
     if (!sources)
-        return usage_error("ingest", "--sources FILE is required%s", "");
+        return cli_usage_error("ingest", "--sources FILE is required%s", "");
 
     struct ow_diag d = {{0}};
     char **urls = NULL;
@@ -447,17 +424,17 @@ int cmd_export(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (opt) {
         case OPT_DB:
-            if (!*optarg) return usage_error("export", "empty --db%s", "");
+            if (!*optarg) return cli_usage_error("export", "empty --db%s", "");
             db = optarg;
             break;
         case OPT_FORMAT:
             if (!strcmp(optarg, "jsonl")) c.csv = 0;
             else if (!strcmp(optarg, "csv")) c.csv = 1;
-            else return usage_error("export", "unknown format '%s' (jsonl, csv)", optarg);
+            else return cli_usage_error("export", "unknown format '%s' (jsonl, csv)", optarg);
             break;
         case OPT_SINCE:
             if (!valid_date(optarg))
-                return usage_error("export", "bad --since '%s' (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)", optarg);
+                return cli_usage_error("export", "bad --since '%s' (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)", optarg);
             since = optarg;
             break;
         case OPT_ALL: all = 1; break;
@@ -466,7 +443,7 @@ int cmd_export(int argc, char **argv)
         }
     }
     if (optind < argc)
-        return usage_error("export", "unexpected argument '%s'", argv[optind]);
+        return cli_usage_error("export", "unexpected argument '%s'", argv[optind]);
     char *dbpath = db ? strdup(db) : default_db();
     if (!dbpath) {
         fprintf(stderr, "owabi: no --db given and neither XDG_STATE_HOME nor HOME is set\n");

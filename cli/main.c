@@ -18,12 +18,10 @@
 #include "../core/util.h"
 #include "../extract/extract.h"
 #include "../fetch/fetch.h"
+#include "args.h"
 #include "pipeline.h"
 #include "summary.h"
 #include "ingest.h"
-
-#define EXIT_SOME_FAILED 1
-#define EXIT_USAGE 2
 
 /* A local file (or stdin) is read whole; past this it is refused. */
 #define MAX_FILE_BYTES ((size_t)256 << 20)
@@ -175,48 +173,6 @@ static int parse_fetched(const struct parse_config *c, const struct extract_rule
     return rc;
 }
 
-/* "16M", "512K", "1048576" → bytes; 0 on a malformed size. */
-static size_t parse_size(const char *s)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || *s == '-')
-        return 0;
-    unsigned shift = 0;
-    switch (*end) {
-    case 'k': case 'K': shift = 10; end++; break;
-    case 'm': case 'M': shift = 20; end++; break;
-    case 'g': case 'G': shift = 30; end++; break;
-    }
-    if (*end && strcmp(end, "B") && strcmp(end, "iB"))
-        return 0;
-    if (v > (~0ULL >> shift))
-        return 0;
-    return (size_t)(v << shift);
-}
-
-/* A non-negative number of seconds (fractions allowed) as milliseconds; -1 if malformed. */
-static long parse_seconds_ms(const char *s)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || *end || v < 0 || v > 86400.0 * 365)
-        return -1;
-    return (long)(v * 1000.0 + 0.5);
-}
-
-static long parse_count(const char *s, long max)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < 0 || v > max)
-        return -1;
-    return v;
-}
-
 static const char parse_usage[] =
     "usage: owabi parse [options] INPUT...\n"
     "\n"
@@ -246,14 +202,6 @@ enum {
     OPT_CONNECT_TIMEOUT, OPT_TIMEOUT, OPT_STALL, OPT_MAX_BODY, OPT_PARALLEL, OPT_RETRIES,
     OPT_RETRY_AFTER_MAX
 };
-
-static int usage_error(const char *cmd, const char *fmt, const char *arg)
-{
-    fprintf(stderr, "owabi %s: ", cmd);
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nTry 'owabi %s --help'.\n", cmd);
-    return EXIT_USAGE;
-}
 
 static int cmd_parse(int argc, char **argv)
 {
@@ -286,43 +234,43 @@ static int cmd_parse(int argc, char **argv)
             if (!strcmp(optarg, "json")) c.format = FORMAT_JSON;
             else if (!strcmp(optarg, "jsonl")) c.format = FORMAT_JSONL;
             else if (!strcmp(optarg, "summary")) c.format = FORMAT_SUMMARY;
-            else return usage_error("parse", "unknown format '%s' (json, jsonl, summary)", optarg);
+            else return cli_usage_error("parse", "unknown format '%s' (json, jsonl, summary)", optarg);
             break;
         case OPT_ID:
-            if (!*optarg) return usage_error("parse", "empty --id%s", "");
+            if (!*optarg) return cli_usage_error("parse", "empty --id%s", "");
             c.id = optarg;
             break;
         case OPT_CHARSET: c.charset = optarg; break;
         case OPT_ALLOW_PRIVATE: c.fetch.allow_private = 1; break;
         case OPT_MAX_REDIRECTS:
-            if ((v = parse_count(optarg, 100)) < 0) return usage_error("parse", "bad --max-redirects '%s'", optarg);
+            if ((v = cli_parse_count(optarg, 0, 100)) < 0) return cli_usage_error("parse", "bad --max-redirects '%s'", optarg);
             c.fetch.max_redirects = v;
             break;
         case OPT_CONNECT_TIMEOUT:
-            if ((v = parse_seconds_ms(optarg)) <= 0) return usage_error("parse", "bad --connect-timeout '%s'", optarg);
+            if ((v = cli_parse_seconds_ms(optarg)) <= 0) return cli_usage_error("parse", "bad --connect-timeout '%s'", optarg);
             c.fetch.connect_timeout_ms = v;
             break;
         case OPT_TIMEOUT:
-            if ((v = parse_seconds_ms(optarg)) <= 0) return usage_error("parse", "bad --timeout '%s'", optarg);
+            if ((v = cli_parse_seconds_ms(optarg)) <= 0) return cli_usage_error("parse", "bad --timeout '%s'", optarg);
             c.fetch.deadline_ms = v;
             break;
         case OPT_STALL:
-            if ((v = parse_seconds_ms(optarg)) < 1000) return usage_error("parse", "bad --stall-time '%s' (whole seconds, at least 1)", optarg);
+            if ((v = cli_parse_seconds_ms(optarg)) < 1000) return cli_usage_error("parse", "bad --stall-time '%s' (whole seconds, at least 1)", optarg);
             c.fetch.stall_seconds = v / 1000;
             break;
         case OPT_MAX_BODY:
-            if (!(c.fetch.max_body = parse_size(optarg))) return usage_error("parse", "bad --max-body '%s'", optarg);
+            if (!(c.fetch.max_body = cli_parse_size(optarg))) return cli_usage_error("parse", "bad --max-body '%s'", optarg);
             break;
         case OPT_PARALLEL:
-            if ((v = parse_count(optarg, 64)) < 1) return usage_error("parse", "bad --parallel '%s' (1 to 64)", optarg);
+            if ((v = cli_parse_count(optarg, 1, 64)) < 0) return cli_usage_error("parse", "bad --parallel '%s' (1 to 64)", optarg);
             c.fetch.parallel = (int)v;
             break;
         case OPT_RETRIES:
-            if ((v = parse_count(optarg, 10)) < 0) return usage_error("parse", "bad --retries '%s' (0 to 10)", optarg);
+            if ((v = cli_parse_count(optarg, 0, 10)) < 0) return cli_usage_error("parse", "bad --retries '%s' (0 to 10)", optarg);
             c.fetch.max_retries = (int)v;
             break;
         case OPT_RETRY_AFTER_MAX:
-            if ((v = parse_seconds_ms(optarg)) < 0) return usage_error("parse", "bad --retry-after-max '%s'", optarg);
+            if ((v = cli_parse_seconds_ms(optarg)) < 0) return cli_usage_error("parse", "bad --retry-after-max '%s'", optarg);
             c.fetch.retry_after_max = v / 1000;
             break;
         case 'h': fputs(parse_usage, stdout); return 0;
@@ -331,9 +279,9 @@ static int cmd_parse(int argc, char **argv)
     }
     int n = argc - optind;
     if (n < 1)
-        return usage_error("parse", "no input given%s", "");
+        return cli_usage_error("parse", "no input given%s", "");
     if (c.id && n > 1)
-        return usage_error("parse", "--id names one input, but %s were given", "several");
+        return cli_usage_error("parse", "--id names one input, but %s were given", "several");
     char **inputs = argv + optind;
 
     struct ow_diag d = {{0}};

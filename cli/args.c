@@ -1,0 +1,55 @@
+/* cli/args.c — option values shared by the subcommands. */
+#include "args.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "owabi %s: ", cmd);
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'owabi %s --help'.\n", cmd);
+    return EXIT_USAGE;
+}
+
+size_t cli_parse_size(const char *s)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || *s == '-')
+        return 0;
+    unsigned shift = 0;
+    switch (*end) {
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
+    }
+    if (*end && strcmp(end, "B") && strcmp(end, "iB"))
+        return 0;
+    if (v > (~0ULL >> shift))
+        return 0;
+    return (size_t)(v << shift);
+}
+
+long cli_parse_seconds_ms(const char *s)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !(v >= 0 && v <= 86400.0 * 365))   /* NaN too */
+        return -1;
+    return (long)(v * 1000.0 + 0.5);
+}
+
+long cli_parse_count(const char *s, long min, long max)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < min || v > max)
+        return -1;
+    return v;
+}

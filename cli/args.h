@@ -1,0 +1,21 @@
+/* cli/args.h — what every subcommand's argument parsing shares: the exit
+ * statuses and the parsers of option values.  Only cli/ uses it. */
+#ifndef OW_ARGS_H
+#define OW_ARGS_H
+
+#include <stddef.h>
+
+#define EXIT_SOME_FAILED 1
+#define EXIT_USAGE 2
+
+/* Prints "owabi CMD: <fmt with arg>" and a --help hint on stderr; returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, const char *arg)
+    __attribute__((format(printf, 2, 0)));
+/* "16M", "512K", "1048576" (K/M/G, optional B or iB) → bytes; 0 if malformed. */
+size_t cli_parse_size(const char *s);
+/* Non-negative seconds, fractions allowed, at most a year → milliseconds; -1 if malformed. */
+long cli_parse_seconds_ms(const char *s);
+/* A decimal integer in [min, max]; -1 if malformed or out of range (min >= 0). */
+long cli_parse_count(const char *s, long min, long max);
+
+#endif
