@@ -1020,9 +1020,37 @@ static int is_chrome(const struct ninfo *in, const struct ninfo *best)
            ((in->mark & M_COPY) && in->chars <= 300);
 }
 
+/* A child holding three quarters of n's text with little notice vocabulary
+ * (under 15 words in 1000 characters; a notice has 50 or more) while the
+ * rest has the vocabulary at four times its density: a news archive,
+ * product tables or a long list beside the notice.  It is dropped, and n's
+ * counters no longer include it, so that the container is chosen among the
+ * rest. */
+static void drop_sparse(struct html *h, xmlNode *n)
+{
+    struct ninfo *ni = info_of(h, n);
+    for (xmlNode *c = n->children; c; c = c->next) {
+        struct ninfo *ci;
+        if (c->type != XML_ELEMENT_NODE || !(ci = info_of(h, c)) || (ci->mark & M_DROP) ||
+            ci->chars > ni->chars || ci->words > ni->words)
+            continue;
+        uint64_t rest_chars = ni->chars - ci->chars, rest_words = ni->words - ci->words;
+        if (ci->chars < 3 * rest_chars || rest_words < 10 || 1000 * (uint64_t)ci->words >= 15 * (uint64_t)ci->chars ||
+            rest_words * ci->chars < 4 * (uint64_t)ci->words * rest_chars)
+            continue;
+        ci->mark |= M_DROP;
+        ni->chars = (uint32_t)rest_chars;
+        ni->words = (uint32_t)rest_words;
+        ni->dates = ni->dates >= ci->dates ? ni->dates - ci->dates : 0;
+        ni->link_chars = ni->link_chars >= ci->link_chars ? ni->link_chars - ci->link_chars : 0;
+        return;
+    }
+}
+
 static xmlNode *descend(struct html *h, xmlNode *n)
 {
     for (;;) {
+        drop_sparse(h, n);
         struct ninfo *ni = info_of(h, n);
         xmlNode *best = NULL;
         uint64_t bs = 0;

@@ -411,6 +411,62 @@ static void news_related_and_ranking_dropped(void **state)
     parse_doc_free(&d);
 }
 
+/* A notice beside a news archive twenty times its size: the archive holds
+ * most of the text but little of the notice vocabulary, so it is dropped
+ * and the notice is the main text. */
+static void sparse_archive_dropped(void **state)
+{
+    (void)state;
+    struct ow_buf b;
+    ow_buf_init(&b, 0);
+    assert_int_equal(ow_buf_adds(&b, "<html><head><title>不正アクセスに関するお詫び</title></head><body>"
+                                     "<div class=\"notice\"><h1>不正アクセスによる個人情報漏えいに関するお詫び</h1>"
+                                     "<p>弊社サイトが不正アクセスを受け、お客様の個人情報が流出した可能性があることが判明しました。</p>"
+                                     "<p>対象は会員 1,200名 の氏名、住所、電話番号、メールアドレスです。</p>"
+                                     "<p>調査の結果、被害の発生を確認しました。再発防止に努めます。</p></div>"
+                                     "<div class=\"archive\"><h2>これまでの記事</h2>"),
+                     OW_OK);
+    for (int i = 0; i < 200; i++)
+        assert_int_equal(ow_buf_adds(&b, "<div class=\"item\"><p>2030年4月1日</p><p>春の新作ノートを発売しました。"
+                                         "店頭とオンラインストアでお求めいただけます。</p></div>"),
+                         OW_OK);
+    assert_int_equal(ow_buf_adds(&b, "</div></body></html>"), OW_OK);
+    struct parse_doc d;
+    struct ow_diag dg = {{0}};
+    assert_int_equal(parse_html(b.data, b.len, &d, &dg), OW_OK);
+    assert_well_formed(&d);
+    assert_block(&d, PARSE_HEADING, "不正アクセスによる個人情報漏えいに関するお詫び");
+    assert_block(&d, PARSE_PARA, "対象は会員 1,200名 の氏名、住所、電話番号、メールアドレスです。");
+    assert_block(&d, PARSE_PARA, "調査の結果、被害の発生を確認しました。再発防止に努めます。");
+    assert_absent(&d, "春の新作");
+    assert_absent(&d, "これまでの記事");
+    parse_doc_free(&d);
+    ow_buf_free(&b);
+}
+
+/* A dense table inside a notice is not the notice: the paragraphs around it
+ * have the vocabulary too, so nothing is dropped. */
+static void dense_table_keeps_notice(void **state)
+{
+    (void)state;
+    struct parse_doc d;
+    html("<body><div id=\"main\"><h1>会員情報流出についてのお詫び</h1>"
+         "<p>このたび、弊社の会員サイトに第三者による不正アクセスがあり、会員の皆様の個人情報が外部に流出した"
+         "可能性があることが判明いたしました。皆様に多大なご迷惑とご心配をおかけしますことを深くお詫び申し上げます。</p>"
+         "<table><tr><th>情報</th><th>件数</th><th>項目</th></tr>"
+         "<tr><td>会員情報</td><td>3,400件</td><td>氏名、住所、電話番号、メールアドレス</td></tr>"
+         "<tr><td>カード情報</td><td>210件</td><td>カード番号、有効期限</td></tr></table>"
+         "<p>経緯：2030年5月10日、サーバーの異常を検知し、調査を開始しました。同日、サイトを停止しました。"
+         "外部の専門機関による調査により、不正アクセスの事実を確認しました。今後は監視体制を強化してまいります。</p>"
+         "</div></body>",
+         &d);
+    assert_well_formed(&d);
+    assert_block(&d, PARSE_ROW, "会員情報 3,400件 氏名、住所、電話番号、メールアドレス");
+    assert_true(strstr(d.text, "可能性があることが判明いたしました") != NULL);
+    assert_true(strstr(d.text, "監視体制を強化") != NULL);
+    parse_doc_free(&d);
+}
+
 static void whitespace_and_line_wraps(void **state)
 {
     (void)state;
@@ -509,6 +565,8 @@ int main(void)
         cmocka_unit_test(only_script),
         cmocka_unit_test(blog_ads_and_comments_dropped),
         cmocka_unit_test(news_related_and_ranking_dropped),
+        cmocka_unit_test(sparse_archive_dropped),
+        cmocka_unit_test(dense_table_keeps_notice),
         cmocka_unit_test(whitespace_and_line_wraps),
         cmocka_unit_test(invalid_utf8_not_truncated),
         cmocka_unit_test(plain_text_blocks),
