@@ -13,7 +13,7 @@
 VERSION  = 0.1.0
 PREFIX  ?= /usr/local
 CC      ?= cc
-PKGS     = icu-uc icu-i18n libxml-2.0 libpcre2-8 jansson uchardet libcurl sqlite3 poppler-glib
+PKGS     = icu-uc icu-i18n libxml-2.0 libpcre2-8 jansson uchardet libcurl sqlite3 poppler-glib libcrypto
 CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 PKGCFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

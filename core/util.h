@@ -22,8 +22,22 @@ ow_err ow_array_grow(void **v, size_t *cap, size_t n, size_t size);
 /* SHA-256 of p[0..n) as 64 lower-case hex digits plus NUL in hex[65]. */
 void ow_sha256_hex(const void *p, size_t n, char hex[65]);
 
-/* Length of the valid UTF-8 sequence at s[0..n), 0 if invalid or n == 0. */
-size_t ow_utf8_seqlen(const unsigned char *s, size_t n);
+/* Length of the valid UTF-8 sequence at s[0..n), 0 if invalid or n == 0.
+ * Inline for ASCII and well-formed three-byte sequences (all of kana and
+ * kanji), which are nearly every character a notice has. */
+size_t ow_utf8_seqlen_multi(const unsigned char *s, size_t n);
+static inline size_t ow_utf8_seqlen(const unsigned char *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    if (s[0] < 0x80)
+        return 1;
+    /* E1-EC and EE-EF with two continuation bytes: U+1000-U+CFFF, U+E000-U+FFFF */
+    if (n >= 3 && s[0] >= 0xe1 && s[0] <= 0xef && s[0] != 0xed && (s[1] & 0xc0) == 0x80 &&
+        (s[2] & 0xc0) == 0x80)
+        return 3;
+    return ow_utf8_seqlen_multi(s, n);
+}
 /* 1 if s[0..n) is valid UTF-8 (no overlongs, no surrogates). */
 int ow_utf8_valid(const char *s, size_t n);
 

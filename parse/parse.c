@@ -191,6 +191,7 @@ static const char *const org_words[] = {
 /* Both word lists keyed by their first character's three bytes, sorted, so
  * that one pass over a text finds every word (built once per document). */
 struct vocab {
+    uint8_t first[65536 / 8];   /* code points some word starts with (all are U+0800-U+FFFF) */
     uint32_t key[NWORDS + NORGS];
     uint8_t word[NWORDS + NORGS];   /* < NWORDS: notice word; else org word */
     uint8_t len[NWORDS + NORGS];
@@ -202,12 +203,20 @@ static const char *vocab_word(size_t w)
     return w < NWORDS ? notice_words[w] : org_words[w - NWORDS];
 }
 
+/* The code point of a three-byte UTF-8 sequence. */
+static unsigned cp3(const unsigned char *s)
+{
+    return (unsigned)(s[0] & 0x0f) << 12 | (unsigned)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
+}
+
 static void vocab_init(struct vocab *v)
 {
     v->n = 0;
+    memset(v->first, 0, sizeof v->first);
     for (size_t w = 0; w < NWORDS + NORGS; w++) {
         const unsigned char *s = (const unsigned char *)vocab_word(w);
         uint32_t key = (uint32_t)s[0] << 16 | (uint32_t)s[1] << 8 | s[2];
+        v->first[cp3(s) >> 3] |= (uint8_t)(1u << (cp3(s) & 7));
         size_t i = v->n++;
         while (i > 0 && v->key[i - 1] > key) {
             v->key[i] = v->key[i - 1];
@@ -276,6 +285,9 @@ static uint32_t count_dates(const unsigned char *s, size_t n)
 
 static void match_words(const struct vocab *v, const unsigned char *s, size_t n, size_t i, struct tstat *st)
 {
+    unsigned cp = cp3(s + i);
+    if (!(v->first[cp >> 3] & (1u << (cp & 7))))
+        return;
     uint32_t key = (uint32_t)s[i] << 16 | (uint32_t)s[i + 1] << 8 | s[i + 2];
     size_t lo = 0, hi = v->n;
     while (lo < hi) {
@@ -309,11 +321,12 @@ static struct tstat text_stat(const struct vocab *v, const char *text)
             match_words(v, s, n, i, &st);
         else if (c == 0xa9)
             st.flags |= TX_COPY;   /* © */
+        else if (((c | 0x20) == 'c' && !strncasecmp(text + i, "copyright", 9)) ||
+                 ((c | 0x20) == 'a' && !strncasecmp(text + i, "all rights reserved", 19)))
+            st.flags |= TX_COPY;
         i += k;
     }
     st.dates = count_dates(s, n);
-    if (contains_ci(text, n, "copyright") || contains_ci(text, n, "all rights reserved"))
-        st.flags |= TX_COPY;
     return st;
 }
 
@@ -787,8 +800,22 @@ struct html {
     xmlNode **cands;
     size_t ncands, capcands;
     struct vocab vocab;
+    /* tag_flags() by name pointer (libxml2 interns element names in the
+     * document's dictionary): one bsearch per distinct name, not per element */
+    const xmlChar *seen_name[64];
+    uint32_t seen_flags[64];
     ow_err err;
 };
+
+static uint32_t tag_flags_of(struct html *h, const xmlChar *name)
+{
+    size_t slot = ((uintptr_t)name >> 3) % 64;
+    if (h->seen_name[slot] != name) {
+        h->seen_name[slot] = name;
+        h->seen_flags[slot] = tag_flags(name);
+    }
+    return h->seen_flags[slot];
+}
 
 static struct ninfo *info_of(struct html *h, xmlNode *n)
 {
@@ -856,7 +883,7 @@ static int raw_pre(void *ctx, xmlNode *n)
     struct ninfo *in = &h->info[h->ninfo++];
     memset(in, 0, sizeof *in);
     n->_private = (void *)(uintptr_t)h->ninfo;
-    in->tag = tag_flags(n->name);
+    in->tag = tag_flags_of(h, n->name);
     if ((in->tag & T_TITLE) && !h->title)
         h->title = n;
     if ((in->tag & T_BODY) && !h->body)

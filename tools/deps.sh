@@ -3,7 +3,7 @@
 # Safe to run again: it does nothing when everything is there.
 set -e
 PKGS="gcc make pkg-config python3 libicu-dev libxml2-dev libsqlite3-dev
-libcurl4-openssl-dev libpcre2-dev libjansson-dev libuchardet-dev libcmocka-dev
+libcurl4-openssl-dev libssl-dev libpcre2-dev libjansson-dev libuchardet-dev libcmocka-dev
 python3-jsonschema libxml2-utils libpoppler-glib-dev python3-cairo fonts-noto-cjk qpdf
 valgrind"
 missing=""

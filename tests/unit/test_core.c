@@ -73,6 +73,11 @@ static void utf8_validity(void **state)
     assert_false(ow_utf8_valid("\xe3\x81", 2));            /* truncated */
     assert_false(ow_utf8_valid("\xf4\x90\x80\x80", 4));    /* past U+10FFFF */
     assert_int_equal(ow_utf8_seqlen((const unsigned char *)"\xf0\x9f\x98\x80", 4), 4);
+    assert_false(ow_utf8_valid("\xe0\x80\xaf", 3));        /* overlong three-byte '/' */
+    assert_false(ow_utf8_valid("\xe3\x41\x81", 3));        /* not a continuation byte */
+    assert_false(ow_utf8_valid("0123456789abcdef\xff", 17)); /* a bad byte after ASCII words */
+    assert_false(ow_utf8_valid("0123456\xe3\x81", 9));     /* truncated across the word */
+    assert_true(ow_utf8_valid("\xef\xbf\xbd\xe0\xa0\x80\xed\x9f\xbf", 9)); /* U+FFFD U+0800 U+D7FF */
 }
 
 static void errors_have_names_and_messages(void **state)
