@@ -10,6 +10,7 @@
  * count it in "failed"). */
 #include <jansson.h>
 #include <libxml/parser.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,9 @@ int main(int argc, char **argv)
     size_t bytes = 0, failed = 0;
     struct ow_diag d = {{0}};
 
+#ifdef M_MXFAST
+    mallopt(M_MXFAST, 0);   /* as cli/main.c does */
+#endif
     xmlInitParser();
     double t = now();
     struct extract_rules *rules = extract_rules_compile(&d);
