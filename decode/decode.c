@@ -291,6 +291,13 @@ static ow_err run(const char *icu, const char *in, size_t len, struct sink *s, s
 ow_err dec_convert(const char *icu, const char *in, size_t len, int strip_bom,
                    struct ow_buf *out, size_t *errors, struct ow_diag *d)
 {
+    /* Valid UTF-8 without NULs converts to itself (less a leading BOM): the
+     * common case, copied without the round trip through UTF-16. */
+    if (!strcasecmp(icu, "UTF-8") && !memchr(in, 0, len) && ow_utf8_valid(in, len)) {
+        size_t skip = strip_bom && len >= 3 && !memcmp(in, "\xef\xbb\xbf", 3) ? 3 : 0;
+        ow_err e = ow_buf_append(out, in + skip, len - skip);
+        return e ? ow_diagf(d, e, "decoded text too large") : OW_OK;
+    }
     struct sink s = {.b = out, .strip_bom = strip_bom, .at_start = 1};
     ow_err e = run(icu, in, len, &s, d);
     if (errors)
