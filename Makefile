@@ -13,12 +13,17 @@
 VERSION  = 0.1.0
 PREFIX  ?= /usr/local
 CC      ?= cc
-PKGS     = icu-uc icu-i18n libxml-2.0 libpcre2-8 jansson uchardet libcurl sqlite3 poppler-glib libcrypto
+PKGS     = icu-uc icu-i18n libxml-2.0 libpcre2-8 jansson uchardet libcurl sqlite3 libcrypto
+# Opened with dlopen on the first PDF (pdf/pdf.c): headers at build time, no
+# link, so that a run without PDFs does not load its libraries.
+DLPKGS   = poppler-glib
 CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
-PKGCFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKGLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-ALL_CFLAGS = $(WARN) $(CFLAGS) $(PKGCFLAGS) -DOW_VERSION='"$(VERSION)"' -I.
+PKGCFLAGS := $(shell pkg-config --cflags $(PKGS) $(DLPKGS) 2>/dev/null)
+PKGLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -ldl
+POPPLER_SONAME := $(shell objdump -p $$(pkg-config --variable=libdir poppler-glib 2>/dev/null)/libpoppler-glib.so 2>/dev/null | sed -n 's/^ *SONAME *//p')
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(PKGCFLAGS) -DOW_VERSION='"$(VERSION)"' \
+             $(if $(POPPLER_SONAME),-DOW_POPPLER_SONAME='"$(POPPLER_SONAME)"') -I.
 B       ?= build
 
 CORE_SRC      = core/err.c core/buf.c core/util.c
@@ -68,9 +73,10 @@ $(B)/vocab.c: $(VOCAB) tools/embed.py
 	@mkdir -p $(B)
 	python3 tools/embed.py $(VOCAB) > $@
 
+# test_pdf draws its PDFs with cairo
 $(B)/tests/%: tests/unit/%.c $(B)/libowabi.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libowabi.a $(PKGLIBS) -lcmocka -lm
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libowabi.a $(PKGLIBS) $(if $(filter test_pdf,$*),$(shell pkg-config --libs cairo)) -lcmocka -lm
 
 $(B)/tests/casetest: tests/casetest.c $(B)/libowabi.a
 	@mkdir -p $(dir $@)

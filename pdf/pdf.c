@@ -1,6 +1,8 @@
 #include "pdf.h"
 
+#include <dlfcn.h>
 #include <poppler.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +46,66 @@ struct page_scratch {
     double *sizes;
     struct ow_buf lines;      /* the text of every line, back to back */
 };
+
+/* poppler-glib (with glib and cairo under it) is opened on the first PDF:
+ * linked, its eighty-odd libraries would cost every run of owabi about
+ * 16 ms of start-up, and PDFs are rare.  OW_POPPLER_SONAME comes from the
+ * build (the Makefile reads it off the development library). */
+#ifndef OW_POPPLER_SONAME
+#define OW_POPPLER_SONAME "libpoppler-glib.so.8"
+#endif
+#define POPPLER_FUNCTIONS(X)                                                            \
+    X(g_bytes_new_static)                                                    \
+    X(g_bytes_unref)                                                         \
+    X(g_date_time_format)                                                    \
+    X(g_date_time_unref)                                                     \
+    X(g_error_free)                                                          \
+    X(g_error_matches)                                                       \
+    X(g_free)                                                                \
+    X(g_object_unref)                                                        \
+    X(g_utf8_make_valid)                                                     \
+    X(poppler_document_get_creation_date_time)                               \
+    X(poppler_document_get_creator)                                          \
+    X(poppler_document_get_modification_date_time)                           \
+    X(poppler_document_get_n_pages)                                          \
+    X(poppler_document_get_page)                                             \
+    X(poppler_document_get_producer)                                         \
+    X(poppler_document_new_from_bytes)                                       \
+    X(poppler_error_quark)                                                   \
+    X(poppler_page_free_text_attributes)                                     \
+    X(poppler_page_get_text)                                                 \
+    X(poppler_page_get_text_attributes)                                      \
+    X(poppler_page_get_text_layout)
+
+static struct {
+#define X(f) __typeof__(f) *f;
+    POPPLER_FUNCTIONS(X)
+#undef X
+} P;
+
+/* Opens poppler-glib once; later calls say what the first one found. */
+static ow_err poppler_load(struct ow_diag *d)
+{
+    static int state;   /* 0 not tried, 1 loaded, -1 failed */
+    static char why[160];
+    if (state == 0) {
+        void *h = dlopen(OW_POPPLER_SONAME, RTLD_NOW | RTLD_LOCAL);
+        const char *missing = NULL;
+        if (h) {
+#define X(f) if (!missing && !(P.f = (__typeof__(P.f))dlsym(h, #f))) missing = #f;
+            POPPLER_FUNCTIONS(X)
+#undef X
+        }
+        if (!h)
+            snprintf(why, sizeof why, "%s", dlerror());
+        else if (missing)
+            snprintf(why, sizeof why, "%s has no %s", OW_POPPLER_SONAME, missing);
+        state = h && !missing ? 1 : -1;
+    }
+    if (state < 0)
+        return ow_diagf(d, OW_PARSE, "cannot read PDF: %s (install poppler-glib)", why);
+    return OW_OK;
+}
 
 static double dmax(double a, double b) { return a > b ? a : b; }
 static double dmin(double a, double b) { return a < b ? a : b; }
@@ -561,31 +623,31 @@ static ow_err emit_page(struct page_scratch *ps, int page, struct ow_buf *text,
 static ow_err read_page(PopplerPage *pg, struct page_scratch *ps)
 {
     ps->nf = 0;
-    gchar *t = poppler_page_get_text(pg);
+    gchar *t = P.poppler_page_get_text(pg);
     if (!t)
         return OW_OK;
     size_t tlen = strlen(t);
     if (!ow_utf8_valid(t, tlen)) {
-        gchar *v = g_utf8_make_valid(t, (gssize)tlen);
-        g_free(t);
+        gchar *v = P.g_utf8_make_valid(t, (gssize)tlen);
+        P.g_free(t);
         t = v;
         tlen = strlen(t);
     }
     PopplerRectangle *r = NULL;
     guint nr = 0;
-    if (!poppler_page_get_text_layout(pg, &r, &nr)) {
+    if (!P.poppler_page_get_text_layout(pg, &r, &nr)) {
         r = NULL;
         nr = 0;
     }
-    GList *attrs = r ? poppler_page_get_text_attributes(pg) : NULL;
+    GList *attrs = r ? P.poppler_page_get_text_attributes(pg) : NULL;
     ow_err e = split_frags(ps, t, tlen, r, nr, attrs);
     if (!e)
         e = build_lines(ps, t);
     if (!e)
         e = reorder_columns(ps);
-    poppler_page_free_text_attributes(attrs);
-    g_free(r);
-    g_free(t);
+    P.poppler_page_free_text_attributes(attrs);
+    P.g_free(r);
+    P.g_free(t);
     return e;
 }
 
@@ -598,12 +660,12 @@ static ow_err info_str(gchar *g, char **out)
     *out = NULL;
     if (!g)
         return OW_OK;
-    gchar *v = g_utf8_make_valid(g, -1);
-    g_free(g);
+    gchar *v = P.g_utf8_make_valid(g, -1);
+    P.g_free(g);
     struct ow_buf b;
     ow_buf_init(&b, 0);
     ow_err e = add_text(&b, 0, v, strlen(v));
-    g_free(v);
+    P.g_free(v);
     if (!e && b.len) {
         trim_end(&b, 0);
         if (b.len && !(*out = ow_buf_take(&b, NULL)))
@@ -618,11 +680,11 @@ static void info_date(GDateTime *dt, char out[32])
     out[0] = '\0';
     if (!dt)
         return;
-    gchar *s = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S%:z");
+    gchar *s = P.g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S%:z");
     if (s && strlen(s) < 32)
         strcpy(out, s);
-    g_free(s);
-    g_date_time_unref(dt);
+    P.g_free(s);
+    P.g_date_time_unref(dt);
 }
 
 /* The title: the run of blocks (at most 3) in the largest font on the first
@@ -678,19 +740,22 @@ ow_err pdf_read(const char *bytes, size_t n, struct pdf_doc *out, struct ow_diag
     if (!has_eof_marker(bytes, n))
         return ow_diagf(d, OW_PARSE, "truncated PDF: no %%%%EOF marker at the end");
 
-    GBytes *gb = g_bytes_new_static(bytes, n);
+    ow_err le = poppler_load(d);
+    if (le)
+        return le;
+    GBytes *gb = P.g_bytes_new_static(bytes, n);
     GError *gerr = NULL;
-    PopplerDocument *pd = poppler_document_new_from_bytes(gb, NULL, &gerr);
-    g_bytes_unref(gb);
+    PopplerDocument *pd = P.poppler_document_new_from_bytes(gb, NULL, &gerr);
+    P.g_bytes_unref(gb);
     if (!pd) {
         ow_err e;
-        if (gerr && g_error_matches(gerr, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED))
+        if (gerr && P.g_error_matches(gerr, P.poppler_error_quark(), POPPLER_ERROR_ENCRYPTED))
             e = ow_diagf(d, OW_PARSE, "encrypted PDF: a password is needed to open it");
         else
             e = ow_diagf(d, OW_PARSE, "damaged PDF: %s",
                          gerr && gerr->message ? gerr->message : "poppler cannot open it");
         if (gerr)
-            g_error_free(gerr);
+            P.g_error_free(gerr);
         return e;
     }
 
@@ -703,22 +768,22 @@ ow_err pdf_read(const char *bytes, size_t n, struct pdf_doc *out, struct ow_diag
     ow_buf_init(&text, 0);
     ow_buf_init(&ps.lines, 0);
 
-    in->pages = poppler_document_get_n_pages(pd);
+    in->pages = P.poppler_document_get_n_pages(pd);
     if (in->pages < 0)
         in->pages = 0;
     in->pages_read = in->pages < PDF_MAX_PAGES ? in->pages : PDF_MAX_PAGES;
-    if ((e = info_str(poppler_document_get_producer(pd), &in->producer)) ||
-        (e = info_str(poppler_document_get_creator(pd), &in->creator)))
+    if ((e = info_str(P.poppler_document_get_producer(pd), &in->producer)) ||
+        (e = info_str(P.poppler_document_get_creator(pd), &in->creator)))
         goto fail;
-    info_date(poppler_document_get_creation_date_time(pd), in->created);
-    info_date(poppler_document_get_modification_date_time(pd), in->modified);
+    info_date(P.poppler_document_get_creation_date_time(pd), in->created);
+    info_date(P.poppler_document_get_modification_date_time(pd), in->modified);
 
     for (int i = 0; i < in->pages_read; i++) {
-        PopplerPage *pg = poppler_document_get_page(pd, i);
+        PopplerPage *pg = P.poppler_document_get_page(pd, i);
         if (!pg)
             continue;
         e = read_page(pg, &ps);
-        g_object_unref(pg);
+        P.g_object_unref(pg);
         if (!e)
             e = emit_page(&ps, i + 1, &text, &out->doc.blocks, &nb, &capb, &out->block_page, &capp,
                           &bsize, &caps);
@@ -745,6 +810,6 @@ done:
     free(ps.sizes);
     ow_buf_free(&ps.lines);
     ow_buf_free(&text);
-    g_object_unref(pd);
+    P.g_object_unref(pd);
     return e;
 }
