@@ -4,7 +4,6 @@
  *   0  every input gave a record
  *   1  some input failed (the others still printed); its reason is on stderr
  *   2  usage error (nothing was processed) */
-#include <curl/curl.h>
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -379,14 +378,9 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         if (strcmp(argv[1], commands[i].name))
             continue;
-        if (curl_global_init(CURL_GLOBAL_DEFAULT)) {
-            fprintf(stderr, "owabi: cannot initialise libcurl\n");
-            return EXIT_SOME_FAILED;
-        }
         xmlInitParser();
         int rc = commands[i].run(argc - 1, argv + 1);
         xmlCleanupParser();
-        curl_global_cleanup();
         return rc;
     }
     fprintf(stderr, "owabi: unknown command '%s'\nTry 'owabi --help'.\n", argv[1]);

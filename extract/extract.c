@@ -23,6 +23,8 @@
  * then skipped for the document.  Generous for notice text, small enough that
  * a hostile 20 MB input cannot stall a batch. */
 #define MATCH_LIMIT 2000000
+#define JIT_AFTER 16        /* matches before a pattern is JIT-compiled */
+#define JIT_SPAN (16u << 10) /* ... or a subject at least this long */
 #define DEPTH_LIMIT 20000
 #define HEAP_LIMIT_KIB 20000
 
@@ -136,12 +138,7 @@ static pcre2_code *compile(const char *pat, size_t len, struct ow_diag *d, const
         ow_diagf(d, *err, "%s: %s at offset %zu", where, (const char *)msg, (size_t)eo);
         return NULL;
     }
-    /* JIT is an optimization: a platform without it still matches.
-     * OWABI_NO_JIT makes memcheck runs meaningful: machine code generated at
-     * run time is opaque to valgrind and shows up as false reports. */
-    if (!getenv("OWABI_NO_JIT"))
-        (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
-    return re;
+    return re;   /* JIT-compiled in ex_match once it pays */
 }
 
 /* Wraps a vocabulary pattern so that it must end where the subject ends
@@ -551,6 +548,15 @@ struct extract_rules *extract_rules_compile(struct ow_diag *d)
         extract_rules_free(r);
         return NULL;
     }
+    /* OWABI_NO_JIT makes memcheck runs meaningful: machine code generated
+     * at run time is opaque to valgrind and shows up as false reports. */
+    r->jit = !getenv("OWABI_NO_JIT");
+    r->uses = calloc(r->n + BI_NBUILTIN, sizeof *r->uses);
+    if (!r->uses) {
+        ow_diagf(d, OW_NOMEM, "out of memory");
+        extract_rules_free(r);
+        return NULL;
+    }
     pcre2_set_match_limit(r->mctx, MATCH_LIMIT);
     pcre2_set_depth_limit(r->mctx, DEPTH_LIMIT);
     pcre2_set_heap_limit(r->mctx, HEAP_LIMIT_KIB);
@@ -573,6 +579,7 @@ void extract_rules_free(struct extract_rules *r)
     for (int i = 0; i < BI_NBUILTIN; i++)
         pcre2_code_free(r->bi[i]);
     pcre2_match_context_free(r->mctx);
+    free(r->uses);
     free(r->v);
     free(r);
 }
@@ -584,6 +591,15 @@ int ex_match(struct ctx *c, const pcre2_code *re, unsigned id, size_t from, size
 {
     if (!re || c->skipped[id] || from > to)
         return 0;
+    /* A pattern is JIT-compiled once it has run JIT_AFTER times or meets a
+     * long subject: compiling all two hundred up front costs a one-page run
+     * 15 ms, several times what interpreting them costs on one notice.  JIT
+     * is an optimization: a platform without it still matches. */
+    unsigned *uses = &c->r->uses[id];
+    if (c->r->jit && *uses < JIT_AFTER && (++*uses == JIT_AFTER || to - from >= JIT_SPAN)) {
+        *uses = JIT_AFTER;
+        (void)pcre2_jit_compile((pcre2_code *)re, PCRE2_JIT_COMPLETE);
+    }
     int rc = pcre2_match(re, (PCRE2_SPTR)c->s, to, from, opts | PCRE2_NO_UTF_CHECK, c->md,
                          c->r->mctx);
     if (rc > 0) {

@@ -7,9 +7,10 @@
  *         (../shared/spec/record-core.md) plus the representative, service
  *         names, contact block, countermeasures and timeline, each value with
  *         the span of normalized text it came from.
- * Rules:  patterns are compiled once by extract_rules_compile() (JIT, with
- *         match and depth limits) and are read-only afterwards, so one rules
- *         object can serve many documents and threads.  Vocabulary (attack
+ * Rules:  patterns are compiled once by extract_rules_compile() (with
+ *         match and depth limits); each is JIT-compiled on use once it has
+ *         matched often enough to pay for it, so one rules object serves many
+ *         documents, one thread at a time.  Vocabulary (attack
  *         methods, data types, qualifiers, notice keywords, countermeasures)
  *         lives in the .tsv files of extract/vocab/, embedded at build time.
  * Environment: OWABI_NO_JIT set (to anything) compiles without the PCRE2

@@ -52,6 +52,8 @@ struct extract_rules {
     size_t group[EX_GROUPS];     /* first rule of a (file, label), SIZE_MAX: empty */
     pcre2_code *bi[BI_NBUILTIN];
     pcre2_match_context *mctx;   /* match and depth limits; read-only */
+    unsigned *uses;              /* per pattern id: matches run, up to JIT_AFTER */
+    int jit;                     /* 0: OWABI_NO_JIT, interpret everything */
 };
 
 struct span {
