@@ -382,8 +382,10 @@ static ow_err forms(struct ctx *c, struct cands *cs)
         if (add(cs, "", c->s, ns, ne, 1, ns, ne, li, sc))
             return OW_NOMEM;
     }
-    /* 日本赤十字社(以下「当社」): the publisher defines its own short name */
-    pos = 0;
+    /* 日本赤十字社(以下「当社」): the publisher defines its own short name.
+     * Every match holds "(以下"; the pattern's leading name class retries up
+     * to 24 characters at every position, so look for the literal first. */
+    pos = memmem(c->s, c->n, "(以下", strlen("(以下")) ? 0 : c->n;
     while (pos < c->n && cs->n < MAX_CANDS && ex_bi_match(c, BI_HEREAFTER, pos, c->n, 0, &ov)) {
         size_t ns = ov[2], ne = ov[3], k;
         pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
