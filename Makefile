@@ -13,17 +13,20 @@
 VERSION  = 0.1.0
 PREFIX  ?= /usr/local
 CC      ?= cc
-PKGS     = icu-uc icu-i18n libxml-2.0 libpcre2-8 jansson uchardet libcurl sqlite3 libcrypto
-# Opened with dlopen on the first PDF (pdf/pdf.c): headers at build time, no
-# link, so that a run without PDFs does not load its libraries.
-DLPKGS   = poppler-glib
+PKGS     = icu-uc icu-i18n libxml-2.0 libpcre2-8 jansson uchardet sqlite3 libcrypto
+# Opened with dlopen on first use (pdf/pdf.c, fetch/libcurl.c): headers at
+# build time, no link, so that a run over local HTML does not load them.
+DLPKGS   = poppler-glib libcurl
 CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 PKGCFLAGS := $(shell pkg-config --cflags $(PKGS) $(DLPKGS) 2>/dev/null)
 PKGLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -ldl
-POPPLER_SONAME := $(shell objdump -p $$(pkg-config --variable=libdir poppler-glib 2>/dev/null)/libpoppler-glib.so 2>/dev/null | sed -n 's/^ *SONAME *//p')
+soname = $(shell objdump -p $$(pkg-config --variable=libdir $(1) 2>/dev/null)/$(2) 2>/dev/null | sed -n 's/^ *SONAME *//p')
+POPPLER_SONAME := $(call soname,poppler-glib,libpoppler-glib.so)
+CURL_SONAME    := $(call soname,libcurl,libcurl.so)
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(PKGCFLAGS) -DOW_VERSION='"$(VERSION)"' \
-             $(if $(POPPLER_SONAME),-DOW_POPPLER_SONAME='"$(POPPLER_SONAME)"') -I.
+             $(if $(POPPLER_SONAME),-DOW_POPPLER_SONAME='"$(POPPLER_SONAME)"') \
+             $(if $(CURL_SONAME),-DOW_CURL_SONAME='"$(CURL_SONAME)"') -I.
 B       ?= build
 
 CORE_SRC      = core/err.c core/buf.c core/util.c
@@ -31,7 +34,7 @@ DECODE_SRC    = decode/decode.c decode/mail.c
 PARSE_SRC     = parse/parse.c
 NORMALIZE_SRC = normalize/norm.c normalize/numerals.c normalize/era.c
 EXTRACT_SRC   = extract/extract.c extract/dates.c extract/counts.c extract/org.c
-FETCH_SRC     = fetch/fetch.c fetch/addr.c
+FETCH_SRC     = fetch/fetch.c fetch/addr.c fetch/libcurl.c
 PDF_SRC       = pdf/pdf.c
 STORE_SRC     = store/store.c
 INGEST_SRC    = ingest/ingest.c ingest/robots.c ingest/discover.c cli/ingest.c

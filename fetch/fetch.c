@@ -8,10 +8,9 @@
  * only when curl said the transfer completed, so a cut connection never
  * yields a silently partial page. */
 #include "fetch.h"
+#include "libcurl.h"
 
 #include <arpa/inet.h>
-#include <curl/curl.h>
-#include <pthread.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -633,25 +632,12 @@ static int finish(struct xfer *x, CURLcode rc)
 
 /* ---- the loop ---------------------------------------------------------- */
 
-/* libcurl (and the TLS library under it) is initialised on the first fetch,
- * not by every run: a run over local files should not pay for it.  Ingest
- * fetches from several threads, hence pthread_once. */
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static CURLcode curl_init_rc;
-
-static void curl_init(void)
-{
-    curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
-    if (curl_init_rc == CURLE_OK)
-        atexit(curl_global_cleanup);
-}
-
 ow_err fetch_many(const struct fetch_opts *o, const struct fetch_req *reqs, size_t n,
                   struct fetch_result *results, struct ow_diag *d)
 {
-    pthread_once(&curl_once, curl_init);
-    if (curl_init_rc != CURLE_OK)
-        return ow_diagf(d, OW_FETCH, "cannot initialise libcurl: %s", curl_easy_strerror(curl_init_rc));
+    ow_err le = ow_curl_load(d);
+    if (le)
+        return le;
     struct fetch_opts def;
     if (!o) {
         fetch_opts_default(&def);

@@ -2,7 +2,6 @@
 #include "discover.h"
 
 #include <ctype.h>
-#include <curl/curl.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -13,6 +12,7 @@
 
 #include "../core/buf.h"
 #include "../decode/decode.h"
+#include "../fetch/libcurl.h"
 #include "../extract/vocab.h"
 
 /* A link's text longer than this is cut: it is only matched against terms. */

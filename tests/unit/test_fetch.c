@@ -485,7 +485,6 @@ static void guard_on_resolved_address(void **state)
 
 int main(void)
 {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest pure[] = {
         cmocka_unit_test(addr_classes),
         cmocka_unit_test(addr_sockaddr),
@@ -504,6 +503,5 @@ int main(void)
     int rc = cmocka_run_group_tests_name("fetch", pure, NULL, NULL);
     rc += cmocka_run_group_tests_name("fetch against tests/fetch/server.py", live, srv_start,
                                       srv_stop);
-    curl_global_cleanup();
     return rc;
 }
