@@ -1865,11 +1865,16 @@ ow_err parse_html(const char *text, size_t len, struct parse_doc *out, struct ow
         return e ? ow_diagf(d, e, "out of memory") : OW_OK;
     }
 
-    htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
+    /* The text is valid UTF-8 without a BOM (sanitize), which libxml2 reads
+     * natively once the context says so; IGNORE_ENC keeps a <meta charset>
+     * from switching it.  (htmlCtxtReadMemory would either guess Latin-1 or,
+     * told "UTF-8", run a converter into a second copy of the page.) */
+    htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt(src, (int)slen);
     if (!ctxt) {
         free(copy);
         return ow_diagf(d, OW_NOMEM, "cannot create an HTML parser context");
     }
+    ctxt->charset = XML_CHAR_ENCODING_UTF8;
     /* Errors stay on this context: NOERROR/NOWARNING clear its channels and
      * the structured handler swallows whatever would reach it. */
     if (ctxt->sax)
@@ -1877,11 +1882,14 @@ ow_err parse_html(const char *text, size_t len, struct parse_doc *out, struct ow
     /* No id table: 2.9.14 registers every id="..." in a hash that degrades
      * on hundreds of thousands of ids, and nothing here looks ids up. */
     ctxt->loadsubset |= XML_SKIP_IDS;
-    int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-               HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT | XML_PARSE_HUGE;
     /* XML_PARSE_HUGE lifts the 256-level depth cap (past it libxml2 drops
      * the rest of the page) and the 10 MB text-node cap. */
-    h.doc = htmlCtxtReadMemory(ctxt, src, (int)slen, NULL, "UTF-8", opts);
+    htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                 HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT |
+                                 XML_PARSE_HUGE);
+    htmlParseDocument(ctxt);
+    h.doc = ctxt->myDoc;
+    ctxt->myDoc = NULL;
     int oom = ctxt->lastError.code == XML_ERR_NO_MEMORY;
     char emsg[128] = "";
     if (!h.doc && ctxt->lastError.message)
