@@ -669,9 +669,18 @@ static int pick_best(const char *in, size_t len, const struct dec_cs *skip, size
 {
     struct dec_cs cand[6], det;
     size_t nc = 0;
-    /* 7-bit escapes read as clean ASCII in every other candidate */
-    if (has_jis_escape(in, len < DETECT_BYTES ? len : DETECT_BYTES) &&
-        dec_lookup("ISO-2022-JP", 11, &cand[nc]))
+    int jis = has_jis_escape(in, len < DETECT_BYTES ? len : DETECT_BYTES);
+    /* 7-bit text with ISO-2022-JP escapes reads as clean ASCII in every
+     * other candidate, which says nothing about it: ISO-2022-JP is its only
+     * reading, invalid bytes and all (and when that is the reading being
+     * replaced, there is no better one). */
+    if (jis && !has_high(in, len)) {
+        if ((skip && !strcmp(skip->canon, "ISO-2022-JP")) || !dec_lookup("ISO-2022-JP", 11, best))
+            return 0;
+        *best_err = count_errors(best->icu, in, len, (size_t)-1);
+        return 1;
+    }
+    if (jis && dec_lookup("ISO-2022-JP", 11, &cand[nc]))
         nc++;
     int have_det = uchardet_guess(in, len, &det);
     if (have_det && (is_japanese(&det) || is_unicode(&det)))

@@ -192,5 +192,39 @@ open(path, "wb").write(head + notice.encode("utf-8") + notice.encode("cp932") + 
 EOF
 check mixed-encodings mixed.html record any
 
+# Invalid bytes in each of the other charsets owabi decodes, the notice around
+# them: a CP932 page (declared Shift_JIS) with a lead byte before a space, two
+# bytes no table maps (0xFD, 0xFE) and a lead byte at the very end; an EUC-JP
+# page with the half-width prefix 0x8E before an ASCII letter, a lone 0xFF
+# and a cut two-byte character; an ISO-2022-JP message whose JIS X 0208 run
+# has a byte outside the table and ends in a lone byte; a UTF-16LE page (BOM)
+# with a lone high surrogate.  Each: the declared charset still reads best ->
+# a record, is_incident true, source.decode_errors > 0 (the bad bytes became
+# U+FFFD, the rest is kept).
+"$PY" - "$T" "$NOTICE" <<'EOF'
+import sys
+t, notice = sys.argv[1], sys.argv[2]
+cut = notice.index("流出")
+def page(label, enc, bad):
+    head = ('<!DOCTYPE html><html><head><meta http-equiv="Content-Type" '
+            'content="text/html; charset=%s"></head><body>' % label).encode("ascii")
+    return head + notice[:cut].encode(enc) + bad + notice[cut:].encode(enc) + b"</body></html>\n"
+open(t + "/bad-cp932.html", "wb").write(page("Shift_JIS", "cp932", b"\x81 \xfd\xfe") + b"\x82")
+open(t + "/bad-eucjp.html", "wb").write(page("EUC-JP", "euc_jp", b"\x8eA\xff\xb0"))
+body = notice.replace("<p>", "").replace("</p>", "\n").replace("<h1>", "").replace("</h1>", "\n")
+c = body.index("流出")
+jis = (body[:c].encode("iso2022_jp") + b"\x1b$B\x7f\x21\x30" + b"\x1b(B"
+       + body[c:].encode("iso2022_jp") + b"\x1b$B\x30")
+open(t + "/bad-iso2022jp.eml", "wb").write(
+    b"From: info@example.jp\nSubject: notice\nMIME-Version: 1.0\n"
+    b"Content-Type: text/plain; charset=ISO-2022-JP\nContent-Transfer-Encoding: 7bit\n\n" + jis + b"\n")
+u = ("<html><body>" + notice[:cut]).encode("utf-16-le") + b"\x00\xd8" + (notice[cut:] + "</body></html>").encode("utf-16-le")
+open(t + "/bad-utf16.html", "wb").write(b"\xff\xfe" + u)
+EOF
+check invalid-cp932 bad-cp932.html record true positive
+check invalid-eucjp bad-eucjp.html record true positive
+check invalid-iso2022jp bad-iso2022jp.eml record true positive
+check invalid-utf16 bad-utf16.html record true positive
+
 printf '%d passed, %d failed\n' "$pass" "$fail"
 [ "$fail" -eq 0 ]

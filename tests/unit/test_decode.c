@@ -171,6 +171,19 @@ static void test_iso2022jp(void **state)
     assert_int_equal(r.fallback, 1);
     contains(&r, ">お知らせ：会員情報の流出について");
     decode_result_free(&r);
+    /* an unassigned JIS X 0208 pair (row 9) in the run: still ISO-2022-JP
+     * (every other reading is the escapes as ASCII), the pair one U+FFFD,
+     * whether nothing, UTF-8 or ISO-2022-JP itself was declared */
+#define JIS_BAD "\x1b$B$*CN$i$;\x29\x21!'2q0w>pJs\x1b(B"
+    const char *const declared[] = {NULL, "utf-8", "iso-2022-jp"};
+    for (size_t i = 0; i < 3; i++) {
+        r = RUN(JIS_BAD, NULL, declared[i], OW_OK);
+        assert_string_equal(r.charset, "ISO-2022-JP");
+        assert_true(r.invalid >= 1);
+        contains(&r, "お知らせ");
+        contains(&r, "：会員情報");
+        decode_result_free(&r);
+    }
 }
 
 static void test_utf16(void **state)
