@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "../core/buf.h"
+#include "../core/util.h"
 #include "../decode/decode.h"
 #include "../fetch/libcurl.h"
 #include "../extract/vocab.h"
@@ -265,16 +266,10 @@ static void add_link(struct links *l, const char *href, const char *text)
         free(url);
         return;
     }
-    if (r->n == l->cap) {
-        size_t nc = l->cap ? l->cap * 2 : 32;
-        struct discover_link *nl = realloc(r->links, nc * sizeof *nl);
-        if (!nl) {
-            free(url);
-            l->oom = 1;
-            return;
-        }
-        r->links = nl;
-        l->cap = nc;
+    if (ow_array_grow((void **)&r->links, &l->cap, r->n, sizeof *r->links)) {
+        free(url);
+        l->oom = 1;
+        return;
     }
     char *t = clean_text(text);
     if (!t) {
@@ -608,14 +603,8 @@ struct discover_vocab *discover_vocab_parse(const char *text, size_t len, struct
             discover_vocab_free(v);
             return NULL;
         }
-        if (v->n == cap) {
-            size_t nc = cap ? cap * 2 : 32;
-            struct term *nt = realloc(v->t, nc * sizeof *nt);
-            if (!nt)
-                goto oom;
-            v->t = nt;
-            cap = nc;
-        }
+        if (ow_array_grow((void **)&v->t, &cap, v->n, sizeof *v->t))
+            goto oom;
         if (!(v->t[v->n].s = strndup(line, tl)))
             goto oom;
         lower_ascii(v->t[v->n].s);

@@ -187,14 +187,8 @@ static ssize_t host_index(struct run *r, const char *origin)
     for (size_t i = 0; i < r->nhosts; i++)
         if (!strcmp(r->hosts[i].origin, origin))
             return (ssize_t)i;
-    if (r->nhosts == r->caphosts) {
-        size_t nc = r->caphosts ? r->caphosts * 2 : 8;
-        struct host *nh = realloc(r->hosts, nc * sizeof *nh);
-        if (!nh)
-            return -1;
-        r->hosts = nh;
-        r->caphosts = nc;
-    }
+    if (ow_array_grow((void **)&r->hosts, &r->caphosts, r->nhosts, sizeof *r->hosts))
+        return -1;
     struct host *h = &r->hosts[r->nhosts];
     memset(h, 0, sizeof *h);
     if (!(h->origin = strdup(origin)))
@@ -1111,15 +1105,9 @@ ow_err ingest_read_sources(const char *path, char ***urls, size_t *n, struct ow_
             e = ow_diagf(d, OW_USAGE, "%s:%zu: not an http(s) URL: %.80s", path, lineno, p);
             break;
         }
-        if (*n == cap) {
-            size_t nc = cap ? cap * 2 : 16;
-            char **nv = realloc(v, nc * sizeof *nv);
-            if (!nv) {
-                e = ow_diagf(d, OW_NOMEM, "out of memory");
-                break;
-            }
-            v = nv;
-            cap = nc;
+        if (ow_array_grow((void **)&v, &cap, *n, sizeof *v)) {
+            e = ow_diagf(d, OW_NOMEM, "out of memory");
+            break;
         }
         if (!(v[*n] = strdup(p))) {
             e = ow_diagf(d, OW_NOMEM, "out of memory");

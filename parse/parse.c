@@ -48,15 +48,9 @@ struct builder {
 
 static ow_err builder_add(struct builder *b, enum parse_kind kind, const char *s, size_t len)
 {
-    if (b->n == b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 64;
-        struct parse_block *nb = realloc(b->blocks, cap * sizeof *nb);
-        if (!nb)
-            return OW_NOMEM;
-        b->blocks = nb;
-        b->cap = cap;
-    }
     ow_err e;
+    if ((e = ow_array_grow((void **)&b->blocks, &b->cap, b->n, sizeof *b->blocks)))
+        return e;
     if (b->n && (e = ow_buf_addc(&b->text, '\n')))
         return e;
     size_t off = b->text.len;
@@ -870,15 +864,9 @@ static int raw_pre(void *ctx, xmlNode *n)
         return 0;
     if (n->type != XML_ELEMENT_NODE)
         return 1;
-    if (h->ninfo == h->capinfo) {
-        size_t cap = h->capinfo ? h->capinfo * 2 : 256;
-        struct ninfo *ni = realloc(h->info, cap * sizeof *ni);
-        if (!ni) {
-            h->err = OW_NOMEM;
-            return 0;
-        }
-        h->info = ni;
-        h->capinfo = cap;
+    if (ow_array_grow((void **)&h->info, &h->capinfo, h->ninfo, sizeof *h->info)) {
+        h->err = OW_NOMEM;
+        return 0;
     }
     struct ninfo *in = &h->info[h->ninfo++];
     memset(in, 0, sizeof *in);
@@ -975,15 +963,9 @@ static int mark_pre(void *ctx, xmlNode *n)
             in->mark |= M_COND;
         if (what & K_CAND) {
             in->mark |= M_CAND;
-            if (h->ncands == h->capcands) {
-                size_t cap = h->capcands ? h->capcands * 2 : 16;
-                xmlNode **nc = realloc(h->cands, cap * sizeof *nc);
-                if (!nc) {
-                    h->err = OW_NOMEM;
-                    return 0;
-                }
-                h->cands = nc;
-                h->capcands = cap;
+            if (ow_array_grow((void **)&h->cands, &h->capcands, h->ncands, sizeof *h->cands)) {
+                h->err = OW_NOMEM;
+                return 0;
             }
             h->cands[h->ncands++] = n;
         }
@@ -1719,15 +1701,9 @@ static void guard_scan(struct guard *g, const char *s, size_t n)
         }
         i = j < n ? j + 1 : n;
         if (!guard_untracked(key)) {
-            if (g->depth == g->capstack) {
-                size_t cap = g->capstack ? g->capstack * 2 : 256;
-                uint32_t *ns = realloc(g->stack, cap * sizeof *ns);
-                if (!ns) {
-                    g->err = OW_NOMEM;
-                    return;
-                }
-                g->stack = ns;
-                g->capstack = cap;
+            if (ow_array_grow((void **)&g->stack, &g->capstack, g->depth, sizeof *g->stack)) {
+                g->err = OW_NOMEM;
+                return;
             }
             g->stack[g->depth++] = id;
             g->tab[id].open++;
