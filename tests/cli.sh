@@ -97,5 +97,16 @@ rec 1 "r['source']['sha256'] == '$want' and r['source']['bytes'] == $(wc -c <not
 run 0 parse --jsonl "$root/fixtures/iso2022jp-misdelivery.eml"
 rec 1 'r["source"]["format"] == "mail" and r["notice"]["title"].startswith("【お詫び】") and "Subject" not in r["notice"]["title"]'
 
+# libcurl and poppler-glib are opened only for a URL or a PDF (fetch/libcurl.c,
+# pdf/pdf.c): a run over local HTML loads neither (the dynamic loader lists
+# what it loads under LD_DEBUG=libs).  Skipped under valgrind, whose loader
+# messages differ.
+if [ -z "$OW_VALGRIND" ]; then
+    LD_DEBUG=libs "$OWABI" parse --jsonl "$root/fixtures/utf8-skimming.html" >out 2>err
+    if ! grep -q "calling init" err; then bad "LD_DEBUG=libs printed nothing to check"
+    elif grep -q "libcurl\|libpoppler" err; then bad "a local HTML run loaded $(grep -o 'libcurl[^ ]*\|libpoppler[^ ]*' err | sort -u | tr '\n' ' ')"
+    else ok; fi
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
