@@ -307,13 +307,20 @@ static int cmd_parse(int argc, char **argv)
     for (int i = 0, k = 0; i < n; i++)
         if (is_url(inputs[i]))
             reqs[k++].url = inputs[i];
-    if (nurls && fetch_many(&c.fetch, reqs, nurls, res, &d)) {
-        fprintf(stderr, "owabi: %s\n", d.msg);
-        failed = 1;
-        goto done;
-    }
+    /* A failure of the whole fetch (out of memory, no libcurl) fails each
+     * URL with its reason; the files are still parsed. */
+    ow_err fetched = nurls ? fetch_many(&c.fetch, reqs, nurls, res, &d) : OW_OK;
     for (int i = 0, k = 0; i < n; i++) {
-        int rc = is_url(inputs[i]) ? parse_fetched(&c, rules, &res[k++]) : parse_file(&c, rules, inputs[i]);
+        int rc;
+        if (!is_url(inputs[i])) {
+            rc = parse_file(&c, rules, inputs[i]);
+        } else if (fetched) {
+            error(inputs[i], d.msg[0] ? d.msg : ow_strerror(fetched));
+            k++;
+            rc = -1;
+        } else {
+            rc = parse_fetched(&c, rules, &res[k++]);
+        }
         failed |= rc != 0;
     }
     if (fflush(stdout) == EOF) {

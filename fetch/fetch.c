@@ -635,9 +635,6 @@ static int finish(struct xfer *x, CURLcode rc)
 ow_err fetch_many(const struct fetch_opts *o, const struct fetch_req *reqs, size_t n,
                   struct fetch_result *results, struct ow_diag *d)
 {
-    ow_err le = ow_curl_load(d);
-    if (le)
-        return le;
     struct fetch_opts def;
     if (!o) {
         fetch_opts_default(&def);
@@ -647,6 +644,9 @@ ow_err fetch_many(const struct fetch_opts *o, const struct fetch_req *reqs, size
         memset(&results[i], 0, sizeof results[i]);
     if (n == 0)
         return OW_OK;
+    ow_err le = ow_curl_load(d);
+    if (le)
+        return le;
 
     ow_err fatal = OW_OK;
     CURLM *m = NULL;
