@@ -632,6 +632,11 @@ static int finish(struct xfer *x, CURLcode rc)
 
 /* ---- the loop ---------------------------------------------------------- */
 
+ow_err fetch_init(struct ow_diag *d)
+{
+    return ow_curl_load(d);
+}
+
 ow_err fetch_many(const struct fetch_opts *o, const struct fetch_req *reqs, size_t n,
                   struct fetch_result *results, struct ow_diag *d)
 {
@@ -644,7 +649,7 @@ ow_err fetch_many(const struct fetch_opts *o, const struct fetch_req *reqs, size
         memset(&results[i], 0, sizeof results[i]);
     if (n == 0)
         return OW_OK;
-    ow_err le = ow_curl_load(d);
+    ow_err le = fetch_init(d);
     if (le)
         return le;
 

@@ -95,6 +95,10 @@ struct fetch_result {
     int retries;                /* how many 429/503 retries were made */
 };
 
+/* Opens libcurl (fetch/libcurl.h) if it is not open yet: OW_FETCH, with the
+ * reason in d, when it cannot be.  fetch_many does it itself; a caller that
+ * needs URLs before any fetch (ingest) asks first. */
+ow_err fetch_init(struct ow_diag *d);
 /* Fetches reqs[0..n) into results[0..n) (caller's array, filled whole; any
  * previous contents are overwritten, not freed). */
 ow_err fetch_many(const struct fetch_opts *o, const struct fetch_req *reqs, size_t n,

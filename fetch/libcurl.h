@@ -5,9 +5,10 @@
  * also by runs that read only local files.  Files that call libcurl include
  * this header instead of <curl/curl.h>: each function they call is a pointer
  * in `ow_curl`, under the function's own name, so the calls read as usual.
- * curl_url() (the first call of every URL helper) and ow_curl_load() (at
- * the start of fetch_many) open the library; ow_curl_load also runs
- * curl_global_init, once, from any thread.
+ * curl_url() (the first call of every URL helper) and ow_curl_load() (in
+ * fetch_many) open the library; ow_curl_load also runs curl_global_init,
+ * once, from any thread.  Without libcurl, curl_url() gives NULL and the
+ * releases do nothing, so URL helpers fail instead of crashing.
  *
  * curl's compile-time checks (typecheck-gcc.h, the argument-count guards)
  * are macros with the functions' names, so they are off here:
@@ -45,6 +46,23 @@ ow_err ow_curl_load(struct ow_diag *d);
 /* curl_url() after ow_curl_load(); NULL when libcurl is missing or out of
  * memory. */
 CURLU *ow_curl_url(void);
+/* The releases take NULL, as libcurl's do, also when libcurl could not be
+ * opened: a URL helper whose curl_url() gave NULL still cleans up. */
+static inline void ow_curl_url_cleanup(CURLU *u)
+{
+    if (u)
+        ow_curl.curl_url_cleanup(u);
+}
+static inline void ow_curl_free(void *p)
+{
+    if (p)
+        ow_curl.curl_free(p);
+}
+static inline void ow_curl_slist_free_all(struct curl_slist *l)
+{
+    if (l)
+        ow_curl.curl_slist_free_all(l);
+}
 
 #ifndef OW_CURL_IMPL
 #define curl_easy_cleanup (ow_curl.curl_easy_cleanup)
@@ -53,7 +71,7 @@ CURLU *ow_curl_url(void);
 #define curl_easy_init (ow_curl.curl_easy_init)
 #define curl_easy_setopt (ow_curl.curl_easy_setopt)
 #define curl_easy_strerror (ow_curl.curl_easy_strerror)
-#define curl_free (ow_curl.curl_free)
+#define curl_free ow_curl_free
 #define curl_getdate (ow_curl.curl_getdate)
 #define curl_multi_add_handle (ow_curl.curl_multi_add_handle)
 #define curl_multi_cleanup (ow_curl.curl_multi_cleanup)
@@ -64,9 +82,9 @@ CURLU *ow_curl_url(void);
 #define curl_multi_remove_handle (ow_curl.curl_multi_remove_handle)
 #define curl_multi_strerror (ow_curl.curl_multi_strerror)
 #define curl_slist_append (ow_curl.curl_slist_append)
-#define curl_slist_free_all (ow_curl.curl_slist_free_all)
+#define curl_slist_free_all ow_curl_slist_free_all
 #define curl_url ow_curl_url
-#define curl_url_cleanup (ow_curl.curl_url_cleanup)
+#define curl_url_cleanup ow_curl_url_cleanup
 #define curl_url_get (ow_curl.curl_url_get)
 #define curl_url_set (ow_curl.curl_url_set)
 #endif

@@ -940,6 +940,9 @@ ow_err ingest_run(struct store *s, const struct ingest_opts *o, struct ingest_re
     int nthreads = 0;
     int mu_ok = 0;
 
+    /* every source is a URL: without libcurl there is nothing to do */
+    if ((e = fetch_init(d)))
+        return e;
     r.fo_page = o->fetch;
     r.fo_page.parallel = 1;
     r.fo_robots = r.fo_page;

@@ -89,7 +89,11 @@ static ow_err poppler_load(struct ow_diag *d)
     static int state;   /* 0 not tried, 1 loaded, -1 failed */
     static char why[160];
     if (state == 0) {
-        void *h = dlopen(OW_POPPLER_SONAME, RTLD_NOW | RTLD_LOCAL);
+        /* OWABI_LIBPOPPLER names another file, as OWABI_LIBCURL does */
+        const char *name = getenv("OWABI_LIBPOPPLER");
+        if (!name || !*name)
+            name = OW_POPPLER_SONAME;
+        void *h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
         const char *missing = NULL;
         if (h) {
 #define X(f) if (!missing && !(P.f = (__typeof__(P.f))dlsym(h, #f))) missing = #f;
@@ -99,7 +103,7 @@ static ow_err poppler_load(struct ow_diag *d)
         if (!h)
             snprintf(why, sizeof why, "%s", dlerror());
         else if (missing)
-            snprintf(why, sizeof why, "%s has no %s", OW_POPPLER_SONAME, missing);
+            snprintf(why, sizeof why, "%s has no %s", name, missing);
         state = h && !missing ? 1 : -1;
     }
     if (state < 0)

@@ -108,5 +108,21 @@ if [ -z "$OW_VALGRIND" ]; then
     else ok; fi
 fi
 
+# Without libcurl (OWABI_LIBCURL names a file that is not there): each URL
+# fails with its reason, the files of the same run are still parsed; ingest
+# stops with the reason instead of crashing.  Without poppler-glib a PDF fails
+# alone.  Nothing here connects anywhere: libcurl is never opened.
+export OWABI_LIBCURL=libowabi-test-missing.so.0 OWABI_LIBPOPPLER=libowabi-test-missing.so.0
+run 1 parse --jsonl http://127.0.0.1:9/x.html notice.txt
+lines 1; rec 1 'r["source"]["path"].endswith("notice.txt")'
+stderr_is "owabi: http://127.0.0.1:9/x.html: cannot use libcurl: libowabi-test-missing.so.0: cannot open shared object file: No such file or directory"
+echo "http://127.0.0.1:9/news/" >sources.txt
+run 1 ingest --quiet --db ingest.db --sources sources.txt --allow-private
+stderr_has "cannot use libcurl: libowabi-test-missing.so.0"
+printf '%%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%%%EOF\n' >tiny.pdf
+run 1 parse --jsonl tiny.pdf notice.txt
+lines 1; stderr_has "owabi: tiny.pdf: cannot read PDF: libowabi-test-missing.so.0"
+unset OWABI_LIBCURL OWABI_LIBPOPPLER
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
