@@ -1,5 +1,6 @@
 #include "util.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <openssl/sha.h>
 #include <stdio.h>
@@ -96,4 +97,14 @@ int ow_utf8_valid(const char *s, size_t n)
         n -= k;
     }
     return 1;
+}
+
+void *ow_dl_open(const char *env, const char *soname, const char **name, char *why, size_t n)
+{
+    const char *e = getenv(env);
+    *name = e && *e ? e : soname;
+    void *h = dlopen(*name, RTLD_NOW | RTLD_LOCAL);
+    if (!h)
+        snprintf(why, n, "%s", dlerror());
+    return h;
 }

@@ -1,5 +1,6 @@
 /* core/util.h — small helpers every stage may use: reading input with a cap,
- * SHA-256, UTF-8 checks.  Depends on no stage. */
+ * SHA-256, UTF-8 checks, opening a library on first use.  Depends on no
+ * stage. */
 #ifndef OW_UTIL_H
 #define OW_UTIL_H
 
@@ -40,5 +41,11 @@ static inline size_t ow_utf8_seqlen(const unsigned char *s, size_t n)
 }
 /* 1 if s[0..n) is valid UTF-8 (no overlongs, no surrogates). */
 int ow_utf8_valid(const char *s, size_t n);
+
+/* Opens a shared library owabi loads on first use (libcurl, poppler-glib):
+ * the file named by the environment variable env when it is set and not
+ * empty, else soname; *name receives the one tried.  NULL with dlerror()'s
+ * reason in why[0..n). */
+void *ow_dl_open(const char *env, const char *soname, const char **name, char *why, size_t n);
 
 #endif

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../core/util.h"
+
 /* The Makefile reads the soname off the development library. */
 #ifndef OW_CURL_SONAME
 #define OW_CURL_SONAME "libcurl.so.4"
@@ -22,14 +24,10 @@ static void load(void)
 {
     /* OWABI_LIBCURL names another file (a libcurl outside the loader's path;
      * the tests use a missing one) */
-    const char *name = getenv("OWABI_LIBCURL");
-    if (!name || !*name)
-        name = OW_CURL_SONAME;
-    void *h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
-    if (!h) {
-        snprintf(why, sizeof why, "%s", dlerror());
+    const char *name;
+    void *h = ow_dl_open("OWABI_LIBCURL", OW_CURL_SONAME, &name, why, sizeof why);
+    if (!h)
         return;
-    }
 #define RESOLVE(f)                                                                  \
     if (!(ow_curl.f = (__typeof__(ow_curl.f))dlsym(h, #f))) {                      \
         snprintf(why, sizeof why, "%s has no %s (libcurl 7.84 or later is needed)", \

@@ -89,20 +89,15 @@ static ow_err poppler_load(struct ow_diag *d)
     static int state;   /* 0 not tried, 1 loaded, -1 failed */
     static char why[160];
     if (state == 0) {
-        /* OWABI_LIBPOPPLER names another file, as OWABI_LIBCURL does */
-        const char *name = getenv("OWABI_LIBPOPPLER");
-        if (!name || !*name)
-            name = OW_POPPLER_SONAME;
-        void *h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
-        const char *missing = NULL;
+        /* OWABI_LIBPOPPLER names another file (as OWABI_LIBCURL does) */
+        const char *name, *missing = NULL;
+        void *h = ow_dl_open("OWABI_LIBPOPPLER", OW_POPPLER_SONAME, &name, why, sizeof why);
         if (h) {
 #define X(f) if (!missing && !(P.f = (__typeof__(P.f))dlsym(h, #f))) missing = #f;
             POPPLER_FUNCTIONS(X)
 #undef X
         }
-        if (!h)
-            snprintf(why, sizeof why, "%s", dlerror());
-        else if (missing)
+        if (missing)
             snprintf(why, sizeof why, "%s has no %s", name, missing);
         state = h && !missing ? 1 : -1;
     }
