@@ -1,11 +1,13 @@
 /* parse/parse.c — HTML or plain text to the notice's main text as blocks.
  *
- * HTML goes through libxml2 (encoding forced to UTF-8, recover mode, errors
- * silenced on a per-call parser context), then four iterative walks over the
- * tree (no recursion: 100k nested tags must not blow the C stack):
+ * HTML goes through libxml2's HTML parser (encoding forced to UTF-8, recover
+ * mode, errors silenced on a per-call parser context) into a compact tree of
+ * our own (SAX callbacks: no libxml2 document, which costs ~400 bytes an
+ * element), then four iterative walks over it (no recursion: 100k nested
+ * tags must not blow the C stack):
  *
- *   1. raw:    index the elements, count text and notice vocabulary per
- *              subtree before anything is dropped (used to refuse dropping a
+ *   1. raw:    count text and notice vocabulary per subtree before
+ *              anything is dropped (used to refuse dropping a
  *              "sidebar" that in fact holds most of the notice);
  *   2. marks:  drop scripts, navigation, ads, sidebars, comments... by tag,
  *              class/id tokens and role; count what is left per subtree
@@ -19,8 +21,9 @@
  *              lists and link-only lines, [PR] lines, copyright lines and
  *              blog comment/trackback lines are dropped.
  *
- * The per-element counters live in one array indexed through node->_private
- * (the xmlDoc is ours and freed before returning). */
+ * The tree is one array of nodes in document order, each element knowing
+ * where its subtree ends, and one buffer holding the text of all text
+ * nodes; the per-element counters live in the nodes. */
 #include "parse.h"
 
 #include <limits.h>
@@ -32,7 +35,7 @@
 
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
-#include <libxml/tree.h>
+#include <libxml/parserInternals.h>
 
 #include "../core/buf.h"
 #include "../core/util.h"
@@ -224,8 +227,8 @@ static void vocab_init(struct vocab *v)
     }
 }
 
-/* Per-text-node facts, packed into the node's _private so that the second
- * walk need not scan the text again. */
+/* Per-text-node facts, kept in the node so that the second walk need not
+ * scan the text again. */
 enum { TX_ORG = 1, TX_COPY = 2 };
 
 struct tstat {
@@ -301,11 +304,10 @@ static void match_words(const struct vocab *v, const unsigned char *s, size_t n,
     }
 }
 
-static struct tstat text_stat(const struct vocab *v, const char *text)
+static struct tstat text_stat(const struct vocab *v, const char *text, size_t n)
 {
     struct tstat st = {0, 0, 0, 0};
     const unsigned char *s = (const unsigned char *)text;
-    size_t n = strlen(text);
     for (size_t i = 0; i < n;) {
         size_t k;
         uint32_t c = utf8_cp(s + i, n - i, &k);
@@ -315,30 +317,12 @@ static struct tstat text_stat(const struct vocab *v, const char *text)
             match_words(v, s, n, i, &st);
         else if (c == 0xa9)
             st.flags |= TX_COPY;   /* © */
-        else if (((c | 0x20) == 'c' && !strncasecmp(text + i, "copyright", 9)) ||
-                 ((c | 0x20) == 'a' && !strncasecmp(text + i, "all rights reserved", 19)))
+        else if (((c | 0x20) == 'c' && n - i >= 9 && !strncasecmp(text + i, "copyright", 9)) ||
+                 ((c | 0x20) == 'a' && n - i >= 19 && !strncasecmp(text + i, "all rights reserved", 19)))
             st.flags |= TX_COPY;
         i += k;
     }
     st.dates = count_dates(s, n);
-    return st;
-}
-
-/* Packed as chars:32 | words:16 | dates:8 | flags:8, plus 1 so that a text
- * node with no stat yet (NULL) is told apart. */
-static void *tstat_pack(struct tstat st)
-{
-    uint64_t w = st.words > 0xffff ? 0xffff : st.words;
-    uint64_t d = st.dates > 0xff ? 0xff : st.dates;
-    uint64_t v = ((uint64_t)st.chars << 32) | (w << 16) | (d << 8) | (st.flags & 0xff);
-    return (void *)(uintptr_t)(v + 1);
-}
-
-static struct tstat tstat_unpack(const void *p)
-{
-    uint64_t v = (uint64_t)(uintptr_t)p - 1;
-    struct tstat st = {(uint32_t)(v >> 32), (uint32_t)((v >> 16) & 0xffff),
-                       (uint32_t)((v >> 8) & 0xff), (uint32_t)(v & 0xff)};
     return st;
 }
 
@@ -368,6 +352,7 @@ enum {
     T_H12 = 1 << 19,     /* h1/h2: never chrome */
     T_BODY = 1 << 20,
     T_HEAD = 1 << 21,    /* dropped except for its <title> */
+    T_TEXT = 1 << 22,    /* not an element: a text node */
 };
 
 struct tagdef {
@@ -671,48 +656,147 @@ static const char *const chrome_headings[] = {
     "メールマガジン", "こちらの記事も",
 };
 
-/* The text at the start of a heading, at most cap-1 bytes (a bounded walk:
- * only the first few nodes are read). */
-static void heading_text(xmlNode *h, char *buf, size_t cap)
+/* ------------------------------------------------------------------------ */
+/* Per-element counters and the tree.                                        */
+
+enum {
+    M_DROP = 1,      /* not part of the text at all */
+    M_COND = 2,      /* header/footer: kept only inside the main content */
+    M_CAND = 4,      /* main content by markup */
+    M_ORG = 8,       /* subtree names an organisation (株式会社, 代表...) */
+    M_COPY = 16,     /* subtree holds a copyright notice */
+    M_H12 = 32,      /* subtree holds an h1 or h2 */
+    M_HREF = 64,     /* <a href> */
+};
+
+/* What an element's attributes say, read at its start tag: K_* from
+ * class, id and role, and two presences. */
+enum { A_HIDDEN = 1 << 6, A_HREF = 1 << 7 };
+
+struct ninfo {
+    uint32_t raw_chars, raw_words;   /* before any dropping */
+    uint32_t chars, link_chars, words, dates;   /* kept; words/dates outside links */
+    uint16_t links, heavy, light, brs;
+    uint16_t mark;
+    uint8_t saved_kind;
+    uint8_t attrs;                   /* K_* | A_* */
+};
+
+/* A node of the page.  Nodes are stored in document order, so an element's
+ * subtree is the nodes after it up to `end`, its first child (if any) is the
+ * next node and a child's next sibling is at the child's `end`.  Node 0 is
+ * the document. */
+struct node {
+    uint32_t parent;   /* 0 for the document's children (and the document) */
+    uint32_t end;      /* one past the last node of the subtree */
+    uint32_t tag;      /* T_* of the element; T_TEXT for a text node */
+    union {
+        struct ninfo el;
+        struct {
+            uint32_t off, len;   /* the bytes in html.text */
+            struct tstat st;
+        } tx;
+    } u;
+};
+
+struct html {
+    struct node *node;
+    size_t nnode, capnode;
+    struct ow_buf text;      /* every text node's bytes, in document order */
+    /* building (SAX) */
+    htmlParserCtxtPtr ctxt;
+    uint32_t cur;            /* the innermost open element (0: none) */
+    uint32_t last_text;      /* the text node characters() extends, or 0 */
+    uint32_t skip;           /* >0: depth inside an element kept without its content */
+    /* walking */
+    uint32_t body, title;    /* 0: none */
+    uint32_t *cands;
+    size_t ncands, capcands;
+    struct vocab vocab;
+    /* tag_flags() by name pointer (libxml2 interns element names in its
+     * dictionary): one bsearch per distinct name, not per element */
+    const xmlChar *seen_name[64];
+    uint32_t seen_flags[64];
+    ow_err err;
+};
+
+static uint32_t tag_flags_of(struct html *h, const xmlChar *name)
+{
+    /* "rdf:li" is an li, as libxml2's tree builder reads it (xmlSplitQName). */
+    const xmlChar *colon = name[0] != ':' ? (const xmlChar *)strchr((const char *)name, ':') : NULL;
+    if (colon && colon[1])
+        name = colon + 1;
+    /* Names read from the markup are interned in the parser's dictionary;
+     * implied ones (html, body, p) are string constants. */
+    if (!xmlDictOwns(h->ctxt->dict, name))
+        return tag_flags(name);
+    size_t slot = ((uintptr_t)name >> 3) % 64;
+    if (h->seen_name[slot] != name) {
+        h->seen_name[slot] = name;
+        h->seen_flags[slot] = tag_flags(name);
+    }
+    return h->seen_flags[slot];
+}
+
+static int is_text(const struct html *h, uint32_t i)
+{
+    return (h->node[i].tag & T_TEXT) != 0;
+}
+
+/* The counters of element i; NULL for the document and for text. */
+static struct ninfo *info_of(struct html *h, uint32_t i)
+{
+    return i && !is_text(h, i) ? &h->node[i].u.el : NULL;
+}
+
+static const char *text_of(const struct html *h, uint32_t i, size_t *len)
+{
+    *len = h->node[i].u.tx.len;
+    return h->text.data + h->node[i].u.tx.off;
+}
+
+/* Children of i: for (c = i + 1; c < end(i); c = end(c)). */
+#define FOR_CHILDREN(h, i, c) for (uint32_t c = (i) + 1, c##_stop = (h)->node[i].end; c < c##_stop; c = (h)->node[c].end)
+
+/* The text at the start of a heading, at most cap-1 bytes (only the first
+ * few nodes are read). */
+static void heading_text(struct html *h, uint32_t hd, char *buf, size_t cap)
 {
     size_t len = 0;
-    int budget = 32;
-    xmlNode *n = h->children;
-    while (n && budget-- > 0 && len + 1 < cap) {
-        if (n->type == XML_TEXT_NODE && n->content) {
-            size_t k = strnlen((const char *)n->content, cap - 1 - len);
-            memcpy(buf + len, n->content, k);
-            len += k;
-        }
-        if (n->type == XML_ELEMENT_NODE && n->children) {
-            n = n->children;
+    uint32_t stop = h->node[hd].end;
+    if (stop - hd > 33)
+        stop = hd + 33;
+    for (uint32_t i = hd + 1; i < stop && len + 1 < cap; i++) {
+        if (!is_text(h, i))
             continue;
-        }
-        while (n && n != h && !n->next)
-            n = n->parent;
-        if (!n || n == h)
-            break;
-        n = n->next;
+        size_t n;
+        const char *t = text_of(h, i, &n);
+        if (n > cap - 1 - len)
+            n = cap - 1 - len;
+        memcpy(buf + len, t, n);
+        len += n;
     }
     buf[len] = '\0';
 }
 
-static int chrome_heading(xmlNode *e)
+static int chrome_heading(struct html *h, uint32_t e)
 {
-    xmlNode *c = e->children;
-    for (; c; c = c->next) {
-        if (c->type == XML_ELEMENT_NODE)
+    uint32_t first = 0;
+    FOR_CHILDREN(h, e, c) {
+        if (!is_text(h, c)) {
+            first = c;
             break;
-        if (c->type == XML_TEXT_NODE && c->content) {
-            for (const xmlChar *p = c->content; *p; p++)
-                if (!(*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-                    return 0;
         }
+        size_t n;
+        const char *t = text_of(h, c, &n);
+        for (size_t k = 0; k < n; k++)
+            if (!(t[k] == ' ' || t[k] == '\t' || t[k] == '\n' || t[k] == '\r'))
+                return 0;
     }
-    if (!c || !(tag_flags(c->name) & T_HEADING))
+    if (!first || !(h->node[first].tag & T_HEADING))
         return 0;
     char buf[128];
-    heading_text(c, buf, sizeof buf);
+    heading_text(h, first, buf, sizeof buf);
     const unsigned char *s = (const unsigned char *)buf;
     size_t n = strlen(buf), i = 0;
     while (i < n) {
@@ -729,23 +813,31 @@ static int chrome_heading(xmlNode *e)
     return 0;
 }
 
-static const xmlChar *attr(xmlNode *n, const char *name)
+/* The value of attribute `name` in a start tag's name/value list ("" for a
+ * name without a value), NULL when it is not there. */
+static const xmlChar *attr(const xmlChar **atts, const char *name)
 {
-    for (xmlAttr *a = n->properties; a; a = a->next)
-        if (a->name && !strcasecmp((const char *)a->name, name))
-            return (a->children && a->children->content) ? a->children->content : (const xmlChar *)"";
+    for (size_t i = 0; atts && atts[i]; i += 2)
+        if (!strcasecmp((const char *)atts[i], name))
+            return atts[i + 1] ? atts[i + 1] : (const xmlChar *)"";
     return NULL;
 }
 
-static unsigned classify_attrs(xmlNode *n)
+static uint8_t classify_attrs(const xmlChar **atts, uint32_t tag)
 {
     unsigned what = 0;
     const xmlChar *v;
-    if ((v = attr(n, "class")))
+    if (attr(atts, "hidden"))
+        what |= A_HIDDEN;
+    if ((tag & T_A) && attr(atts, "href"))
+        what |= A_HREF;
+    if (tag & T_INLINE)   /* class/id never drop these */
+        return (uint8_t)what;
+    if ((v = attr(atts, "class")))
         what |= classify_value(v, 0);
-    if ((v = attr(n, "id")))
+    if ((v = attr(atts, "id")))
         what |= classify_value(v, 1);
-    if ((v = attr(n, "role"))) {
+    if ((v = attr(atts, "role"))) {
         const char *r = (const char *)v;
         if (!strcasecmp(r, "navigation") || !strcasecmp(r, "menu") || !strcasecmp(r, "menubar") ||
             !strcasecmp(r, "search"))
@@ -755,139 +847,200 @@ static unsigned classify_attrs(xmlNode *n)
         else if (!strcasecmp(r, "main") || !strcasecmp(r, "article"))
             what |= K_CAND;
     }
-    return what;
+    return (uint8_t)what;
 }
-
-/* ------------------------------------------------------------------------ */
-/* Per-element counters.                                                     */
-
-enum {
-    M_DROP = 1,      /* not part of the text at all */
-    M_COND = 2,      /* header/footer: kept only inside the main content */
-    M_CAND = 4,      /* main content by markup */
-    M_ORG = 8,       /* subtree names an organisation (株式会社, 代表...) */
-    M_COPY = 16,     /* subtree holds a copyright notice */
-    M_H12 = 32,      /* subtree holds an h1 or h2 */
-    M_HREF = 64,     /* <a href> */
-};
 
 static uint16_t sat16(uint32_t v)
 {
     return v > 0xffff ? 0xffff : (uint16_t)v;
 }
 
-struct ninfo {
-    uint32_t raw_chars, raw_words;   /* before any dropping */
-    uint32_t chars, link_chars, words, dates;   /* kept; words/dates outside links */
-    uint16_t links, heavy, light, brs;
-    uint32_t tag;
-    uint16_t mark;
-    uint8_t saved_kind;
-};
+/* ------------------------------------------------------------------------ */
+/* Building the tree (libxml2 SAX callbacks).                                */
 
-struct html {
-    xmlDoc *doc;
-    struct ninfo *info;
-    size_t ninfo, capinfo;
-    xmlNode *body;
-    xmlNode *title;
-    xmlNode **cands;
-    size_t ncands, capcands;
-    struct vocab vocab;
-    /* tag_flags() by name pointer (libxml2 interns element names in the
-     * document's dictionary): one bsearch per distinct name, not per element */
-    const xmlChar *seen_name[64];
-    uint32_t seen_flags[64];
-    ow_err err;
-};
-
-static uint32_t tag_flags_of(struct html *h, const xmlChar *name)
+static uint32_t node_add(struct html *h, uint32_t parent, uint32_t tag)
 {
-    size_t slot = ((uintptr_t)name >> 3) % 64;
-    if (h->seen_name[slot] != name) {
-        h->seen_name[slot] = name;
-        h->seen_flags[slot] = tag_flags(name);
-    }
-    return h->seen_flags[slot];
-}
-
-static struct ninfo *info_of(struct html *h, xmlNode *n)
-{
-    uintptr_t i = (uintptr_t)n->_private;
-    return i ? &h->info[i - 1] : NULL;
-}
-
-/* Visits the subtree of root in document order without recursion.  pre()
- * returns 1 to go into the node's children; post() runs after them (only for
- * nodes pre() went into). */
-typedef int (*pre_fn)(void *ctx, xmlNode *n);
-typedef void (*post_fn)(void *ctx, xmlNode *n);
-
-static void walk(xmlNode *root, pre_fn pre, post_fn post, void *ctx)
-{
-    xmlNode *n = root;
-    for (;;) {
-        int in = pre(ctx, n);
-        if (in && n->children) {
-            n = n->children;
-            continue;
-        }
-        if (in)
-            post(ctx, n);
-        while (n != root && !n->next) {
-            n = n->parent;
-            post(ctx, n);
-        }
-        if (n == root)
-            return;
-        n = n->next;
-    }
-}
-
-/* Walk 1: index the elements and count everything (raw). */
-static int raw_pre(void *ctx, xmlNode *n)
-{
-    struct html *h = ctx;
-    if (h->err)
-        return 0;
-    if (n->type == XML_TEXT_NODE) {
-        struct tstat st = text_stat(&h->vocab, n->content ? (const char *)n->content : "");
-        n->_private = tstat_pack(st);
-        struct ninfo *p = n->parent ? info_of(h, n->parent) : NULL;
-        if (p) {
-            p->raw_chars += st.chars;
-            p->raw_words += st.words;
-        }
+    if (h->nnode >= UINT32_MAX - 1) {
+        h->err = OW_TOOBIG;
         return 0;
     }
-    if (n->type != XML_ELEMENT_NODE && n->type != XML_DOCUMENT_NODE && n->type != XML_HTML_DOCUMENT_NODE)
-        return 0;
-    if (n->type != XML_ELEMENT_NODE)
-        return 1;
-    if (ow_array_grow((void **)&h->info, &h->capinfo, h->ninfo, sizeof *h->info)) {
+    if (ow_array_grow((void **)&h->node, &h->capnode, h->nnode, sizeof *h->node)) {
         h->err = OW_NOMEM;
         return 0;
     }
-    struct ninfo *in = &h->info[h->ninfo++];
-    memset(in, 0, sizeof *in);
-    n->_private = (void *)(uintptr_t)h->ninfo;
-    in->tag = tag_flags_of(h, n->name);
-    if ((in->tag & T_TITLE) && !h->title)
-        h->title = n;
-    if ((in->tag & T_BODY) && !h->body)
-        h->body = n;
-    if (in->tag & T_DROP) {
-        in->mark |= M_DROP;
+    uint32_t i = (uint32_t)h->nnode++;
+    struct node *nd = &h->node[i];
+    memset(nd, 0, sizeof *nd);
+    nd->parent = parent;
+    nd->end = i + 1;
+    nd->tag = tag;
+    return i;
+}
+
+static void sax_fail(struct html *h)
+{
+    if (h->err)
+        xmlStopParser(h->ctxt);
+}
+
+static void sax_start(void *ctx, const xmlChar *name, const xmlChar **atts)
+{
+    struct html *h = ctx;
+    h->last_text = 0;
+    if (h->err)
+        return;
+    if (h->skip) {
+        h->skip++;
+        return;
+    }
+    /* An element after the root closed (content past </html>) goes back
+     * into the root, as libxml2's own tree builder does. */
+    if (!h->cur && h->nnode > 1)
+        h->cur = 1;
+    uint32_t tag = tag_flags_of(h, name);
+    uint32_t i = node_add(h, h->cur, tag);
+    if (!i) {
+        sax_fail(h);
+        return;
+    }
+    h->node[i].u.el.attrs = classify_attrs(atts, tag);
+    h->cur = i;
+    /* Scripts, styles, form controls...: never text, so never stored. */
+    if (tag & T_DROP)
+        h->skip = 1;
+}
+
+static void sax_end(void *ctx, const xmlChar *name)
+{
+    (void)name;
+    struct html *h = ctx;
+    h->last_text = 0;
+    if (h->err || (h->skip && --h->skip) || !h->cur)
+        return;
+    h->node[h->cur].end = (uint32_t)h->nnode;
+    h->cur = h->node[h->cur].parent;
+}
+
+static void sax_text(void *ctx, const xmlChar *ch, int len)
+{
+    struct html *h = ctx;
+    if (h->err || h->skip || !h->cur || len <= 0)
+        return;
+    /* Consecutive runs (text, then an entity, then text) are one node. */
+    if (!h->last_text) {
+        uint32_t i = node_add(h, h->cur, T_TEXT);
+        if (!i) {
+            sax_fail(h);
+            return;
+        }
+        h->node[i].u.tx.off = (uint32_t)h->text.len;
+        h->last_text = i;
+    }
+    if ((h->err = ow_buf_append(&h->text, ch, (size_t)len))) {
+        sax_fail(h);
+        return;
+    }
+    h->node[h->last_text].u.tx.len += (uint32_t)len;
+}
+
+/* A comment, a processing instruction or a CDATA block is not text, but it
+ * separates two text nodes. */
+static void sax_other(void *ctx, const xmlChar *a, const xmlChar *b)
+{
+    (void)a;
+    (void)b;
+    ((struct html *)ctx)->last_text = 0;
+}
+
+static void sax_comment(void *ctx, const xmlChar *value)
+{
+    sax_other(ctx, value, NULL);
+}
+
+static void sax_cdata(void *ctx, const xmlChar *value, int len)
+{
+    (void)len;
+    sax_other(ctx, value, NULL);
+}
+
+static void sax_ignore(void *ctx, const xmlChar *ch, int len)
+{
+    (void)ctx;
+    (void)ch;
+    (void)len;
+}
+
+/* Closes what the parser left open (it was stopped, or ran out of memory). */
+static void close_open(struct html *h)
+{
+    for (uint32_t i = h->cur; i; i = h->node[i].parent)
+        h->node[i].end = (uint32_t)h->nnode;
+    h->cur = 0;
+}
+
+/* Visits the subtree of root in document order without recursion.  pre()
+ * returns 1 to go into an element's children; post() runs after them (only
+ * for elements pre() went into). */
+typedef int (*pre_fn)(void *ctx, uint32_t n);
+typedef void (*post_fn)(void *ctx, uint32_t n);
+
+static void walk(struct html *h, uint32_t root, pre_fn pre, post_fn post, void *ctx)
+{
+    uint32_t stop = h->node[root].end, open = 0;   /* open: innermost element entered */
+    int any = 0;
+    for (uint32_t i = root; i < stop;) {
+        if (pre(ctx, i) && !is_text(h, i)) {
+            open = i;
+            any = 1;
+            i++;
+        } else {
+            i = h->node[i].end;
+        }
+        while (any && h->node[open].end <= i) {
+            post(ctx, open);
+            if (open == root) {
+                any = 0;
+                break;
+            }
+            open = h->node[open].parent;
+        }
+    }
+}
+
+/* Walk 1: count everything (raw). */
+static int raw_pre(void *ctx, uint32_t i)
+{
+    struct html *h = ctx;
+    struct node *nd = &h->node[i];
+    if (nd->tag & T_TEXT) {
+        size_t n;
+        const char *t = text_of(h, i, &n);
+        nd->u.tx.st = text_stat(&h->vocab, t, n);
+        struct ninfo *p = info_of(h, nd->parent);
+        if (p) {
+            p->raw_chars += nd->u.tx.st.chars;
+            p->raw_words += nd->u.tx.st.words;
+        }
+        return 0;
+    }
+    if (i == 0)
+        return 1;   /* the document */
+    if ((nd->tag & T_TITLE) && !h->title)
+        h->title = i;
+    if ((nd->tag & T_BODY) && !h->body)
+        h->body = i;
+    if (nd->tag & T_DROP) {
+        nd->u.el.mark |= M_DROP;
         return 0;
     }
     return 1;
 }
 
-static void raw_post(void *ctx, xmlNode *n)
+static void raw_post(void *ctx, uint32_t i)
 {
     struct html *h = ctx;
-    struct ninfo *in, *p;
-    if (n->type != XML_ELEMENT_NODE || !(in = info_of(h, n)) || !n->parent || !(p = info_of(h, n->parent)))
+    struct ninfo *in = info_of(h, i), *p;
+    if (!in || !(p = info_of(h, h->node[i].parent)))
         return;
     p->raw_chars += in->raw_chars;
     p->raw_words += in->raw_words;
@@ -900,51 +1053,49 @@ struct marks {
     int in_link;
 };
 
-static int mark_pre(void *ctx, xmlNode *n)
+static int mark_pre(void *ctx, uint32_t i)
 {
     struct marks *m = ctx;
     struct html *h = m->h;
     if (h->err)
         return 0;
-    if (n->type == XML_TEXT_NODE) {
-        struct ninfo *p = n->parent ? info_of(h, n->parent) : NULL;
-        if (!p || !n->_private)
+    struct node *nd = &h->node[i];
+    if (nd->tag & T_TEXT) {
+        struct ninfo *p = info_of(h, nd->parent);
+        if (!p)
             return 0;
-        struct tstat st = tstat_unpack(n->_private);
+        const struct tstat *st = &nd->u.tx.st;
         if (m->in_link) {
-            p->link_chars += st.chars;
+            p->link_chars += st->chars;
         } else {
-            p->chars += st.chars;
-            p->words += st.words;
-            p->dates += st.dates;
+            p->chars += st->chars;
+            p->words += st->words;
+            p->dates += st->dates;
         }
-        if (st.flags & TX_ORG)
+        if (st->flags & TX_ORG)
             p->mark |= M_ORG;
-        if (st.flags & TX_COPY)
+        if (st->flags & TX_COPY)
             p->mark |= M_COPY;
         return 0;
     }
-    if (n->type != XML_ELEMENT_NODE)
-        return 0;
-    struct ninfo *in = info_of(h, n);
+    struct ninfo *in = info_of(h, i);
     if (!in || (in->mark & M_DROP))
         return 0;
     /* <title> is the title block already (and sometimes strays into the body). */
-    if ((in->tag & (T_HEAD | T_TITLE)) || attr(n, "hidden")) {
+    if ((nd->tag & (T_HEAD | T_TITLE)) || (in->attrs & A_HIDDEN)) {
         in->mark |= M_DROP;
         return 0;
     }
     unsigned what = 0;
-    if (n != h->body) {   /* the walk's root is never chrome: <body class="has-sidebar"> */
-        if (!(in->tag & T_INLINE))
-            what = classify_attrs(n);
-        if (in->tag & T_NAV)
+    if (i != h->body) {   /* the walk's root is never chrome: <body class="has-sidebar"> */
+        what = in->attrs & (K_ALWAYS | K_COND | K_CAND);
+        if (nd->tag & T_NAV)
             what |= K_ALWAYS;
-        if (!(in->tag & (T_INLINE | T_HEADING)) && chrome_heading(n))
+        if (!(nd->tag & (T_INLINE | T_HEADING)) && chrome_heading(h, i))
             what |= K_ALWAYS;
-        if (in->tag & T_COND)
+        if (nd->tag & T_COND)
             what |= K_COND;
-        if (in->tag & T_CAND)
+        if (nd->tag & T_CAND)
             what |= K_CAND;
         /* A "sidebar" or "header" that holds most of what the page says is
          * a mislabelled wrapper ("has-sidebar", "l-header-fixed"), not chrome. */
@@ -967,40 +1118,39 @@ static int mark_pre(void *ctx, xmlNode *n)
                 h->err = OW_NOMEM;
                 return 0;
             }
-            h->cands[h->ncands++] = n;
+            h->cands[h->ncands++] = i;
         }
     }
-    if ((in->tag & T_A) && attr(n, "href")) {
+    if (in->attrs & A_HREF) {
         in->mark |= M_HREF;
         m->in_link++;
     }
-    if (in->tag & T_H12)
+    if (nd->tag & T_H12)
         in->mark |= M_H12;
     return 1;
 }
 
-static void mark_post(void *ctx, xmlNode *n)
+static void mark_post(void *ctx, uint32_t i)
 {
     struct marks *m = ctx;
     struct html *h = m->h;
-    if (n->type != XML_ELEMENT_NODE)
-        return;
-    struct ninfo *in = info_of(h, n);
+    struct ninfo *in = info_of(h, i);
     if (!in)
         return;
     if (in->mark & M_HREF)
         m->in_link--;
-    struct ninfo *p = n->parent ? info_of(h, n->parent) : NULL;
-    if (!p || n == h->body)
+    uint32_t tag = h->node[i].tag;
+    struct ninfo *p = info_of(h, h->node[i].parent);
+    if (!p || i == h->body)
         return;
     p->chars += in->chars;
     p->link_chars += in->link_chars;
     p->words += in->words;
     p->dates += in->dates;
     p->links = sat16((uint32_t)p->links + in->links + ((in->mark & M_HREF) ? 1 : 0));
-    p->heavy = sat16((uint32_t)p->heavy + in->heavy + ((in->tag & T_HEAVY) ? 1 : 0));
-    p->light = sat16((uint32_t)p->light + in->light + ((in->tag & T_LIGHT) ? 1 : 0));
-    p->brs = sat16((uint32_t)p->brs + in->brs + ((in->tag & T_BR) ? 1 : 0));
+    p->heavy = sat16((uint32_t)p->heavy + in->heavy + ((tag & T_HEAVY) ? 1 : 0));
+    p->light = sat16((uint32_t)p->light + in->light + ((tag & T_LIGHT) ? 1 : 0));
+    p->brs = sat16((uint32_t)p->brs + in->brs + ((tag & T_BR) ? 1 : 0));
     p->mark |= in->mark & (M_ORG | M_COPY | M_H12);
 }
 
@@ -1035,12 +1185,12 @@ static int is_chrome(const struct ninfo *in, const struct ninfo *best)
  * product tables or a long list beside the notice.  It is dropped, and n's
  * counters no longer include it, so that the container is chosen among the
  * rest. */
-static void drop_sparse(struct html *h, xmlNode *n)
+static void drop_sparse(struct html *h, uint32_t n)
 {
     struct ninfo *ni = info_of(h, n);
-    for (xmlNode *c = n->children; c; c = c->next) {
+    FOR_CHILDREN(h, n, c) {
         struct ninfo *ci;
-        if (c->type != XML_ELEMENT_NODE || !(ci = info_of(h, c)) || (ci->mark & M_DROP) ||
+        if (!(ci = info_of(h, c)) || (ci->mark & M_DROP) ||
             ci->chars > ni->chars || ci->words > ni->words)
             continue;
         uint64_t rest_chars = ni->chars - ci->chars, rest_words = ni->words - ci->words;
@@ -1056,16 +1206,16 @@ static void drop_sparse(struct html *h, xmlNode *n)
     }
 }
 
-static xmlNode *descend(struct html *h, xmlNode *n)
+static uint32_t descend(struct html *h, uint32_t n)
 {
     for (;;) {
         drop_sparse(h, n);
         struct ninfo *ni = info_of(h, n);
-        xmlNode *best = NULL;
+        uint32_t best = 0;
         uint64_t bs = 0;
-        for (xmlNode *c = n->children; c; c = c->next) {
+        FOR_CHILDREN(h, n, c) {
             struct ninfo *ci;
-            if (c->type != XML_ELEMENT_NODE || !(ci = info_of(h, c)) || (ci->mark & M_DROP))
+            if (!(ci = info_of(h, c)) || (ci->mark & M_DROP))
                 continue;
             if (!best || score(ci) > bs) {
                 best = c;
@@ -1074,18 +1224,18 @@ static xmlNode *descend(struct html *h, xmlNode *n)
         }
         if (!best || bs == 0 || 10 * bs < 6 * score(ni))
             return n;
-        for (xmlNode *c = n->children; c; c = c->next) {
+        FOR_CHILDREN(h, n, c) {
             if (c == best)
                 continue;
-            if (c->type == XML_TEXT_NODE && c->_private) {
-                struct tstat st = tstat_unpack(c->_private);
-                if ((st.chars > 20 || 20 * (uint64_t)st.chars > info_of(h, best)->chars) || st.words || st.dates ||
-                    (st.flags & TX_ORG))
+            if (is_text(h, c)) {
+                const struct tstat *st = &h->node[c].u.tx.st;
+                if ((st->chars > 20 || 20 * (uint64_t)st->chars > info_of(h, best)->chars) || st->words ||
+                    st->dates || (st->flags & TX_ORG))
                     return n;
                 continue;
             }
             struct ninfo *ci;
-            if (c->type != XML_ELEMENT_NODE || !(ci = info_of(h, c)) || (ci->mark & M_DROP))
+            if (!(ci = info_of(h, c)) || (ci->mark & M_DROP))
                 continue;
             if (!is_chrome(ci, info_of(h, best)))
                 return n;
@@ -1094,11 +1244,11 @@ static xmlNode *descend(struct html *h, xmlNode *n)
     }
 }
 
-static xmlNode *choose_main(struct html *h, int *by_markup)
+static uint32_t choose_main(struct html *h, int *by_markup)
 {
     struct ninfo *bi = info_of(h, h->body);
     uint64_t total = score(bi);
-    xmlNode *start = h->body;
+    uint32_t start = h->body;
     *by_markup = 0;
     /* Outermost markup candidate holding most of the page (pre-order puts
      * ancestors first). */
@@ -1129,8 +1279,8 @@ struct emit {
     struct html *h;
     struct builder *out;
     struct line ln;
-    xmlNode *root;
-    xmlNode *row;         /* the data row being joined, or NULL */
+    uint32_t root;
+    uint32_t row;         /* the data row being joined, or 0 */
     int kind;             /* enum parse_kind of the innermost block */
     int in_link, in_pre, in_heading, in_h1;
     int protect;          /* >0: inside main content, headers/footers kept */
@@ -1239,11 +1389,10 @@ static void soft_space(struct emit *e, int hard)
 }
 
 /* Appends text with whitespace collapsed.  In <pre>, newlines end lines. */
-static void add_text(struct emit *e, const char *text)
+static void add_text(struct emit *e, const char *text, size_t n)
 {
     struct line *ln = &e->ln;
     const unsigned char *s = (const unsigned char *)text;
-    size_t n = strlen(text);
     size_t i = 0;
     while (i < n && !e->err) {
         size_t k;
@@ -1296,33 +1445,33 @@ static void add_text(struct emit *e, const char *text)
 
 /* A table row whose cells hold short inline text (a data table) is one
  * block; a row whose cells hold the page (a layout table) is not. */
-static int is_data_row(struct html *h, xmlNode *tr)
+static int is_data_row(struct html *h, uint32_t tr)
 {
     struct ninfo *ti = info_of(h, tr);
     unsigned cells = 0;
-    for (xmlNode *c = tr->children; c; c = c->next) {
+    FOR_CHILDREN(h, tr, c) {
         struct ninfo *ci;
-        if (c->type == XML_ELEMENT_NODE && (ci = info_of(h, c)) && (ci->tag & T_CELL) && !(ci->mark & M_DROP))
+        if ((ci = info_of(h, c)) && (h->node[c].tag & T_CELL) && !(ci->mark & M_DROP))
             cells++;
     }
     return cells >= 2 && ti->heavy == 0 && ti->light <= cells && ti->brs <= 2 * cells &&
            (uint64_t)ti->chars + ti->link_chars <= 500;
 }
 
-static int emit_pre(void *ctx, xmlNode *n)
+static int emit_pre(void *ctx, uint32_t n)
 {
     struct emit *e = ctx;
     struct html *h = e->h;
     if (e->err)
         return 0;
-    if (n->type == XML_TEXT_NODE) {
-        if (n->content)
-            add_text(e, (const char *)n->content);
+    if (is_text(h, n)) {
+        size_t len;
+        const char *t = text_of(h, n, &len);
+        add_text(e, t, len);
         return 0;
     }
-    if (n->type != XML_ELEMENT_NODE)
-        return 0;
     struct ninfo *in = info_of(h, n);
+    uint32_t tag = h->node[n].tag;
     if (!in || (in->mark & M_DROP))
         return 0;
     /* Headers and footers are content inside an article or main block;
@@ -1330,11 +1479,11 @@ static int emit_pre(void *ctx, xmlNode *n)
     if ((in->mark & M_COND) && !e->protect && !(e->root != h->body && in->words >= 3))
         return 0;
     /* Link-dense blocks: menus, news lists, tag lists. */
-    if (n != e->root && !(in->tag & T_INLINE) && in->links >= 2 && in->link_chars > in->chars && in->chars < 200)
+    if (n != e->root && !(tag & T_INLINE) && in->links >= 2 && in->link_chars > in->chars && in->chars < 200)
         return 0;
-    if (in->tag & T_BR) {
+    if (tag & T_BR) {
         if (e->row || e->in_heading)
-            soft_space(e, e->row != NULL);
+            soft_space(e, e->row != 0);
         else
             flush(e);
         return 0;
@@ -1342,56 +1491,55 @@ static int emit_pre(void *ctx, xmlNode *n)
     in->saved_kind = (uint8_t)e->kind;
     if (in->mark & M_CAND)
         e->protect++;
-    if ((in->tag & T_TR) && !e->row && is_data_row(h, n)) {
+    if ((tag & T_TR) && !e->row && is_data_row(h, n)) {
         flush(e);
         e->row = n;
-    } else if (in->tag & T_BLOCK) {
+    } else if (tag & T_BLOCK) {
         if (e->row || e->in_heading)
-            soft_space(e, e->row != NULL);
+            soft_space(e, e->row != 0);
         else
             flush(e);
     }
-    if (in->tag & (T_HEADING | T_DT)) {
+    if (tag & (T_HEADING | T_DT)) {
         e->kind = PARSE_HEADING;
         e->in_heading++;
-    } else if (in->tag & T_LI) {
+    } else if (tag & T_LI) {
         e->kind = PARSE_ITEM;
-    } else if (in->tag & T_PRE) {
+    } else if (tag & T_PRE) {
         e->kind = PARSE_PRE;
         e->in_pre++;
-    } else if (in->tag & (T_DD | T_CELL)) {
+    } else if (tag & (T_DD | T_CELL)) {
         e->kind = PARSE_PARA;
     }
-    if (in->tag & T_H1)
+    if (tag & T_H1)
         e->in_h1++;
     if (in->mark & M_HREF)
         e->in_link++;
     return 1;
 }
 
-static void emit_post(void *ctx, xmlNode *n)
+static void emit_post(void *ctx, uint32_t n)
 {
     struct emit *e = ctx;
     struct html *h = e->h;
-    if (n->type != XML_ELEMENT_NODE)
-        return;
     struct ninfo *in = info_of(h, n);
     if (!in)
         return;
+    uint32_t tag = h->node[n].tag;
     if (e->row == n) {
         flush(e);
-        e->row = NULL;
-    } else if (in->tag & T_BLOCK) {
-        if (e->row || (e->in_heading && !(in->tag & (T_HEADING | T_DT))))
-            soft_space(e, e->row != NULL);
+        e->row = 0;
+    } else if (tag & T_BLOCK) {
+        if (e->row || (e->in_heading && !(tag & (T_HEADING | T_DT))))
+            soft_space(e, e->row != 0);
         else
             flush(e);
     }
-    if (in->tag & (T_HEADING | T_DT))
+    if (tag & (T_HEADING | T_DT))
         e->in_heading--;
-    if (in->tag & T_PRE)
+    if (tag & T_PRE)
         e->in_pre--;
-    if (in->tag & T_H1)
+    if (tag & T_H1)
         e->in_h1--;
     if (in->mark & M_HREF)
         e->in_link--;
@@ -1400,7 +1548,7 @@ static void emit_post(void *ctx, xmlNode *n)
     e->kind = in->saved_kind;
 }
 
-static ow_err emit_from(struct html *h, xmlNode *root, struct builder *out, long *first_h1)
+static ow_err emit_from(struct html *h, uint32_t root, struct builder *out, long *first_h1)
 {
     struct emit e;
     memset(&e, 0, sizeof e);
@@ -1412,14 +1560,14 @@ static ow_err emit_from(struct html *h, xmlNode *root, struct builder *out, long
     ow_buf_init(&e.ln.b, 0);
     /* Below a markup container, an element's own header/footer is content;
      * emit_pre counts the root and what is under it, this the ancestors. */
-    for (xmlNode *a = root->parent; a && a->type == XML_ELEMENT_NODE; a = a->parent) {
+    for (uint32_t a = h->node[root].parent; a; a = h->node[a].parent) {
         struct ninfo *ai = info_of(h, a);
         if (ai && (ai->mark & M_CAND)) {
             e.protect = 1;
             break;
         }
     }
-    walk(root, emit_pre, emit_post, &e);
+    walk(h, root, emit_pre, emit_post, &e);
     flush(&e);
     ow_buf_free(&e.ln.b);
     *first_h1 = e.first_h1;
@@ -1427,17 +1575,17 @@ static ow_err emit_from(struct html *h, xmlNode *root, struct builder *out, long
 }
 
 /* The <title> text, whitespace collapsed; NULL when there is none. */
-static ow_err title_text(xmlNode *t, char **out)
+static ow_err title_text(struct html *h, uint32_t t, char **out)
 {
     *out = NULL;
     struct ow_buf b;
     ow_buf_init(&b, 0);
     int pend = 0;
-    for (xmlNode *c = t->children; c; c = c->next) {
-        if (c->type != XML_TEXT_NODE || !c->content)
+    FOR_CHILDREN(h, t, c) {
+        if (!is_text(h, c))
             continue;
-        const unsigned char *s = c->content;
-        size_t n = strlen((const char *)s);
+        size_t n;
+        const unsigned char *s = (const unsigned char *)text_of(h, c, &n);
         for (size_t i = 0; i < n;) {
             size_t k;
             uint32_t cp = utf8_cp(s + i, n - i, &k);
@@ -1797,6 +1945,92 @@ static int all_blank_bytes(const char *s, size_t n)
     return 1;
 }
 
+/* libxml2 reads the page through this callback, a chunk at a time, and
+ * lets go of what it has parsed: a memory parser context would hold a copy
+ * of the whole page. */
+struct reader {
+    const char *p;
+    size_t left;
+};
+
+static int read_chunk(void *ctx, char *buf, int len)
+{
+    struct reader *r = ctx;
+    size_t k = r->left < (size_t)len ? r->left : (size_t)len;
+    memcpy(buf, r->p, k);
+    r->p += k;
+    r->left -= k;
+    return (int)k;
+}
+
+/* Parses src into h's tree: node 0 is the document, node 1 (if any) the
+ * root element. */
+static ow_err build_tree(struct html *h, const char *src, size_t slen, struct ow_diag *d)
+{
+    struct reader rd = {src, slen};
+    htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
+    xmlParserInputBufferPtr buf = ctxt ? xmlParserInputBufferCreateIO(read_chunk, NULL, &rd, XML_CHAR_ENCODING_NONE)
+                                       : NULL;
+    xmlParserInputPtr in = buf ? xmlNewIOInputStream(ctxt, buf, XML_CHAR_ENCODING_NONE) : NULL;
+    if (!in || inputPush(ctxt, in) < 0) {
+        if (in)
+            xmlFreeInputStream(in);
+        else if (buf)
+            xmlFreeParserInputBuffer(buf);
+        htmlFreeParserCtxt(ctxt);
+        return ow_diagf(d, OW_NOMEM, "cannot create an HTML parser context");
+    }
+    /* The text is valid UTF-8 without a BOM (sanitize), which libxml2 reads
+     * natively once the context says so; IGNORE_ENC keeps a <meta charset>
+     * from switching it. */
+    ctxt->charset = XML_CHAR_ENCODING_UTF8;
+    /* Our callbacks instead of libxml2's tree builder.  Errors stay on this
+     * context: NOERROR/NOWARNING clear its channels and the structured
+     * handler swallows whatever would reach it.  Blank runs libxml2 calls
+     * ignorable (in <html> and <head>, at the end) are dropped, as its tree
+     * builder drops them. */
+    htmlSAXHandler *sax = ctxt->sax;
+    memset(sax, 0, sizeof *sax);
+    sax->startElement = sax_start;
+    sax->endElement = sax_end;
+    sax->characters = sax_text;
+    sax->ignorableWhitespace = sax_ignore;
+    sax->cdataBlock = sax_cdata;
+    sax->comment = sax_comment;
+    sax->processingInstruction = sax_other;
+    sax->serror = silent;
+    ctxt->userData = h;
+    h->ctxt = ctxt;
+    ow_err e = OW_OK;
+    if (!node_add(h, 0, 0))   /* the document */
+        e = h->err;
+    /* XML_PARSE_HUGE lifts the 256-level depth cap (past it libxml2 drops
+     * the rest of the page). */
+    htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                 HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | XML_PARSE_HUGE);
+    if (!e) {
+        htmlParseDocument(ctxt);
+        e = h->err;
+        if (!e && ctxt->lastError.code == XML_ERR_NO_MEMORY)
+            e = OW_NOMEM;
+        close_open(h);
+        h->node[0].end = (uint32_t)h->nnode;
+    }
+    h->ctxt = NULL;
+    htmlFreeParserCtxt(ctxt);
+    if (e == OW_TOOBIG)
+        return ow_diagf(d, e, "HTML input has too many nodes");
+    return e ? ow_diagf(d, e, "out of memory while parsing the HTML") : OW_OK;
+}
+
+static void html_free(struct html *h)
+{
+    free(h->node);
+    ow_buf_free(&h->text);
+    free(h->cands);
+    memset(h, 0, sizeof *h);
+}
+
 ow_err parse_html(const char *text, size_t len, struct parse_doc *out, struct ow_diag *d)
 {
     memset(out, 0, sizeof *out);
@@ -1841,67 +2075,32 @@ ow_err parse_html(const char *text, size_t len, struct parse_doc *out, struct ow
         return e ? ow_diagf(d, e, "out of memory") : OW_OK;
     }
 
-    /* The text is valid UTF-8 without a BOM (sanitize), which libxml2 reads
-     * natively once the context says so; IGNORE_ENC keeps a <meta charset>
-     * from switching it.  (htmlCtxtReadMemory would either guess Latin-1 or,
-     * told "UTF-8", run a converter into a second copy of the page.) */
-    htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt(src, (int)slen);
-    if (!ctxt) {
-        free(copy);
-        return ow_diagf(d, OW_NOMEM, "cannot create an HTML parser context");
-    }
-    ctxt->charset = XML_CHAR_ENCODING_UTF8;
-    /* Errors stay on this context: NOERROR/NOWARNING clear its channels and
-     * the structured handler swallows whatever would reach it. */
-    if (ctxt->sax)
-        ctxt->sax->serror = silent;
-    /* No id table: 2.9.14 registers every id="..." in a hash that degrades
-     * on hundreds of thousands of ids, and nothing here looks ids up. */
-    ctxt->loadsubset |= XML_SKIP_IDS;
-    /* XML_PARSE_HUGE lifts the 256-level depth cap (past it libxml2 drops
-     * the rest of the page) and the 10 MB text-node cap. */
-    htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                 HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT |
-                                 XML_PARSE_HUGE);
-    htmlParseDocument(ctxt);
-    h.doc = ctxt->myDoc;
-    ctxt->myDoc = NULL;
-    int oom = ctxt->lastError.code == XML_ERR_NO_MEMORY;
-    char emsg[128] = "";
-    if (!h.doc && ctxt->lastError.message)
-        snprintf(emsg, sizeof emsg, "%s", ctxt->lastError.message);
-    htmlFreeParserCtxt(ctxt);
+    e = build_tree(&h, src, slen, d);
     free(copy);
-    if (!h.doc || oom) {
-        if (h.doc)
-            xmlFreeDoc(h.doc);
-        if (oom)
-            return ow_diagf(d, OW_NOMEM, "libxml2 ran out of memory");
-        size_t el = strlen(emsg);
-        while (el && (emsg[el - 1] == '\n' || emsg[el - 1] == ' '))
-            emsg[--el] = '\0';
-        return ow_diagf(d, OW_PARSE, "libxml2 built no tree%s%s", el ? ": " : "", emsg);
+    if (e) {
+        html_free(&h);
+        builder_free(&out_b);
+        return e;
     }
 
-    xmlNode *top = xmlDocGetRootElement(h.doc);
     long first_h1 = -1;
     char *title = NULL;
-    if (top) {
-        walk((xmlNode *)h.doc, raw_pre, raw_post, &h);
+    if (h.nnode > 1) {   /* node 1 is the root element */
+        walk(&h, 0, raw_pre, raw_post, &h);
         if (!h.body)
-            h.body = top;
-        if (!h.err && h.title)
-            h.err = title_text(h.title, &title);
+            h.body = 1;
+        if (h.title)
+            h.err = title_text(&h, h.title, &title);
         if (!h.err && title)
             h.err = builder_add(&out_b, PARSE_TITLE, title, strlen(title));
         if (!h.err) {
             struct ninfo *bi = info_of(&h, h.body);
             struct marks m = {&h, bi ? bi->raw_words : 0, bi ? bi->raw_chars : 0, 0};
             if (bi && !(bi->mark & M_DROP)) {
-                walk(h.body, mark_pre, mark_post, &m);
+                walk(&h, h.body, mark_pre, mark_post, &m);
                 if (!h.err) {
                     int by_markup = 0;
-                    xmlNode *root = choose_main(&h, &by_markup);
+                    uint32_t root = choose_main(&h, &by_markup);
                     out->main_by_markup = by_markup;
                     size_t before = out_b.n;
                     h.err = emit_from(&h, root, &out_b, &first_h1);
@@ -1927,9 +2126,7 @@ ow_err parse_html(const char *text, size_t len, struct parse_doc *out, struct ow
             title[b->len] = '\0';
         }
     }
-    xmlFreeDoc(h.doc);
-    free(h.info);
-    free(h.cands);
+    html_free(&h);
     if (!e)
         e = builder_finish(&out_b, out);
     builder_free(&out_b);

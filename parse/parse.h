@@ -14,9 +14,12 @@
  *         no text gives zero blocks and OW_OK.  The text is valid UTF-8:
  *         invalid input bytes become U+FFFD.
  * Errors: OW_NOMEM; OW_TOOBIG for HTML over INT_MAX bytes (libxml2's
- *         limit); OW_PARSE when libxml2 cannot build any tree.  On error
- *         *out is empty (parse_doc_free is still safe).
- * Cost:   linear in the input; markup that would make libxml2 quadratic
+ *         limit).  Any markup gives a tree (libxml2 recovers from
+ *         everything).  On error *out is empty (parse_doc_free is still
+ *         safe).
+ * Cost:   linear in the input; memory about 50 bytes a node (element or
+ *         text run) plus the page's text once, and no copy of the markup
+ *         (libxml2 reads it a chunk at a time); markup that would make libxml2 quadratic
  *         (thousands of unmatched end tags under deep nesting, tags with
  *         thousands of attributes) is trimmed before parsing.
  * Ownership: the parse_doc owns everything; release with parse_doc_free.
