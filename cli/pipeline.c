@@ -54,7 +54,8 @@ ow_err pipeline_run(const struct extract_rules *rules, const struct pipeline_opt
 {
     struct decode_result dec = {0};
     struct parse_doc doc = {0};
-    struct decode_hints hints = {o->charset_override, o->http_charset};
+    /* src->bytes outlives the run: a UTF-8 page is read in place. */
+    struct decode_hints hints = {o->charset_override, o->http_charset, 1};
     const char *ct = src->content_type;
     ow_err e;
 

@@ -866,10 +866,15 @@ ow_err decode_bytes(const char *in, size_t len, const struct decode_hints *hints
     ow_err e = dec_text(in, len, override, hints ? hints->http_charset : NULL,
                         DECODE_SRC_HTTP, 1, &b, out, d);
     if (e == OW_OK) {
-        out->text = ow_buf_take(&b, &out->len);
-        if (!out->text)
+        size_t bom3 = len >= 3 && !memcmp(in, "\xef\xbb\xbf", 3) ? 3 : 0;
+        if (hints && hints->share_input && b.len == len - bom3 && !memcmp(b.data, in + bom3, b.len)) {
+            ow_buf_free(&b);
+            out->text = in + bom3;
+            out->len = len - bom3;
+        } else if (!(out->text = out->own = ow_buf_take(&b, &out->len))) {
             e = ow_diagf(d, OW_NOMEM, "out of memory");
-        else if (out->len == 0)
+        }
+        if (!e && out->len == 0)
             e = ow_diagf(d, OW_EMPTY, "input holds no text (only a byte-order mark)");
     }
     if (e) {
@@ -884,7 +889,8 @@ void decode_result_free(struct decode_result *r)
 {
     if (!r)
         return;
-    free(r->text);
+    free(r->own);
+    r->own = NULL;
     r->text = NULL;
     r->len = 0;
 }

@@ -2,8 +2,8 @@
  *
  * Input:  raw bytes of a page, a plain-text notice or an RFC 5322 message,
  *         plus optional charset hints (a caller's override, an HTTP header).
- * Output: NUL-terminated UTF-8 text (owned by the result) and how the charset
- *         was chosen.  The text is always valid UTF-8, never starts with a
+ * Output: NUL-terminated UTF-8 text (owned by the result, or with
+ *         share_input the input itself) and how the charset was chosen.  The text is always valid UTF-8, never starts with a
  *         BOM and holds no NUL: each invalid or unmappable sequence, each
  *         NUL byte (U+0000) and each lone surrogate becomes U+FFFD and is
  *         counted in `invalid` (one per sequence, as ICU delimits them).
@@ -65,8 +65,9 @@ enum decode_source {
 };
 
 struct decode_result {
-    char *text;              /* UTF-8, NUL-terminated, owned; no BOM */
+    const char *text;        /* UTF-8, no BOM; NUL-terminated unless shared */
     size_t len;
+    char *own;               /* the copy text points to; NULL when text is the input */
     char charset[40];        /* canonical name used (see above): "UTF-8", "windows-31j", ... */
     enum decode_source source;
     char declared[40];       /* the label declared (HTTP, else meta, else mail part), as
@@ -79,14 +80,19 @@ struct decode_result {
 struct decode_hints {
     const char *override;      /* NULL or a charset label from the user */
     const char *http_charset;  /* NULL or the charset parameter of Content-Type */
+    /* 1: the caller keeps the input until decode_result_free.  When the text
+     * is the input itself (valid UTF-8 read as UTF-8, less a BOM), it points
+     * into the input, which may not be NUL-terminated there, instead of a
+     * second copy of the page being kept. */
+    int share_input;
 };
 
-/* Decodes in[0..len).  hints may be NULL.  On success *out owns text
- * (release with decode_result_free).  On failure *out is all zero (text
+/* Decodes in[0..len).  hints may be NULL.  On success *out owns text or
+ * shares it with the input (release with decode_result_free).  On failure *out is all zero (text
  * NULL) and d, when not NULL, says why. */
 ow_err decode_bytes(const char *in, size_t len, const struct decode_hints *hints,
                     struct decode_result *out, struct ow_diag *d);
-/* Frees r->text; r may be NULL or already freed. */
+/* Frees the text; r may be NULL or already freed. */
 void decode_result_free(struct decode_result *r);
 /* "override", "http", "bom", "meta", "mail", "detector", "default". */
 const char *decode_source_name(enum decode_source s);

@@ -563,13 +563,13 @@ ow_err mail_decode(const char *in, size_t len, const char *override, struct deco
     }
     if (!e) {
         crlf_to_lf(&b);
-        out->text = ow_buf_take(&b, &out->len);
+        out->text = out->own = ow_buf_take(&b, &out->len);
         if (!out->text)
             e = ow_diagf(d, OW_NOMEM, "out of memory");
     }
     if (e) {
         ow_buf_free(&b);
-        free(out->text);
+        free(out->own);
         memset(out, 0, sizeof *out);
         return e;
     }

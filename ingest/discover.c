@@ -453,7 +453,7 @@ ow_err discover_links(const char *body, size_t len, const char *content_type,
     if (len == 0)
         return OW_OK;
     struct decode_result dec = {0};
-    struct decode_hints hints = {NULL, http_charset};
+    struct decode_hints hints = {NULL, http_charset, 1};
     ow_err e = decode_bytes(body, len, &hints, &dec, d);
     if (e)
         return e;

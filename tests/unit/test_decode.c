@@ -31,7 +31,7 @@
 static struct decode_result run(const char *in, size_t len, const char *override,
                                 const char *http, ow_err want)
 {
-    struct decode_hints h = {override, http};
+    struct decode_hints h = {override, http, 0};
     struct decode_result r;
     struct ow_diag d = {{0}};
     ow_err e = decode_bytes(in, len, &h, &r, &d);
@@ -304,6 +304,42 @@ static void test_nul_bytes(void **state)
     decode_result_free(&r);
 }
 
+/* share_input: a page that is valid UTF-8 read as UTF-8 is read in place;
+ * any other page is still a copy, and the text is the same either way. */
+static void test_share_input(void **state)
+{
+    (void)state;
+    static const char utf8[] = "<p>流出件数は約三百件です。</p>", bom[] = "\xef\xbb\xbf<p>不正アクセス</p>",
+                      bad[] = "<p>流出件数は約三百件\xffです。</p>", sjis[] = CP932_APOLOGY "\n";
+    struct decode_hints h = {NULL, NULL, 1};
+    struct decode_result r;
+    struct ow_diag d = {{0}};
+    assert_int_equal(decode_bytes(utf8, sizeof utf8 - 1, &h, &r, &d), OW_OK);
+    assert_ptr_equal(r.text, utf8);
+    assert_null(r.own);
+    assert_int_equal(r.len, sizeof utf8 - 1);
+    decode_result_free(&r);
+    assert_int_equal(decode_bytes(bom, sizeof bom - 1, &h, &r, &d), OW_OK);
+    assert_ptr_equal(r.text, bom + 3);
+    assert_int_equal(r.len, sizeof bom - 4);
+    decode_result_free(&r);
+    /* a substitution or another charset: a text of its own */
+    assert_int_equal(decode_bytes(bad, sizeof bad - 1, &h, &r, &d), OW_OK);
+    assert_ptr_equal(r.text, r.own);
+    assert_string_equal(r.text, "<p>流出件数は約三百件\xef\xbf\xbdです。</p>");
+    decode_result_free(&r);
+    assert_int_equal(decode_bytes(sjis, sizeof sjis - 1, &h, &r, &d), OW_OK);
+    assert_ptr_equal(r.text, r.own);
+    assert_string_equal(r.text, APOLOGY "\n");
+    decode_result_free(&r);
+    /* without it, even a UTF-8 page is copied */
+    h.share_input = 0;
+    assert_int_equal(decode_bytes(utf8, sizeof utf8 - 1, &h, &r, &d), OW_OK);
+    assert_true(r.text != utf8 && r.text == r.own);
+    assert_string_equal(r.text, utf8);
+    decode_result_free(&r);
+}
+
 static void test_binary(void **state)
 {
     (void)state;
@@ -447,6 +483,7 @@ int main(void)
         cmocka_unit_test(test_override),
         cmocka_unit_test(test_invalid_counted),
         cmocka_unit_test(test_nul_bytes),
+        cmocka_unit_test(test_share_input),
         cmocka_unit_test(test_binary),
         cmocka_unit_test(test_mail_iso2022jp),
         cmocka_unit_test(test_mail_multipart_base64),
