@@ -41,8 +41,8 @@ int main(int argc, char **argv)
     size_t bytes = 0, failed = 0;
     struct ow_diag d = {{0}};
 
-#ifdef M_MXFAST
-    mallopt(M_MXFAST, 0);   /* as cli/main.c does */
+#ifdef M_MMAP_THRESHOLD
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);   /* as cli/main.c does */
 #endif
     xmlInitParser();
     double t = now();
@@ -75,7 +75,8 @@ int main(int argc, char **argv)
         struct record_source src = {.id = argv[i], .path = argv[i], .bytes = b.data, .nbytes = b.len};
 
         t = now();
-        e = decode_bytes(b.data, b.len, NULL, &dec, &d);
+        struct decode_hints hints = {NULL, NULL, 1};   /* as cli/pipeline.c does */
+        e = decode_bytes(b.data, b.len, &hints, &dec, &d);
         sec[S_DECODE] += now() - t;
         if (e)
             goto fail;
