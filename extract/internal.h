@@ -21,8 +21,8 @@ struct rule {
     pcre2_code *re;
     pcre2_code *re2;      /* a second pattern (counts.tsv exclude: the "after" side) */
     char *src;            /* the last column as written, owned */
-    unsigned id;
-    size_t next;          /* the next rule of the same file and label, or SIZE_MAX */          /* index into the per-run "skipped" flags */
+    unsigned id;          /* index into the per-run "skipped" flags and the JIT counters */
+    size_t next;          /* the next rule of the same file and label, or SIZE_MAX */
 };
 
 /* Structural patterns that belong to the mechanism, not the vocabulary. */
