@@ -81,7 +81,9 @@ int main(int argc, char **argv)
         if (e)
             goto fail;
         t = now();
-        if (!dec.is_mail && parse_looks_html(dec.text, dec.len))
+        if (dec.is_mail)
+            e = parse_mail(dec.text, dec.len, dec.body_off, dec.body_html, &doc, &d);
+        else if (parse_looks_html(dec.text, dec.len))
             e = parse_html(dec.text, dec.len, &doc, &d);
         else
             e = parse_plain(dec.text, dec.len, &doc, &d);

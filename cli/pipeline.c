@@ -72,7 +72,9 @@ ow_err pipeline_run(const struct extract_rules *rules, const struct pipeline_opt
         return ow_diagf(d, OW_CONTENT_TYPE, "unsupported content type: %s", ct);
     if ((e = decode_bytes(src->bytes, src->nbytes, &hints, &dec, d)))
         goto out;
-    if (!dec.is_mail && parse_looks_html(dec.text, dec.len))
+    if (dec.is_mail)
+        e = parse_mail(dec.text, dec.len, dec.body_off, dec.body_html, &doc, d);
+    else if (parse_looks_html(dec.text, dec.len))
         e = parse_html(dec.text, dec.len, &doc, d);
     else
         e = parse_plain(dec.text, dec.len, &doc, d);

@@ -75,6 +75,8 @@ struct decode_result {
     int fallback;            /* 1: the declared charset was wrong for these bytes */
     size_t invalid;          /* count of U+FFFD substitutions made (incl. NULs) */
     int is_mail;             /* 1: input was an e-mail message; text = decoded headers + body */
+    size_t body_off;         /* mail: where the body starts in text (after the blank line) */
+    int body_html;           /* mail: 1 when the body is a text/html part */
 };
 
 struct decode_hints {

@@ -531,6 +531,8 @@ ow_err mail_decode(const char *in, size_t len, const char *override, struct deco
     }
     if (!e)
         e = ow_buf_addc(&b, '\n');
+    crlf_to_lf(&b);   /* (an encoded-word may hold one) */
+    out->body_off = b.len;
 
     struct pick plain = {0}, html = {0};
     if (!e)
@@ -574,5 +576,6 @@ ow_err mail_decode(const char *in, size_t len, const char *override, struct deco
         return e;
     }
     out->is_mail = 1;
+    out->body_html = pk && pk->html;
     return OW_OK;
 }

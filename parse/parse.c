@@ -926,6 +926,11 @@ static void sax_text(void *ctx, const xmlChar *ch, int len)
     struct html *h = ctx;
     if (h->err || h->skip || !h->cur || len <= 0)
         return;
+    if (h->text.len + (size_t)len > UINT32_MAX) {   /* text offsets are 32-bit */
+        h->err = OW_TOOBIG;
+        sax_fail(h);
+        return;
+    }
     /* Consecutive runs (text, then an entity, then text) are one node. */
     if (!h->last_text) {
         uint32_t i = node_add(h, h->cur, T_TEXT);
@@ -2019,7 +2024,7 @@ static ow_err build_tree(struct html *h, const char *src, size_t slen, struct ow
     h->ctxt = NULL;
     htmlFreeParserCtxt(ctxt);
     if (e == OW_TOOBIG)
-        return ow_diagf(d, e, "HTML input has too many nodes");
+        return ow_diagf(d, e, "HTML input has too many nodes or too much text");
     return e ? ow_diagf(d, e, "out of memory while parsing the HTML") : OW_OK;
 }
 
@@ -2211,6 +2216,47 @@ ow_err parse_plain(const char *text, size_t len, struct parse_doc *out, struct o
 }
 
 /* ------------------------------------------------------------------------ */
+
+ow_err parse_mail(const char *text, size_t len, size_t body_off, int html, struct parse_doc *out,
+                  struct ow_diag *d)
+{
+    if (!html || !text || body_off > len)
+        return parse_plain(text, len, out, d);
+    struct parse_doc head, body;
+    ow_err e = parse_plain(text, body_off, &head, d);
+    if (e) {
+        memset(out, 0, sizeof *out);
+        return e;
+    }
+    if ((e = parse_html(text + body_off, len - body_off, &body, d))) {
+        parse_doc_free(&head);
+        memset(out, 0, sizeof *out);
+        return e;
+    }
+    struct builder b;
+    memset(&b, 0, sizeof b);
+    ow_buf_init(&b.text, 0);
+    for (size_t i = 0; i < head.nblocks && !e; i++)
+        e = builder_add(&b, head.blocks[i].kind, head.text + head.blocks[i].off, head.blocks[i].len);
+    for (size_t i = 0; i < body.nblocks && !e; i++) {
+        enum parse_kind k = body.blocks[i].kind;
+        e = builder_add(&b, k == PARSE_TITLE ? PARSE_HEADING : k, body.text + body.blocks[i].off,
+                        body.blocks[i].len);
+    }
+    memset(out, 0, sizeof *out);
+    if (!e)
+        e = builder_finish(&b, out);
+    builder_free(&b);
+    if (!e) {
+        out->title = head.title;
+        head.title = NULL;
+        out->is_html = 1;
+        out->main_by_markup = body.main_by_markup;
+    }
+    parse_doc_free(&head);
+    parse_doc_free(&body);
+    return e ? ow_diagf(d, e, "out of memory while joining the message's parts") : OW_OK;
+}
 
 int parse_looks_html(const char *text, size_t len)
 {

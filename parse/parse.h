@@ -65,6 +65,12 @@ ow_err parse_html(const char *text, size_t len, struct parse_doc *out, struct ow
  * (PARSE_PARA, whitespace collapsed, "[PR]" ad lines left out); the title is
  * the first line. */
 ow_err parse_plain(const char *text, size_t len, struct parse_doc *out, struct ow_diag *d);
+/* A decoded e-mail (decode/'s text: header lines, a blank line, the body
+ * from body_off): the header lines as plain text (the first is the title),
+ * then the body as plain text or, when html, as HTML (its title block
+ * becomes a heading; main_by_markup is the body's). */
+ow_err parse_mail(const char *text, size_t len, size_t body_off, int html, struct parse_doc *out,
+                  struct ow_diag *d);
 void parse_doc_free(struct parse_doc *doc);
 
 #endif

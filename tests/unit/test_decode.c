@@ -409,8 +409,28 @@ static void test_mail_multipart_base64(void **state)
                                 "From: shop@example.jp\n"
                                 "\n"
                                 "本文です。\n二行目。\n");
+    assert_int_equal(r.body_off, strlen("Subject: パスワード 名簿\nFrom: shop@example.jp\n\n"));
+    assert_int_equal(r.body_html, 0);   /* the text/plain part, though the html one comes first */
     assert_string_equal(r.charset, "UTF-8");
     assert_int_equal(r.source, DECODE_SRC_MAIL);
+    decode_result_free(&r);
+}
+
+/* A message whose only text part is HTML: the body stays HTML, and says so. */
+static void test_mail_html_only(void **state)
+{
+    (void)state;
+    struct decode_result r = RUN("Subject: =?utf-8?B?44GK6Kmr44Gz?=\r\n"
+                                 "From: info@example.jp\r\n"
+                                 "MIME-Version: 1.0\r\n"
+                                 "Content-Type: text/html; charset=utf-8\r\n"
+                                 "\r\n"
+                                 "<html><body><p>\xe6\x9c\xac\xe6\x96\x87</p></body></html>\r\n",
+                                 NULL, NULL, OW_OK);
+    assert_int_equal(r.is_mail, 1);
+    assert_int_equal(r.body_html, 1);
+    assert_string_equal(r.text, "Subject: お詫び\nFrom: info@example.jp\n\n<html><body><p>本文</p></body></html>\n");
+    assert_int_equal(r.body_off, strlen("Subject: お詫び\nFrom: info@example.jp\n\n"));
     decode_result_free(&r);
 }
 
@@ -487,6 +507,7 @@ int main(void)
         cmocka_unit_test(test_binary),
         cmocka_unit_test(test_mail_iso2022jp),
         cmocka_unit_test(test_mail_multipart_base64),
+        cmocka_unit_test(test_mail_html_only),
         cmocka_unit_test(test_mail_qp_cp932),
         cmocka_unit_test(test_not_mail),
         cmocka_unit_test(test_large_linear),

@@ -524,6 +524,40 @@ static void plain_text_blocks(void **state)
     parse_doc_free(&d);
 }
 
+/* A message with an HTML body: header lines, then the body's blocks; no
+ * markup reaches the text. */
+static void mail_with_html_body(void **state)
+{
+    (void)state;
+    struct parse_doc d;
+    struct ow_diag dg = {{0}};
+    const char head[] = "Subject: 会員情報流出のお詫び\nFrom: info@example.jp\n\n";
+    const char s[] = "Subject: 会員情報流出のお詫び\nFrom: info@example.jp\n\n"
+                     "<html><head><title>お詫び</title><style>p{color:red}</style></head><body>"
+                     "<ul class=\"gnav\"><li><a href=\"/\">ホーム</a></li><li><a href=\"/shop\">ショップ</a></li></ul>"
+                     "<p>会員様各位</p><table><tr><td>流出件数</td><td>約1,200件</td></tr></table>"
+                     "</body></html>\n";
+    assert_int_equal(parse_mail(s, sizeof s - 1, sizeof head - 1, 1, &d, &dg), OW_OK);
+    assert_well_formed(&d);
+    assert_string_equal(d.title, "Subject: 会員情報流出のお詫び");
+    assert_int_equal(find(&d, "Subject: 会員情報流出のお詫び"), 0);
+    assert_int_equal(find(&d, "From: info@example.jp"), 1);
+    assert_block(&d, PARSE_HEADING, "お詫び");   /* the body's <title>: not a second title */
+    assert_block(&d, PARSE_PARA, "会員様各位");
+    assert_block(&d, PARSE_ROW, "流出件数 約1,200件");
+    assert_absent(&d, "<");
+    assert_absent(&d, "color");
+    assert_absent(&d, "ショップ");
+    assert_int_equal(d.is_html, 1);
+    parse_doc_free(&d);
+
+    /* a plain body is split into lines as before, markup-looking text and all */
+    assert_int_equal(parse_mail(s, sizeof s - 1, sizeof head - 1, 0, &d, &dg), OW_OK);
+    assert_int_equal(d.is_html, 0);
+    assert_true(strstr(d.text, "<p>会員様各位</p>") != NULL);
+    parse_doc_free(&d);
+}
+
 static void looks_html(void **state)
 {
     (void)state;
@@ -570,6 +604,7 @@ int main(void)
         cmocka_unit_test(whitespace_and_line_wraps),
         cmocka_unit_test(invalid_utf8_not_truncated),
         cmocka_unit_test(plain_text_blocks),
+        cmocka_unit_test(mail_with_html_body),
         cmocka_unit_test(looks_html),
         cmocka_unit_test(free_twice_is_safe),
     };
