@@ -758,6 +758,15 @@ static const char *text_of(const struct html *h, uint32_t i, size_t *len)
 /* Children of i: for (c = i + 1; c < end(i); c = end(c)). */
 #define FOR_CHILDREN(h, i, c) for (uint32_t c = (i) + 1, c##_stop = (h)->node[i].end; c < c##_stop; c = (h)->node[c].end)
 
+/* Only ASCII whitespace. */
+static int all_blank_bytes(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!(s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\f' || s[i] == '\v'))
+            return 0;
+    return 1;
+}
+
 /* The text at the start of a heading, at most cap-1 bytes (only the first
  * few nodes are read). */
 static void heading_text(struct html *h, uint32_t hd, char *buf, size_t cap)
@@ -789,9 +798,8 @@ static int chrome_heading(struct html *h, uint32_t e)
         }
         size_t n;
         const char *t = text_of(h, c, &n);
-        for (size_t k = 0; k < n; k++)
-            if (!(t[k] == ' ' || t[k] == '\t' || t[k] == '\n' || t[k] == '\r'))
-                return 0;
+        if (!all_blank_bytes(t, n))
+            return 0;
     }
     if (!first || !(h->node[first].tag & T_HEADING))
         return 0;
@@ -1942,14 +1950,6 @@ static ow_err sanitize(const char *text, size_t len, char **copy, size_t *clen)
     return *copy ? OW_OK : OW_NOMEM;
 }
 
-static int all_blank_bytes(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!(s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\f' || s[i] == '\v'))
-            return 0;
-    return 1;
-}
-
 /* libxml2 reads the page through this callback, a chunk at a time, and
  * lets go of what it has parsed: a memory parser context would hold a copy
  * of the whole page. */
@@ -2006,9 +2006,8 @@ static ow_err build_tree(struct html *h, const char *src, size_t slen, struct ow
     sax->serror = silent;
     ctxt->userData = h;
     h->ctxt = ctxt;
-    ow_err e = OW_OK;
-    if (!node_add(h, 0, 0))   /* the document */
-        e = h->err;
+    node_add(h, 0, 0);   /* node 0, the document */
+    ow_err e = h->err;
     /* XML_PARSE_HUGE lifts the 256-level depth cap (past it libxml2 drops
      * the rest of the page). */
     htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
