@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../cli/pipeline.h"
 #include "../core/buf.h"
 #include "../core/util.h"
 #include "../decode/decode.h"
@@ -81,12 +82,7 @@ int main(int argc, char **argv)
         if (e)
             goto fail;
         t = now();
-        if (dec.is_mail)
-            e = parse_mail(dec.text, dec.len, dec.body_off, dec.body_html, &doc, &d);
-        else if (parse_looks_html(dec.text, dec.len))
-            e = parse_html(dec.text, dec.len, &doc, &d);
-        else
-            e = parse_plain(dec.text, dec.len, &doc, &d);
+        e = pipeline_parse(&dec, &doc, &d);
         sec[S_PARSE] += now() - t;
         if (e)
             goto fail;

@@ -49,6 +49,25 @@ static ow_err run_pdf(const struct extract_rules *rules, const struct record_sou
     return e;
 }
 
+ow_err pipeline_parse(const struct decode_result *dec, struct parse_doc *doc, struct ow_diag *d)
+{
+    ow_err e;
+    if (dec->is_mail)
+        e = parse_mail(dec->text, dec->len, dec->body_off, dec->body_html, doc, d);
+    else if (parse_looks_html(dec->text, dec->len))
+        e = parse_html(dec->text, dec->len, doc, d);
+    else
+        e = parse_plain(dec->text, dec->len, doc, d);
+    if (e)
+        return e;
+    /* A message's title is its subject, without the header name decode/ put
+     * in front of it. */
+    static const char subject[] = "Subject: ";
+    if (dec->is_mail && doc->title && !strncmp(doc->title, subject, sizeof subject - 1))
+        memmove(doc->title, doc->title + sizeof subject - 1, strlen(doc->title) - (sizeof subject - 2));
+    return OW_OK;
+}
+
 ow_err pipeline_run(const struct extract_rules *rules, const struct pipeline_opts *o,
                     const struct record_source *src, json_t **record, struct ow_diag *d)
 {
@@ -72,19 +91,8 @@ ow_err pipeline_run(const struct extract_rules *rules, const struct pipeline_opt
         return ow_diagf(d, OW_CONTENT_TYPE, "unsupported content type: %s", ct);
     if ((e = decode_bytes(src->bytes, src->nbytes, &hints, &dec, d)))
         goto out;
-    if (dec.is_mail)
-        e = parse_mail(dec.text, dec.len, dec.body_off, dec.body_html, &doc, d);
-    else if (parse_looks_html(dec.text, dec.len))
-        e = parse_html(dec.text, dec.len, &doc, d);
-    else
-        e = parse_plain(dec.text, dec.len, &doc, d);
-    if (e)
+    if ((e = pipeline_parse(&dec, &doc, d)))
         goto out;
-    /* A message's title is its subject, without the header name decode/ put
-     * in front of it. */
-    static const char subject[] = "Subject: ";
-    if (dec.is_mail && doc.title && !strncmp(doc.title, subject, sizeof subject - 1))
-        memmove(doc.title, doc.title + sizeof subject - 1, strlen(doc.title) - (sizeof subject - 2));
     e = finish(rules, src, &dec, &doc, record, d);
 out:
     parse_doc_free(&doc);

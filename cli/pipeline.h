@@ -26,4 +26,10 @@ struct pipeline_opts {
 ow_err pipeline_run(const struct extract_rules *rules, const struct pipeline_opts *o,
                     const struct record_source *src, json_t **record, struct ow_diag *d);
 
+struct decode_result;
+struct parse_doc;
+/* The parse step alone (bench/stages.c times it): a message by parse_mail
+ * (its title without "Subject: "), HTML by parse_html, else parse_plain. */
+ow_err pipeline_parse(const struct decode_result *dec, struct parse_doc *doc, struct ow_diag *d);
+
 #endif
