@@ -98,6 +98,14 @@ int summary_print(FILE *f, const json_t *rec, int colour)
     int incident = json_is_true(json_object_get(rec, "is_incident"));
     fprintf(f, "  %s%-16s%s %s%s%s\n", st.bold, "incident", st.off, incident ? "" : st.warn,
             incident ? "yes" : "no (not an incident disclosure)", incident ? "" : st.off);
+    static const char *const kinds[][2] = {
+        {"own_notice", "the organization's own notice"}, {"release", "listed-company release"},
+        {"news", "news article"}, {"blog", "blog or analysis"}, {"repost", "repost of a notice"},
+        {"faq", "FAQ"}, {"other", "other"}};
+    const char *kind = json_string_value(at(rec, "notice", "kind"));
+    for (size_t k = 0; kind && k < sizeof kinds / sizeof kinds[0]; k++)
+        if (!strcmp(kind, kinds[k][0]))
+            fprintf(f, "  %s%-16s%s %s\n", st.bold, "document", st.off, kinds[k][1]);
     scalar(f, &st, rec, "organization", "organization.name", at(rec, "organization", "name"), missing, sizeof missing);
     scalar(f, &st, rec, "published", "notice.published", at(rec, "notice", "published"), missing, sizeof missing);
     scalar(f, &st, rec, "discovered", "incident.discovered", at(rec, "incident", "discovered"), missing, sizeof missing);

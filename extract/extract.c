@@ -485,14 +485,11 @@ static ow_err build_builtins(struct extract_rules *r, struct ow_diag *d)
                                 "\\s?\\(以下、?\\s?[「『]?(?:当|弊|本)(?:社|会|法人|院|学|校|園|機構|協会|組合|団体|財団|市|町|村|区|県|店)[」』]?"))
                 goto nomem;
         } else if (i == BI_SUBJECT) {
-            /* a sentence-initial name of solid characters, a place in
-             * parentheses, then は — or 「name」社が; org.c keeps it only
-             * when the sentence reports an announcement */
-            if (ow_buf_adds(&b, "(?:^|(?<=。))[ \\t]*(?:【[^】\\n]{0,40}】[ \\t]*)?"
-                                "(?|(?!当|本|同|各|貴|弊|全|他|今|現|前|昨|両|一部|関係)"
-                                "([\\p{sc=Han}\\p{sc=Katakana}ー・A-Za-z0-9&]{2,24})"
-                                "(?:\\([^()\\n]{1,24}\\))?は"
-                                "|[^。\\n]{0,60}?[「『]([\\p{sc=Han}\\p{sc=Katakana}ー・A-Za-z0-9&]{2,24})[」』]社が)"))
+            /* a name in brackets after an organization word (教育関連企業
+             * 「あさぎ出版」で, 東京都「みなと病院」において), or 「X」社が */
+            if (ow_buf_adds(&b, "(?|(?<=企業|会社|法人|団体|病院|医院|大学|学校|学園|協会|組合|施設|事業者|店|都|道|府|県|市|町|村|区)"
+                                "[「『]([\\p{sc=Han}\\p{sc=Katakana}ー・A-Za-z0-9&]{2,24})[」』](?=で|において|が|は|に|社)"
+                                "|[「『]([\\p{sc=Han}\\p{sc=Katakana}ー・A-Za-z0-9&]{2,24})[」』]社が)"))
                 goto nomem;
         } else if (i == BI_REP) {
             /* An IR release labels the line: 代表者名　代表取締役社長　桜井 直人;
@@ -1274,7 +1271,18 @@ static void incident(struct ctx *c, struct extract_result *res)
         expl = ex_label_match(c, "incident", "explainer", 0, c->body_e, 0, NULL);
     }
     c->unowned = cues > 0 && !owned;     /* settled once the organization is known */
-    res->is_incident = cues > 0 && !expl && !(neg_title && !cue_title);
+    /* A title that reads like a warning (なりすましメールに関するお詫び)
+     * makes a notice only when the body says the organization's own
+     * systems or data were hit (incident.tsv owncue), whatever else the
+     * title says. */
+    int own_hit = 0;
+    for (size_t i = 0; neg_title && cues > 0 && i < c->nsents && !own_hit; i++) {
+        unsigned char f = c->sflag[i];
+        if ((f & SF_CUE) && !(f & (SF_NEG | SF_GENERIC | SF_ADVICE)) && c->sents[i].s < c->body_e)
+            own_hit = ex_label_match(c, "incident", "owncue", c->sents[i].s,
+                                     ex_upto(c, c->sents[i].s, c->sents[i].e, EX_WINDOW), 0, NULL);
+    }
+    res->is_incident = cues > 0 && !expl && !(neg_title && !own_hit);
     if (first != SIZE_MAX) {
         res->incident_ev.start = c->sents[first].s;
         res->incident_ev.end = c->sents[first].e;
@@ -1418,10 +1426,12 @@ ow_err extract_run(const struct extract_rules *r, const char *text, size_t len,
         goto done;
     find_structure(&c);
     incident(&c, out);
+    ex_kind_scan(&c);
     if ((e = ex_dates_scan(&c)) || (e = ex_org(&c, out)) || (e = ex_published(&c, out)))
         goto done;
     if (c.unowned && !out->org)
         out->is_incident = 0;
+    out->kind = ex_kind_decide(&c, out->is_incident);
     if ((e = tags(&c, "methods", &out->methods, &out->nmethods)) ||
         (e = tags(&c, "types", &out->types, &out->ntypes)) ||
         (e = tags(&c, "countermeasures", &out->countermeasures, &out->ncountermeasures)))

@@ -47,6 +47,17 @@ struct ex_date {
 
 enum ex_qualifier { EX_EXACT, EX_APPROX, EX_MAX, EX_MIN };
 
+/* What kind of document the text is (notice.kind). */
+enum ex_kind {
+    EX_KIND_OWN,        /* the organization's own notice, mail or PDF */
+    EX_KIND_RELEASE,    /* a listed company's timely-disclosure release */
+    EX_KIND_NEWS,       /* a news article */
+    EX_KIND_BLOG,       /* a third party's analysis or write-up */
+    EX_KIND_REPOST,     /* an aggregator's or forum's copy of a notice */
+    EX_KIND_FAQ,        /* a Q&A page about the incident */
+    EX_KIND_OTHER       /* anything else (every page that is not an incident) */
+};
+
 struct ex_count {
     long long count;
     char unit[16];          /* "件", "名", "人", "枚", "口座", ... (UTF-8) */
@@ -74,6 +85,7 @@ struct ex_event {           /* one dated line of a timeline */
 
 struct extract_result {
     int is_incident;
+    enum ex_kind kind;
     struct ex_span incident_ev;       /* the sentence that made it an incident */
 
     char *org;                        /* NULL: null.  NFKC, no spaces, (株) → 株式会社 */
@@ -126,5 +138,6 @@ ow_err extract_run(const struct extract_rules *r, const char *text, size_t len,
 void extract_result_free(struct extract_result *res);
 
 const char *extract_qualifier_name(enum ex_qualifier q);  /* "exact", "approx", "max", "min" */
+const char *extract_kind_name(enum ex_kind k);            /* "own_notice", "news", ... */
 
 #endif

@@ -40,11 +40,11 @@ enum builtin {
     BI_HEREAFTER,   /* 日本赤十字社(以下「当社」): the publisher names itself */
     BI_REP,         /* representative title + name */
     BI_BRACKET,     /* 「…」 and 『…』 */
-    BI_SUBJECT,     /* a news subject with no legal form: アオバ商事(横浜市)は… */
+    BI_SUBJECT,     /* a name in brackets: 教育関連企業「あさぎ出版」で, 「青葉木工所」社が */
     BI_NBUILTIN
 };
 
-#define EX_GROUPS 128   /* hash slots for (file, label) → first rule */
+#define EX_GROUPS 256   /* hash slots for (file, label) → first rule */
 
 struct extract_rules {
     struct rule *v;
@@ -111,6 +111,11 @@ struct ctx {
     size_t org_line;              /* line of the chosen organization (or SIZE_MAX) */
     int unowned;                  /* incident cues, but no self, report or apology */
     int pub_y, pub_m, pub_d;      /* the published date, 0 when unknown */
+
+    /* the document's voice (kind.c): matches of self-reference (弊社, 当院)
+     * and of third-party report (発表した, 同社, によると), and markers */
+    size_t nself, nreport;
+    int release, faq, repost, blog;
 };
 
 enum {
@@ -181,5 +186,10 @@ ow_err ex_timeline(struct ctx *c, struct extract_result *res);      /* dates.c *
 ow_err ex_counts(struct ctx *c, struct extract_result *res);        /* counts.c */
 ow_err ex_org(struct ctx *c, struct extract_result *res);           /* org.c */
 int ex_tok_is_lone(struct ctx *c, const struct dtok *t);            /* dates.c */
+void ex_kind_scan(struct ctx *c);                                   /* kind.c */
+enum ex_kind ex_kind_decide(const struct ctx *c, int is_incident);  /* kind.c */
+/* 1 when the text reports somebody else's incident in a third party's
+ * voice (a news article, a write-up) rather than in its own. */
+int ex_third_party(const struct ctx *c);                            /* kind.c */
 
 #endif

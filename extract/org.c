@@ -51,18 +51,24 @@ static int is_solid(uint32_t c)
     return is_han(c) || is_kata(c) || is_alnum(c) || c == '&';
 }
 
-/* A particle right after a solid character ends a name read after its
- * legal form: 株式会社にしき堂は → にしき堂 (but みなと珈琲 keeps its と). */
-static int is_particle(uint32_t c)
+/* Particles that end a name read backwards (…の北浜市, …は北浜市). */
+static int is_stop_kana(uint32_t c)
 {
-    static const uint32_t p[] = {0x306f /* は */, 0x304c /* が */, 0x3092 /* を */,
-                                 0x306b /* に */, 0x3078 /* へ */, 0x3068 /* と */,
-                                 0x306e /* の */, 0x3082 /* も */, 0x3067 /* で */,
-                                 0x3084 /* や */, 0x3088 /* よ */, 0x304b /* か */};
+    static const uint32_t p[] = {0x306e /* の */, 0x306f /* は */, 0x304c /* が */,
+                                 0x3092 /* を */, 0x306b /* に */, 0x3078 /* へ */,
+                                 0x3068 /* と */, 0x3082 /* も */, 0x3067 /* で */};
     for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
         if (c == p[i])
             return 1;
     return 0;
+}
+
+/* A particle right after a solid character ends a name read after its
+ * legal form: 株式会社にしき堂は → にしき堂 (but みなと珈琲 keeps its と).
+ * や よ か too, which read backwards would cut みやき町. */
+static int is_particle(uint32_t c)
+{
+    return is_stop_kana(c) || c == 0x3084 /* や */ || c == 0x3088 /* よ */ || c == 0x304b /* か */;
 }
 
 struct cand {
@@ -212,6 +218,196 @@ static int score_mention(struct ctx *c, size_t ns, size_t ne, size_t li)
     return sc;
 }
 
+/* ---- names with no legal form ----------------------------------------- */
+
+/* Is [a, b) shaped like a name rather than a clause, a common noun or a
+ * back-reference?  org.tsv lists what is not a name (notname: 業務委託先,
+ * 同社, 警察…, matched as the whole name; clause: した, による, のは …
+ * anywhere in it) and the placeholders of a template (○○). */
+static int plausible_name(struct ctx *c, size_t a, size_t b)
+{
+    size_t nch = 0, k;
+    for (size_t p = a; p < b; p += k) {
+        cp_at(c->s, c->n, p, &k);
+        nch++;
+    }
+    if (nch < 2 || nch > 40)
+        return 0;
+    struct span w;
+    if (ex_label_match(c, "org", "notname", a, b, PCRE2_ANCHORED, &w) && w.e == b)
+        return 0;
+    if (ex_label_match(c, "org", "clause", a, b, 0, NULL))
+        return 0;
+    if (ex_label_match(c, "org", "reference", a, b, 0, NULL))
+        return 0;
+    return 1;
+}
+
+/* Is a name read from prose, with no legal form, shaped like an
+ * organization's: it ends like one (北浜市, くすのき銀行, アオバ商事), or it is
+ * a katakana or Latin proper name (ハウステンボス, JTB) that is not a thing
+ * (USBメモリ, サーバー)?  A Han word alone (可能性, 事実) is not. */
+static int org_shaped(struct ctx *c, size_t a, size_t b)
+{
+    struct span w;
+    if (ex_label_match(c, "org", "orgend", a, b, 0, &w))
+        return 1;
+    /* the proper name ends the run: カード情報 is a thing */
+    size_t k, last = prev_start(c->s, b);
+    uint32_t q = cp_at(c->s, c->n, last, &k);
+    if (q == 0x30fc && last > a)     /* ー ends many katakana names */
+        q = cp_at(c->s, c->n, prev_start(c->s, last), &k);
+    int foreign = (is_kata(q) && q != 0x30fb) || (q < 0x80 && is_alnum(q) && !(q >= '0' && q <= '9'));
+    return foreign && !ex_label_match(c, "org", "loanword", a, b, 0, NULL);
+}
+
+/* Back over one parenthesis, nested ones included, that ends right before
+ * p: 栃木北銀行(黒本太郎(くろもとたろう)頭取)は.  Returns its '(' or p. */
+static size_t paren_back(const char *s, size_t lo, size_t p)
+{
+    if (p <= lo || s[p - 1] != ')')
+        return p;
+    int depth = 0;
+    for (size_t q = p; q > lo && p - q < 120; q--) {
+        if (s[q - 1] == ')')
+            depth++;
+        else if (s[q - 1] == '(' && --depth == 0)
+            return q - 1;
+    }
+    return p;
+}
+
+/* The name that ends at e, read backwards: solid characters, ・ and ー.  A
+ * name may open with hiragana (ゆうちょ銀行, 北浜郡みやき町) when nothing but
+ * a delimiter, or a prefecture or district, stands before them: in
+ * 手掛けるみなと運輸 the kana belong to the verb.  A descriptor at its head
+ * is not part of it: 運営会社オズ商会 → オズ商会 (org.tsv descriptor).
+ * Returns the start, e when there is no name. */
+static size_t name_back(struct ctx *c, size_t lo, size_t e)
+{
+    size_t a = e, k;
+    while (a > lo && e - a < 120) {
+        size_t p = prev_start(c->s, a);
+        uint32_t q = cp_at(c->s, c->n, p, &k);
+        if (!(is_solid(q) || q == 0x30fb || q == 0x30fc))
+            break;
+        a = p;
+    }
+    if (a == e)
+        return e;
+    size_t x = a;
+    while (x > lo && a - x < 30) {
+        size_t p = prev_start(c->s, x);
+        uint32_t q = cp_at(c->s, c->n, p, &k);
+        if (!is_hira(q) || is_stop_kana(q))
+            break;
+        x = p;
+    }
+    if (x < a) {
+        size_t bp = x > lo ? prev_start(c->s, x) : x;
+        uint32_t before = x > lo ? cp_at(c->s, c->n, bp, &k) : 0;
+        /* くすのき台病院: a particle between kana may be inside the name,
+         * and then nothing tells where it starts */
+        if (is_stop_kana(before) && bp > lo && is_hira(cp_at(c->s, c->n, prev_start(c->s, bp), &k)))
+            return e;
+        if (!is_solid(before)) {
+            a = x;
+        } else if (before == 0x770c /* 県 */ || before == 0x90e1 /* 郡 */ ||
+                   before == 0x90fd /* 都 */ || before == 0x5e9c /* 府 */ ||
+                   before == 0x9053 /* 道 */) {
+            size_t y = x;
+            int nch = 0;
+            while (y > lo && nch < 5 && is_han(cp_at(c->s, c->n, prev_start(c->s, y), &k)))
+                y = prev_start(c->s, y), nch++;
+            if (nch <= 4)
+                a = y;
+        }
+    }
+    /* the last descriptor inside the run heads the name after it */
+    PCRE2_SIZE *ov;
+    size_t pos = a;
+    for (const struct rule *ru = ex_rules_next(c->r, NULL, "org", "descriptor"); ru;
+         ru = ex_rules_next(c->r, ru, "org", "descriptor")) {
+        size_t from = a;
+        while (from < e && ex_rule_match(c, ru, from, e, 0, &ov)) {
+            if (ov[1] < e && ov[1] > pos)
+                pos = ov[1];
+            from = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+            while (from < e && ((unsigned char)c->s[from] & 0xc0) == 0x80)
+                from++;
+        }
+    }
+    return pos;
+}
+
+/* Subjects of a third party's report: 「北浜市は12日、…と発表した」,
+ * 「…を手掛けるアオバ商事(横浜市)は」, 「くすのき大学によると」.  The name is
+ * read backwards from the topic marker (org.tsv subject).  A subject of a
+ * sentence that reports an announcement scores like a signature; in a text
+ * told in a third party's voice every subject mention counts, so a name the
+ * article keeps returning to wins over a site's header or a name it quotes. */
+static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
+{
+    PCRE2_SIZE *ov;
+    int third = ex_third_party(c);
+    for (const struct rule *ru = ex_rules_next(c->r, NULL, "org", "subject"); ru;
+         ru = ex_rules_next(c->r, ru, "org", "subject")) {
+        size_t pos = 0;
+        while (pos < c->n && cs->n < MAX_CANDS && ex_rule_match(c, ru, pos, c->n, 0, &ov)) {
+            size_t ms = ov[0], me = ov[1];
+            pos = me > ms ? me : ms + 1;
+            while (pos < c->n && ((unsigned char)c->s[pos] & 0xc0) == 0x80)
+                pos++;
+            size_t li = ex_line_of(c, ms), ls = c->lines[li].s;
+            size_t ne = paren_back(c->s, ls, ms);
+            size_t ns = name_back(c, ls, ne);
+            if (ns >= ne || !plausible_name(c, ns, ne) || !org_shaped(c, ns, ne))
+                continue;
+            /* a name read already (a legal form, a bracket) wins; one this
+             * name holds (北浜市 in 北浜市教育委員会) gives way to it */
+            int covered = 0;
+            for (size_t i = 0; i < nbefore && !covered; i++)
+                covered = cs->v[i].s <= ns && cs->v[i].e >= ne;
+            if (covered)
+                continue;
+            for (size_t i = 0; i < nbefore; i++)
+                if (cs->v[i].s >= ns && cs->v[i].e <= ne)
+                    cs->v[i].score -= 10;
+            /* a bare institution word (大学は…, 運輸は…) is a back-reference */
+            struct span w;
+            if ((ex_label_match(c, "org", "suffix", ns, ne, PCRE2_ANCHORED, &w) && w.e == ne) ||
+                (ex_label_match(c, "org", "orgend", ns, ne, 0, &w) && w.s == ns))
+                continue;
+            size_t si = ex_sent_of(c, ms);
+            int hearsay = !strcmp(ru->arg, "source");
+            int reports;
+            if (!strcmp(ru->arg, "place")) {
+                /* only where it opens a sentence that reports the incident, in
+             * the notice's own voice (an article's 子会社X社では is not it) */
+                size_t sa = c->sents[si].s, sb = ns;
+                ex_trim(c->s, &sa, &sb);
+                if (sb - sa >= 12 && (!memcmp(c->s + sa, "このたび、", 15) ||
+                                      !memcmp(c->s + sa, "この度、", 12)))
+                    sa += !memcmp(c->s + sa, "この度、", 12) ? 12 : 15;
+                if (third || sa != sb || !(c->sflag[si] & SF_CUE))
+                    continue;
+                reports = 1;
+            } else {
+                reports = hearsay || ex_label_match(c, "org", "report", me,
+                                                    ex_upto(c, me, c->sents[si].e, EX_WINDOW), 0, NULL);
+            }
+            if (!reports && !third)
+                continue;
+            /* a mention with no report adds to the count of a name that has one */
+            int sc = reports ? score_mention(c, ns, ne, li) + (hearsay ? 2 : 0) + (third ? 4 : 0) : 0;
+            if (add(cs, "", c->s, ns, ne, 1, ns, ne, li, sc))
+                return OW_NOMEM;
+            cs->v[cs->n - 1].norep = 1;
+        }
+    }
+    return OW_OK;
+}
+
 static ow_err forms(struct ctx *c, struct cands *cs)
 {
     PCRE2_SIZE *ov;
@@ -282,17 +478,35 @@ static ow_err forms(struct ctx *c, struct cands *cs)
             b = fs;
             form_first = 0;
         } else {
-            /* 株式会社みなと珈琲 (or 株式会社 東玉): the name follows */
+            /* 株式会社みなと珈琲 (or 株式会社 東玉, 特定非営利活動法人・北浜ネット):
+             * the name follows */
             a = b = fe;
-            if (a < le && c->s[a] == ' ' && a + 1 < le) {
-                uint32_t q = cp_at(c->s, c->n, a + 1, &k);
+            if (a < le && (c->s[a] == ' ' || (le - a >= 3 && !memcmp(c->s + a, "・", 3)))) {
+                size_t skip = c->s[a] == ' ' ? 1 : 3;
+                uint32_t q = a + skip < le ? cp_at(c->s, c->n, a + skip, &k) : 0;
                 if (is_solid(q) || is_hira(q))
-                    a = b = a + 1;
+                    a = b = a + skip;
+            }
+            /* 株式会社 筑 波 銀 行: text from a PDF spaces out every character */
+            int spaced = 0;
+            if (le - a >= 5) {
+                size_t k1, k2;
+                uint32_t q1 = cp_at(c->s, c->n, a, &k1);
+                uint32_t q2 = a + k1 + 1 < le ? cp_at(c->s, c->n, a + k1 + 1, &k2) : 0;
+                spaced = is_han(q1) && c->s[a + k1] == ' ' && is_han(q2);
             }
             int nch = 0;
             uint32_t prev = 0;
             while (b < le && nch < 30) {
                 uint32_t q = cp_at(c->s, c->n, b, &k);
+                if (spaced && q == ' ' && b + 1 < le) {
+                    size_t k2;
+                    uint32_t q2 = cp_at(c->s, c->n, b + 1, &k2);
+                    if (is_solid(q2) && (b + 1 + k2 >= le || c->s[b + 1 + k2] == ' ')) {
+                        b++;
+                        continue;
+                    }
+                }
                 if (!(is_solid(q) || is_hira(q) || q == 0x30fb))
                     break;
                 if (is_particle(q) && prev && is_solid(prev))
@@ -301,6 +515,10 @@ static ow_err forms(struct ctx *c, struct cands *cs)
                 b += k;
                 nch++;
             }
+            /* 公益社団法人北浜学会会長 三村一郎: the title is not the name */
+            if (ex_bi_match(c, BI_REP, a, le, 0, &ov) && ov[2] > a && ov[2] < b &&
+                ov[3] == b)
+                b = ov[2];
             form_first = 1;
             /* 医療法人みどり会 みどり病院 closing a signature line: the
              * hospital the corporation runs is the publisher as written */
@@ -373,7 +591,19 @@ static ow_err forms(struct ctx *c, struct cands *cs)
                         memmem(c->s + ns, ne - ns, "する", 6) || memmem(c->s + ns, ne - ns, "当社", 6) ||
                         memmem(c->s + ns, ne - ns, "弊社", 6) || memmem(c->s + ns, ne - ns, "会社", 6)))
             continue;
-        if ((rb - ra > 45 && !subject && !header) || memmem(c->s + ns, ne - ns, "窓口", 6) ||
+        /* 北浜大学 外部サイトにおける個人情報の漏えいについ: the page's title
+         * line opens with the publisher's name */
+        int title = 0;
+        if (rb - ra > 45 && ra > ne && !subject && !header) {
+            size_t fl = 0;
+            while (fl < c->nlines && c->lines[fl].e == c->lines[fl].s)
+                fl++;
+            title = li == fl && ex_label_match(c, "periods", "titleline", ra,
+                                               ex_upto(c, ra, rb, EX_WINDOW), 0, NULL);
+        }
+        if (!plausible_name(c, ns, ne))
+            continue;
+        if ((rb - ra > 45 && !subject && !header && !title) || memmem(c->s + ns, ne - ns, "窓口", 6) ||
             memmem(c->s + ns, ne - ns, "コール", 9) || memmem(c->s + ns, ne - ns, "相談", 6) ||
             memmem(c->s + ns, ne - ns, "合わせ", 9) || memmem(c->s + ns, ne - ns, "受付", 6) ||
             memmem(c->s + ns, ne - ns, "合せ", 6))
@@ -425,46 +655,118 @@ static ow_err forms(struct ctx *c, struct cands *cs)
         if (add(cs, "", c->s, ns, ne, 1, ns, ne, li, sc))
             return OW_NOMEM;
     }
-    /* アオバ商事(横浜市)は20日、…と発表した: a news article names the
-     * publisher with no legal form.  Only a sentence that reports an
-     * announcement counts, and a mention already read above wins. */
-    pos = 0;
+    /* 教育関連企業「あさぎ出版」で / 「青葉木工所」社が: a name in brackets */
     size_t nbefore = cs->n;
+    pos = 0;
     while (pos < c->n && cs->n < MAX_CANDS && ex_bi_match(c, BI_SUBJECT, pos, c->n, 0, &ov)) {
         size_t ns = ov[2], ne = ov[3];
         pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
-        if (ns >= ne)
-            continue;
-        int overlap = 0;
-        for (size_t i = 0; i < nbefore && !overlap; i++)
-            overlap = cs->v[i].s < ne && cs->v[i].e > ns;
-        if (overlap)
-            continue;
-        /* the police or a ministry quoted in the article is not the publisher */
-        static const char *const other[] = {"警察", "県警", "府警", "道警", "警視庁", "署", "省", "庁"};
-        int skip = 0;
-        for (size_t i = 0; i < sizeof other / sizeof other[0] && !skip; i++) {
-            size_t ol = strlen(other[i]);
-            skip = ne - ns >= ol && !memcmp(c->s + ne - ol, other[i], ol);
-        }
-        /* 大学は…と発表: a bare institution word is a back-reference */
-        struct span w;
-        if (skip || (ex_label_match(c, "org", "suffix", ns, ne, PCRE2_ANCHORED, &w) && w.e == ne))
+        /* 「X」社 says X is a company; a name after 企業「…」 must look like one */
+        int sha = ne + 6 <= c->n && !memcmp(c->s + ne + 3, "社", 3);
+        if (ns >= ne || !plausible_name(c, ns, ne) || !(sha || org_shaped(c, ns, ne)))
             continue;
         size_t si = ex_sent_of(c, ns);
-        if (!ex_label_match(c, "org", "report", ov[1],
-                            ex_upto(c, ov[1], c->sents[si].e, EX_WINDOW), 0, NULL))
+        size_t sa = c->sents[si].s, sb = ex_upto(c, ns, c->sents[si].e, EX_WINDOW);
+        if (!(c->sflag[si] & SF_CUE) && !ex_label_match(c, "org", "report", sa, sb, 0, NULL))
             continue;
         size_t li = ex_line_of(c, ns);
-        /* score_mention adds 5 for "…は … 発表" but not for 「…」社が */
-        int sc = score_mention(c, ns, ne, li) - 1;
-        if (memcmp(c->s + ov[1] - 3, "は", 3))
-            sc += 5;
+        int sc = score_mention(c, ns, ne, li) + 4;
         if (add(cs, "", c->s, ns, ne, 1, ns, ne, li, sc))
             return OW_NOMEM;
         cs->v[cs->n - 1].norep = 1;
     }
+    if (subjects(c, cs, nbefore))
+        return OW_NOMEM;
     return OW_OK;
+}
+
+/* Does name hold a legal form (org.tsv form)? */
+static int has_form(struct ctx *c, const char *name)
+{
+    for (const struct rule *ru = ex_rules_next(c->r, NULL, "org", "form"); ru;
+         ru = ex_rules_next(c->r, ru, "org", "form"))
+        if (strstr(name, ru->arg))
+            return 1;
+    return 0;
+}
+
+/* The fullest form in which the text writes the chosen name: a news subject
+ * read without its legal form (アオバ商事) is written 株式会社アオバ商事 in
+ * the next paragraph; a town (嘉手納町) is written with its prefecture or
+ * district (北浜県嘉手納町).  Returns an owned string. */
+static char *fullest(struct ctx *c, const char *name)
+{
+    size_t nl = strlen(name);
+    char bpre[96] = "", bpost[64] = "";
+    if (has_form(c, name) || nl == 0)
+        return ex_strndup(name, nl);
+    const char *p = c->s, *end = c->s + c->n;
+    for (int seen = 0; seen < 64 && (p = memmem(p, (size_t)(end - p), name, nl)); seen++, p += nl) {
+        size_t at = (size_t)(p - c->s), after = at + nl;
+        char pre[96] = "", post[64] = "";
+        for (const struct rule *ru = ex_rules_next(c->r, NULL, "org", "form"); ru;
+             ru = ex_rules_next(c->r, ru, "org", "form")) {
+            size_t fl = strlen(ru->arg);
+            size_t q = at;
+            if (q > 0 && c->s[q - 1] == ' ')
+                q--;
+            else if (q >= 3 && !memcmp(c->s + q - 3, "・", 3))
+                q -= 3;
+            if (q >= fl && !memcmp(c->s + q - fl, ru->arg, fl) && fl > strlen(pre))
+                snprintf(pre, sizeof pre, "%s", ru->arg);
+            if (after + fl <= c->n && !memcmp(c->s + after, ru->arg, fl) && fl > strlen(post))
+                snprintf(post, sizeof post, "%s", ru->arg);
+        }
+        if (!post[0]) {
+            /* トヨタ written トヨタ自動車 elsewhere: the name and a Han word
+             * that ends an organization's name (org.tsv orgend) */
+            size_t q = after, k;
+            int nch = 0;
+            while (q < c->n && nch < 6 && is_han(cp_at(c->s, c->n, q, &k)))
+                q += k, nch++;
+            struct span w;
+            if (nch > 0 && nch < 6 && q - after < sizeof post &&
+                ex_label_match(c, "org", "orgend", after, q, 0, &w) && w.s == after)
+                memcpy(post, c->s + after, q - after), post[q - after] = 0;
+        }
+        if (!pre[0] && !post[0] && at > 0) {
+            /* a prefecture or district right before: at most four Han
+             * characters ending in 県 都 道 府 郡, after a non-Han one */
+            size_t q = at, k;
+            int nch = 0;
+            while (q > 0 && nch < 5) {
+                size_t pq = prev_start(c->s, q);
+                if (!is_han(cp_at(c->s, c->n, pq, &k)))
+                    break;
+                q = pq;
+                nch++;
+            }
+            size_t last = prev_start(c->s, at);
+            uint32_t lc = cp_at(c->s, c->n, last, &k);
+            /* a town or city is named by itself: 浦添市, not 北浜県浦添市 */
+            size_t nk, nlast = prev_start(name, nl);
+            uint32_t nc = cp_at(name, nl, nlast, &nk);
+            int municipal = nc == 0x5e02 /* 市 */ || nc == 0x753a /* 町 */ ||
+                            nc == 0x6751 /* 村 */ || nc == 0x533a /* 区 */;
+            if (!municipal && nch >= 2 && nch <= 4 &&
+                (lc == 0x770c /* 県 */ || lc == 0x90fd /* 都 */ || lc == 0x9053 /* 道 */ ||
+                 lc == 0x5e9c /* 府 */ || lc == 0x90e1 /* 郡 */) &&
+                at - q < sizeof pre)
+                memcpy(pre, c->s + q, at - q), pre[at - q] = 0;
+        }
+        if (strlen(pre) + strlen(post) > strlen(bpre) + strlen(bpost)) {
+            memcpy(bpre, pre, sizeof pre);
+            memcpy(bpost, post, sizeof post);
+        }
+    }
+    size_t pl = strlen(bpre), sl = strlen(bpost);
+    char *out = malloc(pl + nl + sl + 1);
+    if (out) {
+        memcpy(out, bpre, pl);
+        memcpy(out + pl, name, nl);
+        memcpy(out + pl + nl, bpost, sl + 1);
+    }
+    return out;
 }
 
 ow_err ex_org(struct ctx *c, struct extract_result *res)
@@ -502,7 +804,7 @@ ow_err ex_org(struct ctx *c, struct extract_result *res)
     }
     ow_err e = OW_OK;
     if (best) {
-        res->org = ex_strndup(best->name, strlen(best->name));
+        res->org = fullest(c, best->name);
         if (!res->org) {
             e = OW_NOMEM;
             goto out;

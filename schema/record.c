@@ -169,7 +169,7 @@ json_t *schema_record_build(const struct record_source *src, const struct decode
     json_t *rec = json_pack(
         "{s:s, s:o, s:b, s:b,"
         " s:{s:o, s:o},"
-        " s:{s:o, s:o},"
+        " s:{s:s, s:o, s:o},"
         " s:{s:o, s:o},"
         " s:{s:o}, s:{s:o},"
         " s:{s:o, s:o, s:o, s:o},"
@@ -181,7 +181,7 @@ json_t *schema_record_build(const struct record_source *src, const struct decode
         "is_incident", ex->is_incident,
         "is_update", ex->is_update,
         "organization", "name", str_or_null(ex->org), "representative", rep,
-        "notice", "published", date_or_null(&ex->published), "title", str_or_null(doc->title),
+        "notice", "kind", extract_kind_name(ex->kind), "published", date_or_null(&ex->published), "title", str_or_null(doc->title),
         "affected", "total", ex->total >= 0 ? json_integer(ex->total) : json_null(), "counts", counts,
         "attack", "methods", tags(ex->methods, ex->nmethods, ev, doc, norm, src, "attack.methods"),
         "data", "types", tags(ex->types, ex->ntypes, ev, doc, norm, src, "data.types"),

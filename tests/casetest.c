@@ -220,6 +220,10 @@ static int check_field(const char *field, char *value, const struct extract_resu
         ow_buf_adds(got, x->is_incident ? "true" : "false");
         return !strcmp(value, x->is_incident ? "true" : "false");
     }
+    if (!strcmp(field, "kind")) {
+        ow_buf_adds(got, extract_kind_name(x->kind));
+        return !strcmp(value, got->data);
+    }
     if (!strcmp(field, "update")) {
         ow_buf_adds(got, x->is_update ? "true" : "false");
         return !strcmp(value, x->is_update ? "true" : "false");
