@@ -110,6 +110,26 @@ static int date_hit(struct ctx *c, PCRE2_SIZE *ov, void *arg)
         t.same = 5;                /* 20日: the latest month named, or the one before */
         t.d = num(s, ov[44], ov[45]);
         t.prec = 3;
+    } else if (grp(ov, 23)) {
+        static const struct { const char *w; int back; } years[] = {
+            {"本年", 0}, {"今年", 0}, {"昨年", 1}, {"前年", 1}, {"去年", 1}, {"一昨年", 2}};
+        for (size_t k = 0; k < sizeof years / sizeof years[0]; k++)
+            if (ov[47] - ov[46] == strlen(years[k].w) && !memcmp(s + ov[46], years[k].w, ov[47] - ov[46]))
+                t.back = years[k].back;
+        t.rel = 1;
+        t.m = num(s, ov[48], ov[49]);
+        if (grp(ov, 25)) {
+            t.d = num(s, ov[50], ov[51]);
+            t.prec = 3;
+        } else {
+            t.prec = 2;
+            t.sortday = xun_day(s, ov[52], ov[53]);
+        }
+    } else if (grp(ov, 27)) {
+        t.rel = 2;
+        t.back = memcmp(s + ov[54], "今月", 6) != 0;
+        t.d = num(s, ov[56], ov[57]);
+        t.prec = 3;
     } else {
         return 0;
     }
@@ -147,21 +167,32 @@ int ex_tok_is_lone(struct ctx *c, const struct dtok *t)
            ov[1] == c->lines[li].e;
 }
 
+static int announced(struct ctx *c, const struct dtok *t);
+static int head_dateline(struct ctx *c, const struct dtok *t);
+
+/* What a table or list labels a date as (date_label). */
+enum { DL_PUB = 1, DL_UPD = 2, DL_EVENT = 4, DL_DISC = 8 };
+
 static void infer_years(struct ctx *c)
 {
     int last = 0;
     const struct dtok *lastday = NULL;
     for (size_t i = 0; i < c->ndates; i++) {
         struct dtok *t = &c->dates[i];
-        if (t->same) {
+        if (t->rel) {
+            continue;                      /* resolve_relative, once the notice's date is known */
+        } else if (t->same) {
             if (lastday) {
                 static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
                 int d = t->same == 2 || t->same == 4 || t->same == 5 ? t->d
                                                                       : lastday->d + (t->same == 3);
                 t->y = lastday->y;
                 t->m = lastday->m;
-                if (t->same == 5 && d > lastday->d && --t->m < 1)
-                    t->m = 12, t->y--;     /* 3月2日の記事で「28日」: February */
+                /* 3月2日の記事で「28日」: February; but in a narrative
+                 * (5月19日に作成…26日に連絡) a later day is later that month */
+                if (t->same == 5 && d > lastday->d &&
+                    (ex_tok_is_lone(c, lastday) || announced(c, lastday)) && --t->m < 1)
+                    t->m = 12, t->y--;
                 if (t->same == 2 && d < lastday->d)
                     t->m++;                       /* 1月30日 … 翌2日 */
                 else if (t->same == 3 && t->m >= 1 && t->m <= 12 && d > mdays[t->m - 1])
@@ -186,14 +217,66 @@ static void infer_years(struct ctx *c)
         if (t->prec == 3 && t->m)
             lastday = t;
     }
-    /* Nothing dated before: take the next dated token (a signature below). */
+    /* Nothing dated before: take the year of a date line below (a
+     * signature); a full date in the prose after it says nothing of it. */
     int next = 0;
     for (size_t i = c->ndates; i-- > 0;) {
         struct dtok *t = &c->dates[i];
-        if (t->explicit_year)
+        if (t->explicit_year && t->prec == 3 && ex_tok_is_lone(c, t))
             next = t->y;
-        else if (t->y == 0)
+        else if (t->y == 0 && !t->rel && !t->explicit_year)
             t->y = next;
+    }
+}
+
+/* 昨年10月22日, 今月15日: counted back from the notice's date, or from the
+ * nearest full date before it (a quoted article's dateline); unknown (y 0)
+ * when there is neither. */
+static void resolve_relative(struct ctx *c)
+{
+    for (size_t i = 0; i < c->ndates; i++) {
+        struct dtok *t = &c->dates[i];
+        if (!t->rel)
+            continue;
+        /* a date in the account (2010年1月分の伝票) says nothing of 今年 */
+        int ry = c->pub_y, rm = c->pub_m;
+        for (size_t j = i; !ry && j-- > 0;)
+            if (c->dates[j].explicit_year && c->dates[j].prec == 3 && !c->dates[j].rel &&
+                (ex_tok_is_lone(c, &c->dates[j]) || head_dateline(c, &c->dates[j]))) {
+                ry = c->dates[j].y;
+                rm = c->dates[j].m;
+            }
+        if (!ry)
+            continue;
+        int rd = c->pub_y ? c->pub_d : 31;
+        if (t->rel == 1) {
+            t->y = ry - t->back;
+        } else {
+            int m = rm - t->back;
+            t->y = ry;
+            if (m < 1)
+                m += 12, t->y--;
+            t->m = m;
+        }
+        if (t->prec == 3)
+            t->sortday = t->d;
+        /* 今月21日 in an article of the 1st: the reference is not the
+         * article's date after all; nothing is known */
+        if (t->y == ry && t->m == rm && t->prec == 3 && t->d > rd)
+            t->y = 0;
+        else if (t->y == ry && t->m > rm)
+            t->y = 0;
+        /* ranges hold copies of their ends */
+        for (size_t k = 0; k < c->nranges; k++) {
+            struct drange *r = &c->ranges[k];
+            if (r->a.s == t->s)
+                r->a = *t;
+            if (r->b.s == t->s) {
+                r->b.y = t->y, r->b.m = t->m, r->b.sortday = t->sortday;
+                if (!r->b.explicit_year && r->a.y && r->b.m && r->b.m < r->a.m && r->b.y == r->a.y)
+                    r->b.y++;
+            }
+        }
     }
 }
 
@@ -307,6 +390,74 @@ ow_err ex_dates_scan(struct ctx *c)
 
 /* "…株式会社にしき堂は9月14日、…と発表した": a date right after "は" in a
  * sentence that reports an announcement. */
+/* The label a date carries in a table or a list (periods.tsv label*): the
+ * text before it on its line when that is all label ("(1) 発生日・発覚日
+ * 令和6年7月10日"), or, for a date on a line of its own, the short line
+ * above it ("1 判明日時" / "令和4年11月20日 午前11時30分頃"). */
+
+static int label_in(struct ctx *c, size_t a, size_t b)
+{
+    ex_trim(c->s, &a, &b);
+    /* a label is short and ends its text: (1) 発生日・発覚日: */
+    while (b > a && (c->s[b - 1] == ':' || c->s[b - 1] == ' '))
+        b--;
+    if (a >= b || b - a > 72 || memmem(c->s + a, b - a, "。", 3) ||
+        (b - a >= 3 && !memcmp(c->s + b - 3, "」", 3)))
+        return 0;
+    static const struct { const char *label; int flag; } labels[] = {
+        {"labelpub", DL_PUB}, {"labelupd", DL_UPD}, {"labelevent", DL_EVENT}, {"labeldisc", DL_DISC}};
+    int f = 0;
+    for (size_t k = 0; k < sizeof labels / sizeof labels[0]; k++)
+        if (ex_label_match(c, "periods", labels[k].label, a, b, 0, NULL))
+            f |= labels[k].flag;
+    /* the last label must end the text: a title line that mentions 発生
+     * is not the label of the date under it */
+    if (f && !(ex_label_match(c, "periods", "labelend", a, b, 0, NULL)))
+        return 0;
+    return f;
+}
+
+static int date_label(struct ctx *c, const struct dtok *t)
+{
+    size_t li = ex_line_of(c, t->s);
+    size_t a = c->lines[li].s, b = t->s;
+    ex_trim(c->s, &a, &b);
+    if (b > a)
+        return label_in(c, a, b);
+    if (!ex_tok_is_lone(c, t))
+        return 0;
+    for (size_t pl = li; pl-- > 0 && li - pl <= 2;) {
+        size_t pa = c->lines[pl].s, pb = c->lines[pl].e;
+        ex_trim(c->s, &pa, &pb);
+        if (pa == pb)
+            continue;
+        size_t d = ex_date_at(c, pa);
+        if (d < c->ndates && c->dates[d].s < pb)
+            return 0;                       /* the line above is a date of its own */
+        return label_in(c, pa, pb);
+    }
+    return 0;
+}
+
+/* Is line li one row of a timeline: a date line with another date line
+ * within four lines of it, past the page's head (where a notice's date and
+ * an updated date stand together)? */
+static int timeline_row(struct ctx *c, size_t li)
+{
+    size_t nonblank = 0;
+    for (size_t l = 0; l < li && nonblank < 3; l++)
+        nonblank += c->lines[l].e > c->lines[l].s;
+    if (nonblank < 3)
+        return 0;
+    size_t lo = li >= 4 ? li - 4 : 0, hi = li + 4 < c->nlines ? li + 4 : c->nlines - 1;
+    for (size_t i = ex_date_at(c, c->lines[lo].s); i < c->ndates && c->dates[i].s < c->lines[hi].e; i++) {
+        size_t l = ex_line_of(c, c->dates[i].s);
+        if (l != li && ex_tok_is_lone(c, &c->dates[i]))
+            return 1;
+    }
+    return 0;
+}
+
 static int announced(struct ctx *c, const struct dtok *t)
 {
     size_t si = ex_sent_of(c, t->s), ss = c->sents[si].s;
@@ -316,29 +467,73 @@ static int announced(struct ctx *c, const struct dtok *t)
     /* …三京堂(以下、同社)が、2023年2月20日に、…を公表しました */
     if (p >= ss + 3 && !memcmp(c->s + p - 3, "、", 3))
         p -= 3;
+    /* 2024年11月15日午前7時、北浜県は…を発表しました: the date opens it */
+    size_t a = ss, b = p;
+    ex_trim(c->s, &a, &b);
+    if (a == b) {
+        size_t x = t->e, end = ex_upto(c, t->e, c->sents[si].e, 60);
+        const char *comma = memmem(c->s + x, end - x, "、", 3);
+        const char *topic = comma ? memmem(comma, (size_t)(c->s + c->sents[si].e - comma), "は", 3) : NULL;
+        return topic && ex_label_match(c, "org", "report", (size_t)(topic - c->s),
+                                       ex_upto(c, (size_t)(topic - c->s), c->sents[si].e, EX_WINDOW), 0, NULL);
+    }
     if (p < ss + 3 || (memcmp(c->s + p - 3, "は", 3) != 0 && memcmp(c->s + p - 3, "が", 3) != 0))
         return 0;
     return ex_label_match(c, "org", "report", ex_back(c, ss, t->s, EX_WINDOW),
                           ex_upto(c, t->e, c->sents[si].e, EX_WINDOW), 0, NULL);
 }
 
+/* A full date opening one of the page's first three lines, with only a
+ * few words after it (2020年5月6日 お知らせ, 2019.9.20 サポート豆知識). */
+static int head_dateline(struct ctx *c, const struct dtok *t)
+{
+    if (!t->explicit_year || t->prec != 3)
+        return 0;
+    size_t li = ex_line_of(c, t->s), seen = 0;
+    for (size_t l = 0; l < li; l++)
+        seen += c->lines[l].e > c->lines[l].s;
+    if (seen >= 3)
+        return 0;
+    size_t a = c->lines[li].s, b = t->s, ra = t->e, rb = c->lines[li].e;
+    ex_trim(c->s, &a, &b);
+    ex_trim(c->s, &ra, &rb);
+    return a == b && rb - ra <= 72 && !memmem(c->s + ra, rb - ra, "。", 3) &&
+           !memmem(c->s + ra, rb - ra, "、", 3);
+}
+
 ow_err ex_published(struct ctx *c, struct extract_result *res)
 {
     int best = 2;
     const struct dtok *pick = NULL;
+    /* A third party's article is dated by its own dateline: the notice's
+     * date is the one it says was announced. */
+    int third = ex_third_party(c);
     for (size_t i = 0; i < c->ndates; i++) {
         const struct dtok *t = &c->dates[i];
-        if (t->prec != 3 || t->in_range || (t->same && t->same != 5) || !t->y || !t->m)
+        if (t->prec < 2 || t->in_range || (t->same && t->same != 5) || t->rel || !t->y || !t->m)
             continue;
         int sc = 0;
         int news = announced(c, t);
         if (!t->explicit_year && !news)
             continue;
+        int label = date_label(c, t);
+        if (label & (DL_EVENT | DL_DISC))
+            continue;                       /* 発生日時 / 判明日: a row of the account */
         size_t li = ex_line_of(c, t->s);
-        int lone = ex_tok_is_lone(c, t);
+        int lone = (ex_tok_is_lone(c, t) || (label & (DL_PUB | DL_UPD))) && !timeline_row(c, li);
+        /* 令和4年1月 under a signature: the notice's month, when nothing
+         * gives its day */
+        if (t->prec == 2 && !(lone && !third))
+            continue;
+        if (t->prec == 2)
+            sc -= 1;
+        if (third && !news)
+            continue;
         PCRE2_SIZE *ov;
         if (lone) {
             sc += 3;
+        } else if (head_dateline(c, t)) {
+            sc += 3;     /* "2020年5月6日 お知らせ": the first lines date the page */
         } else if (c->lines[li].e - t->e <= 80 &&
                    ex_bi_match(c, BI_LONESUF, t->e, c->lines[li].e, PCRE2_ANCHORED, &ov) &&
                    ov[1] == c->lines[li].e &&
@@ -346,8 +541,13 @@ ow_err ex_published(struct ctx *c, struct extract_result *res)
                                   t->s, 0, NULL)) {
             sc += 3;     /* "…に関するお詫びとお知らせ 2023年1月11日": a dated title */
         }
-        if (ex_label_match(c, "periods", "published", ex_back(c, c->lines[li].s, t->s, 40), t->s,
-                           0, NULL))
+        /* 発表日 is the notice's date; 更新日 only when there is no other */
+        if (label & DL_PUB)
+            sc += 4;
+        else if (label & DL_UPD)
+            sc += 3;
+        else if (ex_label_match(c, "periods", "published", ex_back(c, c->lines[li].s, t->s, 40),
+                                t->s, 0, NULL))
             sc += 2;
         /* (令和7年3月5日発表): the notice dates itself */
         if (ex_label_match(c, "periods", "pubafter", t->e, ex_upto(c, t->e, c->lines[li].e, 40),
@@ -368,27 +568,68 @@ ow_err ex_published(struct ctx *c, struct extract_result *res)
             pick = t;
         }
     }
-    if (!pick)
-        return OW_OK;
-    c->pub_y = pick->y;
-    c->pub_m = pick->m;
-    c->pub_d = pick->d;
-    ex_date_iso(pick->y, pick->m, pick->d, 3, &res->published);
-    res->published_ev.start = pick->s;
-    res->published_ev.end = pick->e;
+    if (pick) {
+        c->pub_y = pick->y;
+        c->pub_m = pick->m;
+        c->pub_d = pick->d;
+        ex_date_iso(pick->y, pick->m, pick->d, pick->prec, &res->published);
+        res->published_ev.start = pick->s;
+        res->published_ev.end = pick->e;
+    }
+    resolve_relative(c);
     return OW_OK;
 }
 
 /* ---- periods and discovery ---------------------------------------------- */
 
-/* A past event cannot be later than the notice: an inferred year steps back. */
-static void cap_year(const struct ctx *c, struct dtok *t)
+/* A past event cannot be later than the notice.  A year-less date that
+ * lands more than a month after it belongs to the year before (a notice of
+ * 12 January tells of 28 December); one that lands just after it, or a
+ * 昨年/今月 date after it, is no past event (a plan, a misread row): 0, and
+ * the caller drops it. */
+static int cap_year(const struct ctx *c, struct dtok *t)
 {
-    if (!c->pub_y || t->explicit_year)
-        return;
+    if (!c->pub_y || t->explicit_year || !t->y)
+        return 1;
     long pk = (long)c->pub_y * 10000 + c->pub_m * 100 + c->pub_d;
-    if (key(t) > pk)
-        t->y--;
+    if (key(t) <= pk)
+        return 1;
+    long days = (long)(t->y - c->pub_y) * 372 + (long)(t->m - c->pub_m) * 31 +
+                ((t->prec >= 2 ? t->sortday : 1) - c->pub_d);
+    if (t->rel || days <= 31)
+        return 0;
+    t->y--;
+    return 1;
+}
+
+/* Drops an end of a range that cannot be right (cap_year). */
+static void cap_range(const struct ctx *c, struct drange *r)
+{
+    if (!cap_year(c, &r->a))
+        r->a.y = 0;
+    if (!cap_year(c, &r->b))
+        r->b.y = 0;
+}
+
+/* Is the date that of a document or an announcement rather than of an
+ * event (2019年8月13日付の伝票, 6月7日に公表, 令和3年7月公表) — or set in
+ * parentheses, an aside to the sentence it stands in? */
+static int date_label(struct ctx *c, const struct dtok *t);
+
+static int bound(struct ctx *c, const struct dtok *t)
+{
+    if (ex_label_match(c, "periods", "bound", t->e, ex_upto(c, t->e, c->n, 40), PCRE2_ANCHORED, NULL))
+        return 1;
+    if (date_label(c, t) & (DL_PUB | DL_UPD))
+        return 1;
+    size_t p = t->s;
+    while (p > 0 && c->s[p - 1] == ' ')
+        p--;
+    if (p > 0 && c->s[p - 1] == '(') {
+        const char *q = memchr(c->s + t->e, ')', ex_upto(c, t->e, c->n, 40) - t->e);
+        return q != NULL;
+    }
+    return 0;
 }
 
 /* The first non-blank line among the two after li, or SIZE_MAX. */
@@ -412,6 +653,16 @@ static void set_period(struct ex_period *p, const struct drange *r)
     p->ev.end = r->e;
 }
 
+/* A period of one day: the day of a theft, a misdelivery, an attack. */
+static void set_day(struct ex_period *p, const struct dtok *t)
+{
+    struct drange r;
+    r.a = r.b = *t;
+    r.s = t->s;
+    r.e = t->e;
+    set_period(p, &r);
+}
+
 /* Is the rest of the range's line (outside the range) short: a table cell or
  * a line under a heading, whose context is the neighbouring lines? */
 static int lone_range(struct ctx *c, const struct drange *r, size_t li)
@@ -433,6 +684,9 @@ static int kind_in(struct ctx *c, size_t a, size_t b, const struct drange *r)
     size_t nd = ex_date_at(c, r->e);
     if (nd < c->ndates && c->dates[nd].s < near)
         near = c->dates[nd].s;
+    /* …分の伝票 / …に登録した顧客: the window of the records or people */
+    if (near > r->e && ex_label_match(c, "periods", "expafter", r->e, near, PCRE2_ANCHORED, NULL))
+        return RK_EXPOSURE;
     if (near > r->e) {
         if (ex_label_match(c, "periods", "exposure", r->e, near, 0, NULL))
             return RK_EXPOSURE;
@@ -484,6 +738,13 @@ static int ends_sentence(const struct ctx *c, struct span sp)
     return b - a >= 3 && (!memcmp(c->s + b - 3, "。", 3) || !memcmp(c->s + b - 3, "」", 3));
 }
 
+/* How precisely a range is known: the precision of both ends, 0 for an
+ * end whose year is unknown. */
+static int precision(const struct drange *r)
+{
+    return (r->a.y ? r->a.prec : 0) + (r->b.y ? r->b.prec : 0);
+}
+
 ow_err ex_periods(struct ctx *c, struct extract_result *res)
 {
     const struct drange *att = NULL, *exp = NULL;
@@ -493,25 +754,33 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
         if (!ex_in_body(c, r->s) || ex_negated(c, r->s))
             continue;
         int k = range_kind(c, r);
+        /* the first of each kind, unless a later one says it more
+         * precisely (a summary's 2010年から今年2月, then 2010年6月1日~…) */
         if (k == RK_EXPOSURE) {
-            if (!exp)
+            if (!exp || precision(r) > precision(exp))
                 exp = r;
-        } else if (!att && k == RK_ATTACK) {
-            att = r;
+        } else if (k == RK_ATTACK) {
+            if (!att || precision(r) > precision(att))
+                att = r;
         }
-        if (exp && att)
-            break;
     }
     if (exp) {
         struct drange r = *exp;
-        cap_year(c, &r.a);
-        cap_year(c, &r.b);
+        cap_range(c, &r);
         set_period(&res->exposure_period, &r);
     }
     if (!att) {
+        /* A date a table or list labels as the day it happened (発生日時) */
+        for (size_t i = 0; i < c->ndates && !res->attack_period.present; i++) {
+            struct dtok t = c->dates[i];
+            if (t.prec != 3 || (t.in_range && !t.oneday) || !t.y || !ex_in_body(c, t.s) ||
+                !(date_label(c, &c->dates[i]) & DL_EVENT) || !cap_year(c, &t))
+                continue;
+            set_day(&res->attack_period, &t);
+        }
         /* A single day the attack itself took place: "11月3日(水)朝に何者か
          * による不正アクセスが行われ" (periods.tsv attackday). */
-        for (size_t i = 0; i < c->ndates; i++) {
+        for (size_t i = 0; i < c->ndates && !res->attack_period.present; i++) {
             struct dtok t = c->dates[i];
             if (t.prec != 3 || (t.in_range && !t.oneday) || !t.y || !ex_in_body(c, t.s) ||
                 ex_negated(c, t.s))
@@ -529,19 +798,15 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
                                     PCRE2_ANCHORED, NULL))
                     continue;
             }
-            cap_year(c, &t);
-            struct drange r;
-            r.a = r.b = t;
-            r.s = t.s;
-            r.e = t.e;
-            set_period(&res->attack_period, &r);
+            if (bound(c, &c->dates[i]) || !cap_year(c, &t))
+                continue;
+            set_day(&res->attack_period, &t);
             break;
         }
     }
     if (att) {
         struct drange r = *att;
-        cap_year(c, &r.a);
-        cap_year(c, &r.b);
+        cap_range(c, &r);
         set_period(&res->attack_period, &r);
     } else if (!res->attack_period.present) {
         /* No attacker (a mail sent to the wrong people, a bag lost): the day
@@ -549,7 +814,8 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
         int noattacker = 0;
         for (size_t i = 0; i < res->nmethods; i++)
             if (!strcmp(res->methods[i].value, "misdelivery") ||
-                !strcmp(res->methods[i].value, "loss_or_theft"))
+                !strcmp(res->methods[i].value, "loss_or_theft") ||
+                !strcmp(res->methods[i].value, "insider"))
                 noattacker = 1;
         /* pass 0: the event is in the date's sentence; pass 1: a timeline row */
         for (size_t k = 0; noattacker && k < 2 * c->ndates && !res->attack_period.present; k++) {
@@ -567,6 +833,13 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
                        !ex_label_match(c, "periods", "discovered", ev.e,
                                        ex_upto(c, ev.e, ee, 15), 0, NULL);
             if (pass == 0 && !here)
+                continue;
+            /* 12月25日と29日に手続きをした5250人: the people's window, no event */
+            size_t xe = t.e;
+            if (ex_label_match(c, "periods", "andday", t.e, ex_upto(c, t.e, ee, 40), PCRE2_ANCHORED, &ev))
+                xe = ev.e;
+            if (ex_label_match(c, "periods", "expafter", xe, ee, PCRE2_ANCHORED, NULL) ||
+                bound(c, &c->dates[i]))
                 continue;
             if (pass == 1) {
                 /* the notice's own date (更新日:…) is no event */
@@ -589,12 +862,9 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
                                     ex_upto(c, ns, c->lines[nl].e, EX_WINDOW), 0, NULL))
                     continue;
             }
-            cap_year(c, &t);
-            struct drange r;
-            r.a = r.b = t;
-            r.s = t.s;
-            r.e = t.e;
-            set_period(&res->attack_period, &r);
+            if (bound(c, &c->dates[i]) || !cap_year(c, &t))
+                continue;
+            set_day(&res->attack_period, &t);
         }
     }
 
@@ -624,7 +894,8 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
             if (t->prec == 3 && ex_label_match(c, "periods", "attackday", t->e,
                                                ex_upto(c, t->e, se, EX_WINDOW), PCRE2_ANCHORED, NULL))
                 continue;
-            if ((!t->in_range || t->oneday) && t->prec >= 2 && t->y && t->m)
+            if ((!t->in_range || t->oneday) && t->prec >= 2 && t->y && t->m && !bound(c, t) &&
+                t->s != res->published_ev.start)
                 cand = t;
         }
         size_t li = c->sline[si];
@@ -634,8 +905,8 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
                 const struct dtok *t = &c->dates[i];
                 if (t->s >= c->lines[li - 1].e)
                     break;
-                if (t->prec >= 2 && t->y && !t->in_range &&
-                    ex_tok_is_lone(c, t)) {
+                if (t->prec >= 2 && t->y && !t->in_range && ex_tok_is_lone(c, t) &&
+                    t->s != res->published_ev.start) {
                     cand = t;
                     break;
                 }
@@ -650,7 +921,8 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
                 const struct dtok *t = &c->dates[i];
                 if (t->s >= c->sents[si - 1].e)
                     break;
-                if (t->prec >= 2 && t->y && !t->in_range) {
+                if (t->prec >= 2 && t->y && !t->in_range && !bound(c, t) &&
+                    t->s != res->published_ev.start) {
                     cand = t;
                     break;
                 }
@@ -659,10 +931,23 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
         if (!cand)
             continue;
         struct dtok t = *cand;
-        cap_year(c, &t);
+        if (!cap_year(c, &t))
+            continue;
         if (!best || key(&t) < key(&bt)) {
             best = cand;
             bt = t;
+        }
+    }
+    /* a date a table or list labels as the day it was learned of */
+    for (size_t i = 0; i < c->ndates; i++) {
+        const struct dtok *t = &c->dates[i];
+        if (t->prec < 2 || !t->y || !t->m || (t->in_range && !t->oneday) || !ex_in_body(c, t->s) ||
+            !(date_label(c, t) & DL_DISC))
+            continue;
+        struct dtok x = *t;
+        if (cap_year(c, &x) && (!best || key(&x) < key(&bt))) {
+            best = t;
+            bt = x;
         }
     }
     if (best) {

@@ -414,9 +414,15 @@ static const char *const DATE_PAT =
     "|(?<=から|より|~)\\s?([0-9]{1,2})\\s?月(?![0-9]|\\s?[0-9]{1,2}\\s?日|期|分|度|以降)"
     /* 21   同月15日 */
     "|同月\\s?([0-9]{1,2})\\s?日"
-    /* 22   a bare day in a news article: 北浜市は20日、… / 9日午後3時ごろ、… */
-    "|(?:(?<=は)|(?<=^)|(?<=。))[ \\t]?([0-9]{1,2})\\s?日"
-    "(?=\\s?(?:、|,|午前|午後|朝|昼|夜|夕方|未明|深夜|正午|[0-9]{1,2}\\s?時))";
+    /* 22   a bare day: 北浜市は20日、… / 9日午後3時ごろ、… / 、17日に指摘で */
+    "|(?:(?<=は)|(?<=^)|(?<=。)|(?<=、)|(?<=\\s))[ \\t]?([0-9]{1,2})\\s?日"
+    "(?=\\s?(?:、|,|に|\\((?:月|火|水|木|金|土|日)|午前|午後|朝|昼|夜|夕方|未明|深夜|正午|ごろ|頃"
+    "|[0-9]{1,2}\\s?時|から|まで|~))"
+    /* 23-26 本年1月, 昨年10月22日, 今年8月下旬: a year counted from the notice's */
+    "|(本年|今年|昨年|前年|去年|一昨年)(?:の)?\\s?([0-9]{1,2})\\s?月"
+    "(?:\\s?([0-9]{1,2})\\s?日|(上旬|初旬|中旬|下旬|末|頃|ごろ))?"
+    /* 27-28 今月19日, 先月8日: a month counted from the notice's */
+    "|(今月|先月|前月)\\s?([0-9]{1,2})\\s?日";
 
 #define TIME_PAT \
     "(?:(?:午前|午後|深夜|未明|早朝|朝|昼|夕方|夜間?|正午)?\\s?" \
@@ -424,9 +430,9 @@ static const char *const DATE_PAT =
 #define WDAY_PAT "(?:\\((?:月|火|水|木|金|土|日|祝)[^)\\n]{0,4}\\))"
 
 static const char *const GAP_PAT =
-    "\\s?" WDAY_PAT "?\\s?" TIME_PAT "\\s?(?:~|から|より|-|–)\\s?(?:翌|同年)?\\s?$";
+    "\\s?" WDAY_PAT "?\\s?" TIME_PAT "\\s?(?:~|から|より|-|–|—|―)\\s?(?:翌|同年)?\\s?$";
 static const char *const DAYEND_PAT =
-    "\\s?" WDAY_PAT "?\\s?" TIME_PAT "\\s?(?:~|から)\\s?(?:翌)?([0-9]{1,2})\\s?日";
+    "\\s?" WDAY_PAT "?\\s?" TIME_PAT "\\s?(?:~|から|—|―)\\s?(?:翌)?([0-9]{1,2})\\s?日";
 static const char *const TIMERANGE_PAT =
     "\\s?" WDAY_PAT "?\\s?(?:午前|午後|深夜|未明|早朝|朝|夜)?\\s?[0-9]{1,2}\\s?(?:時|:)[^~\\n]{0,12}?"
     "\\s?(?:~|から)\\s?(?:同日)?\\s?(?:午前|午後|深夜|未明|早朝|朝|夜)?\\s?[0-9]{1,2}\\s?(?:時|:)";
@@ -472,7 +478,8 @@ static ow_err build_builtins(struct extract_rules *r, struct ow_diag *d)
             if (ow_buf_adds(&b, "^[ \\t]*(?:【[^】\\n]{0,40}】[ \\t]*)?(?!当|本|同|各|貴|弊|全|他)"
                                 "([\\p{Han}\\p{Hiragana}\\p{Katakana}ー]{1,6}?") ||
                 put_alternation(&b, r, "org", "public", 0) ||
-                ow_buf_adds(&b, ")(?=[ \\t]|$|役所|役場|ホームページ|公式|教育委員会|議会|長\\s|は)"))
+                ow_buf_adds(&b, ")(?=[ \\t]|$|役所|役場|ホームページ|公式|教育委員会|議会|長\\s|は"
+                                "|\\p{Han}{1,6}(?:課|部|局|室|係)(?:から|で|において|は|が))"))
                 goto nomem;
         } else if (i == BI_NAMED) {
             if (ow_buf_adds(&b, "^[ \\t]*(?:【[^】\\n]{0,40}】[ \\t]*)?(?!当|本|同|各|貴|弊|全|他)"
@@ -560,6 +567,15 @@ struct extract_rules *extract_rules_compile(struct ow_diag *d)
     if (build_builtins(r, d)) {
         extract_rules_free(r);
         return NULL;
+    }
+    /* Match data must hold every group of the largest pattern: with too
+     * few pairs pcre2_match returns 0, which reads as no match. */
+    for (size_t i = 0; i < 2 * r->n + BI_NBUILTIN; i++) {
+        const pcre2_code *re = i < r->n ? r->v[i].re : i < 2 * r->n ? r->v[i - r->n].re2
+                                                                    : r->bi[i - 2 * r->n];
+        uint32_t groups = 0;
+        if (re && pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &groups) == 0 && groups > r->groups)
+            r->groups = groups;
     }
     return r;
 }
@@ -1267,6 +1283,8 @@ static void incident(struct ctx *c, struct extract_result *res)
         owned = ex_label_match(c, "incident", "self", 0, c->body_e, 0, NULL) ||
                 ex_label_match(c, "incident", "report", 0, c->body_e, 0, NULL) ||
                 ex_label_match(c, "incident", "apology", 0, c->body_e, 0, NULL) ||
+                ex_label_match(c, "incident", "pressrelease", 0, c->body_e, 0, NULL) ||
+                title_has(c, "owntitle") || head_has(c, "owntitle") ||
                 title_has(c, "apology");
         expl = ex_label_match(c, "incident", "explainer", 0, c->body_e, 0, NULL);
     }
@@ -1416,7 +1434,7 @@ ow_err extract_run(const struct extract_rules *r, const char *text, size_t len,
         copy[c.n] = 0;
         c.s = copy;
     }
-    c.md = pcre2_match_data_create(24, NULL);
+    c.md = pcre2_match_data_create(r->groups + 1, NULL);
     c.skipped = calloc(r->n + BI_NBUILTIN, 1);
     if (!c.md || !c.skipped) {
         e = OW_NOMEM;

@@ -54,6 +54,7 @@ struct extract_rules {
     pcre2_match_context *mctx;   /* match and depth limits; read-only */
     unsigned *uses;              /* per pattern id: matches run, up to JIT_AFTER */
     int jit;                     /* 0: OWABI_NO_JIT, interpret everything */
+    uint32_t groups;             /* capture groups of the largest pattern */
 };
 
 struct span {
@@ -70,6 +71,9 @@ struct dtok {
     int in_range;
     int oneday;           /* its range is within this day (13時20分~14時): still a day */
     int same;             /* 同日: copies the previous day-precision date */
+    int rel;              /* 昨年10月 (year), 先月8日 (month): counted back from the
+                             notice's date; y stays 0 until it is known */
+    int back;             /* how many years (rel 1) or months (rel 2) back */
 };
 
 struct drange {
