@@ -156,7 +156,7 @@ static char *end_anchored(const char *p)
 static int literal_line(const char *file, const char *label)
 {
     if (label[0] == '@')
-        return strcmp(label, "@fallback") != 0;
+        return strcmp(label, "@fallback") && strcmp(label, "@unless") && strcmp(label, "@ifcard");
     if (strcmp(file, "org") == 0)
         return !strcmp(label, "form") || !strcmp(label, "abbr") || !strcmp(label, "public") ||
                !strcmp(label, "rep") || !strcmp(label, "repqual");
@@ -464,7 +464,7 @@ static ow_err build_builtins(struct extract_rules *r, struct ow_diag *d)
                 goto nomem;
         } else if (i == BI_COUNT) {
             /* a number not glued to other digits, a counter from counts.tsv */
-            if (ow_buf_adds(&b, "(?<![0-9.\\-/])([0-9]{1,9})(?![0-9.])\\s?(") ||
+            if (ow_buf_adds(&b, "(?<![0-9\\-/])(?<![0-9]\\.)([0-9]{1,9})(?![0-9.])\\s?(") ||
                 put_alternation(&b, r, "counts", "unit", 1) || ow_buf_adds(&b, ")"))
                 goto nomem;
         } else if (i == BI_ORGFORM) {
@@ -475,11 +475,11 @@ static ow_err build_builtins(struct extract_rules *r, struct ow_diag *d)
         } else if (i == BI_PUBLIC) {
             /* a blog header "【事件簿#12】北浜県 …" counts as the line start;
              * "北浜市は、…と公表" is a news subject (not 当市は / 本市は) */
-            if (ow_buf_adds(&b, "^[ \\t]*(?:【[^】\\n]{0,40}】[ \\t]*)?(?!当|本|同|各|貴|弊|全|他)"
-                                "([\\p{Han}\\p{Hiragana}\\p{Katakana}ー]{1,6}?") ||
+            if (ow_buf_adds(&b, "^[ \\t]*(?:【[^】\\n]{0,40}】[ \\t]*|この度、|このたび、)?(?!当|本|同|各|貴|弊|全|他)"
+                                "([\\p{sc=Han}\\p{sc=Hiragana}\\p{sc=Katakana}ー]{1,6}?") ||
                 put_alternation(&b, r, "org", "public", 0) ||
                 ow_buf_adds(&b, ")(?=[ \\t]|$|役所|役場|ホームページ|公式|教育委員会|議会|長\\s|は"
-                                "|\\p{Han}{1,6}(?:課|部|局|室|係)(?:から|で|において|は|が))"))
+                                "|\\p{sc=Han}{1,6}(?:課|部|局|室|係)(?:から|で|において|は|が))"))
                 goto nomem;
         } else if (i == BI_NAMED) {
             if (ow_buf_adds(&b, "^[ \\t]*(?:【[^】\\n]{0,40}】[ \\t]*)?(?!当|本|同|各|貴|弊|全|他)"
@@ -506,8 +506,8 @@ static ow_err build_builtins(struct extract_rules *r, struct ow_diag *d)
                 put_alternation(&b, r, "org", "rep", 0) ||
                 ow_buf_adds(&b, ")\\s?:?\\s?(?:") ||
                 put_alternation(&b, r, "org", "repqual", 0) ||
-                ow_buf_adds(&b, "\\s)?([\\p{Han}\\p{Hiragana}\\p{Katakana}ー]{1,8}"
-                                "(?:[ \\t][\\p{Han}\\p{Hiragana}\\p{Katakana}ー]{1,8})?)(?=[\\s、。,)]|$)"))
+                ow_buf_adds(&b, "\\s)?([\\p{sc=Han}\\p{sc=Hiragana}\\p{sc=Katakana}ー]{1,8}"
+                                "(?:[ \\t][\\p{sc=Han}\\p{sc=Hiragana}\\p{sc=Katakana}ー]{1,8})?)(?=[\\s、。,)]|$)"))
                 goto nomem;
         }
         char where[64];
@@ -1121,7 +1121,40 @@ struct firstarg {
     int found;
     int measure;      /* countermeasures.tsv: negation does not apply */
     int types;        /* types.tsv: attack mechanics are not leaked data */
+    int methods;      /* methods.tsv: a general or preventive statement is no method */
+    const char *value;  /* the value a mention stands for (methods.tsv @unless) */
 };
+
+/* Is a data item named where the text says what leaked: in a sentence with
+ * a leak verb (negations.tsv leak: 流出, 閲覧可能, 含まれ, 記載され …), or in
+ * a list under a heading that has one (【流出した情報】 / 氏名 / 住所)?  A
+ * password named in 「パスワードの厳格な管理」 or a phone in 「電話で説明」
+ * is not a leaked item. */
+static int leak_context(struct ctx *c, size_t pos)
+{
+    size_t si = ex_sent_of(c, pos);
+    if ((c->sflag[si] & SF_LEAK) ||
+        ex_label_match(c, "negations", "datactx", c->sents[si].s,
+                       ex_upto(c, c->sents[si].s, c->sents[si].e, EX_WINDOW), 0, NULL))
+        return 1;
+    size_t li = ex_line_of(c, pos);
+    for (size_t l = li, seen = 0; l-- > 0 && seen < 12;) {
+        size_t a = c->lines[l].s, b = c->lines[l].e;
+        ex_trim(c->s, &a, &b);
+        if (a == b)
+            continue;
+        seen++;
+        size_t nch = 0;
+        for (size_t p = a; p < b; p++)
+            nch += ((unsigned char)c->s[p] & 0xc0) != 0x80;
+        if (ex_label_match(c, "negations", "leak", a, ex_upto(c, a, b, EX_WINDOW), 0, NULL) ||
+            ex_label_match(c, "negations", "datactx", a, ex_upto(c, a, b, EX_WINDOW), 0, NULL))
+            return 1;
+        if (nch > 120 || memmem(c->s + a, b - a, "。", 3))
+            return 0;      /* the paragraph above says nothing of a leak */
+    }
+    return 0;
+}
 
 static int first_ok(struct ctx *c, PCRE2_SIZE *ov, void *arg)
 {
@@ -1143,6 +1176,24 @@ static int first_ok(struct ctx *c, PCRE2_SIZE *ov, void *arg)
         if (ex_label_match(c, "incident", "mechanism", a, b, 0, NULL) &&
             !ex_label_match(c, "incident", "mechleak", a, b, 0, NULL))
             return 0;
+        if (!leak_context(c, ov[0]))
+            return 0;
+    } else if (fa->methods) {
+        /* "不正アクセスを防止するため", "感染すると…" say nothing of this
+         * incident; @unless names what rules a value out in its sentence
+         * (閲覧できる状態 after 不正アクセスを受け is no misconfiguration) */
+        size_t si = ex_sent_of(c, ov[0]);
+        unsigned char f = c->sflag[si];
+        if ((f & SF_GENERIC) || ((f & SF_POLICY) && !(f & SF_EVENT)))
+            return 0;
+        size_t a = ex_back(c, c->sents[si].s, ov[0], EX_WINDOW);
+        size_t b = ex_upto(c, ov[1], c->sents[si].e, EX_WINDOW);
+        for (const struct rule *ru = ex_rules_next(c->r, NULL, "methods", "@unless"); ru;
+             ru = ex_rules_next(c->r, ru, "methods", "@unless")) {
+            PCRE2_SIZE *uv;
+            if (!strcmp(ru->arg, fa->value) && ex_rule_match(c, ru, a, b, 0, &uv))
+                return 0;
+        }
     }
     fa->at = (struct span){ov[0], ov[1]};
     fa->found = 1;
@@ -1157,7 +1208,8 @@ static ow_err collect_tags(struct ctx *c, const char *file, struct tagset *t)
          ru = ex_rules_next(c->r, ru, file, NULL)) {
         if (ru->label[0] == '@' || !ru->re || tag_has(t, ru->label))
             continue;
-        struct firstarg fa = {{0, 0}, 0, !strcmp(file, "countermeasures"), !strcmp(file, "types")};
+        struct firstarg fa = {{0, 0}, 0, !strcmp(file, "countermeasures"), !strcmp(file, "types"),
+                              !strcmp(file, "methods"), ru->label};
         scan(c, ru->re, ru->id, c->body_s, c->body_e, first_ok, &fa);
         if (fa.found && tag_add(t, ru->label, fa.at.s, fa.at.e))
             return OW_NOMEM;
@@ -1166,7 +1218,7 @@ static ow_err collect_tags(struct ctx *c, const char *file, struct tagset *t)
 }
 
 /* @implies / @supersedes / @fallback directives of a vocabulary file. */
-static ow_err apply_directives(struct ctx *c, const char *file, struct tagset *t)
+static ow_err apply_directives(struct ctx *c, const char *file, struct tagset *t, int card)
 {
     for (const struct rule *ru = ex_rules_next(c->r, NULL, file, "@implies"); ru;
          ru = ex_rules_next(c->r, ru, file, "@implies"))
@@ -1189,7 +1241,18 @@ static ow_err apply_directives(struct ctx *c, const char *file, struct tagset *t
                 blocked = 1;
         if (blocked || tag_has(t, ru->arg))
             continue;
-        struct firstarg fa = {{0, 0}, 0, 0, !strcmp(file, "types")};
+        struct firstarg fa = {{0, 0}, 0, 0, !strcmp(file, "types"), !strcmp(file, "methods"), ru->arg};
+        scan(c, ru->re, ru->id, c->body_s, c->body_e, first_ok, &fa);
+        if (fa.found && tag_add(t, ru->arg, fa.at.s, fa.at.e))
+            return OW_NOMEM;
+    }
+    /* @ifcard: a method that card data leaked tells (a tampered site that
+     * leaked card numbers is skimming), when the text has its pattern */
+    for (const struct rule *ru = ex_rules_next(c->r, NULL, file, "@ifcard"); ru && card;
+         ru = ex_rules_next(c->r, ru, file, "@ifcard")) {
+        if (tag_has(t, ru->arg))
+            continue;
+        struct firstarg fa = {{0, 0}, 0, 0, 0, 1, ru->arg};
         scan(c, ru->re, ru->id, c->body_s, c->body_e, first_ok, &fa);
         if (fa.found && tag_add(t, ru->arg, fa.at.s, fa.at.e))
             return OW_NOMEM;
@@ -1197,10 +1260,11 @@ static ow_err apply_directives(struct ctx *c, const char *file, struct tagset *t
     return OW_OK;
 }
 
-static ow_err tags(struct ctx *c, const char *file, struct ex_tag **out, size_t *nout)
+/* card: card numbers are among the leaked data (for methods.tsv @ifcard) */
+static ow_err tags(struct ctx *c, const char *file, int card, struct ex_tag **out, size_t *nout)
 {
     struct tagset t = {0};
-    if (collect_tags(c, file, &t) || apply_directives(c, file, &t)) {
+    if (collect_tags(c, file, &t) || apply_directives(c, file, &t, card)) {
         free(t.v);
         return OW_NOMEM;
     }
@@ -1450,9 +1514,13 @@ ow_err extract_run(const struct extract_rules *r, const char *text, size_t len,
     if (c.unowned && !out->org)
         out->is_incident = 0;
     out->kind = ex_kind_decide(&c, out->is_incident);
-    if ((e = tags(&c, "methods", &out->methods, &out->nmethods)) ||
-        (e = tags(&c, "types", &out->types, &out->ntypes)) ||
-        (e = tags(&c, "countermeasures", &out->countermeasures, &out->ncountermeasures)))
+    if ((e = tags(&c, "types", 0, &out->types, &out->ntypes)))
+        goto done;
+    int card = 0;
+    for (size_t i = 0; i < out->ntypes; i++)
+        card |= !strcmp(out->types[i].value, "card_number");
+    if ((e = tags(&c, "methods", card, &out->methods, &out->nmethods)) ||
+        (e = tags(&c, "countermeasures", 0, &out->countermeasures, &out->ncountermeasures)))
         goto done;
     if ((e = ex_counts(&c, out)) || (e = ex_periods(&c, out)) || (e = ex_timeline(&c, out)) ||
         (e = contact(&c, out)))

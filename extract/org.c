@@ -769,6 +769,34 @@ static char *fullest(struct ctx *c, const char *name)
     return out;
 }
 
+/* A town or city is named by itself: 浦添市 for 北浜県浦添市, 奈義町教委 for
+ * 北浜県奈義町教委 (a news lead writes the prefecture for the reader).  A
+ * prefecture's own body keeps it (北浜県住宅供給公社). */
+static void strip_prefecture(char *name)
+{
+    static const char *const pref[] = {"県", "都", "府", "道"};
+    static const char *const muni[] = {"市", "町", "村", "区"};
+    size_t n = strlen(name);
+    for (size_t k = 3 * 2; k <= 3 * 3 && k < n; k += 3)      /* 2 or 3 Han before 県 */
+        for (size_t p = 0; p < 4; p++) {
+            if (memcmp(name + k, pref[p], 3))
+                continue;
+            const char *rest = name + k + 3;
+            size_t rl = n - k - 3;
+            int ok = 0;
+            for (size_t m = 0; m < 4 && !ok; m++) {
+                const char *q = strstr(rest, muni[m]);
+                ok = q && q > rest && (size_t)(q - rest) <= 12 &&
+                     (q[3] == 0 || !strcmp(q + 3, "教委") || !strcmp(q + 3, "教育委員会") ||
+                      !strcmp(q + 3, "役所") || !strcmp(q + 3, "役場"));
+            }
+            if (ok && rl >= 6) {
+                memmove(name, rest, rl + 1);
+                return;
+            }
+        }
+}
+
 ow_err ex_org(struct ctx *c, struct extract_result *res)
 {
     struct cands cs = {0};
@@ -809,6 +837,7 @@ ow_err ex_org(struct ctx *c, struct extract_result *res)
             e = OW_NOMEM;
             goto out;
         }
+        strip_prefecture(res->org);
         res->org_ev.start = best->s;
         res->org_ev.end = best->e;
         c->org_line = best->line;
