@@ -199,6 +199,8 @@ static void infer_years(struct ctx *c)
                     t->m++, d = 1;
                 if (t->m > 12)
                     t->m = 1, t->y++;
+                if (t->m >= 1 && t->m <= 12 && d > mdays[t->m - 1])
+                    t->m = 0;                      /* 6月31日: not a date */
                 t->d = t->sortday = d;
                 t->explicit_year = lastday->explicit_year;
             } else {
@@ -447,15 +449,19 @@ static int timeline_row(struct ctx *c, size_t li)
     size_t nonblank = 0;
     for (size_t l = 0; l < li && nonblank < 3; l++)
         nonblank += c->lines[l].e > c->lines[l].s;
-    if (nonblank < 3)
-        return 0;
-    size_t lo = li >= 4 ? li - 4 : 0, hi = li + 4 < c->nlines ? li + 4 : c->nlines - 1;
+    size_t lo = li >= 8 ? li - 8 : 0, hi = li + 8 < c->nlines ? li + 8 : c->nlines - 1;
+    size_t near = 0, rows = 0, last = SIZE_MAX;
     for (size_t i = ex_date_at(c, c->lines[lo].s); i < c->ndates && c->dates[i].s < c->lines[hi].e; i++) {
         size_t l = ex_line_of(c, c->dates[i].s);
-        if (l != li && ex_tok_is_lone(c, &c->dates[i]))
-            return 1;
+        if (l == li || l == last || !ex_tok_is_lone(c, &c->dates[i]))
+            continue;
+        last = l;
+        rows++;
+        near += (l > li ? l - li : li - l) <= 4;
     }
-    return 0;
+    /* two more date lines close by make a timeline anywhere; one makes it
+     * past the head, where a notice's date and its updated date stand */
+    return rows >= 2 || (nonblank >= 3 && near >= 1);
 }
 
 static int announced(struct ctx *c, const struct dtok *t)
@@ -474,6 +480,8 @@ static int announced(struct ctx *c, const struct dtok *t)
         size_t x = t->e, end = ex_upto(c, t->e, c->sents[si].e, 60);
         const char *comma = memmem(c->s + x, end - x, "、", 3);
         const char *topic = comma ? memmem(comma, (size_t)(c->s + c->sents[si].e - comma), "は", 3) : NULL;
+        if (!topic && comma)
+            topic = memmem(comma, (size_t)(c->s + c->sents[si].e - comma), "が", 3);
         return topic && ex_label_match(c, "org", "report", (size_t)(topic - c->s),
                                        ex_upto(c, (size_t)(topic - c->s), c->sents[si].e, EX_WINDOW), 0, NULL);
     }
@@ -559,6 +567,10 @@ ow_err ex_published(struct ctx *c, struct extract_result *res)
             sc += lone || li == c->org_line ? 4 : 1;
         if (news)
             sc += 6;
+        /* (第9報:2024年2月27日更新): an update dates itself by its number */
+        if (res->is_update && ex_label_match(c, "incident", "update", ex_back(c, c->lines[li].s, t->s, 30),
+                                             t->s, 0, NULL))
+            sc += 9;
         size_t si = ex_sent_of(c, t->s);
         if (ex_label_match(c, "periods", "notpub", ex_back(c, c->sents[si].s, t->s, EX_WINDOW),
                            ex_upto(c, t->e, c->sents[si].e, EX_WINDOW), 0, NULL))
@@ -798,7 +810,7 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
                                     PCRE2_ANCHORED, NULL))
                     continue;
             }
-            if (bound(c, &c->dates[i]) || !cap_year(c, &t))
+            if (bound(c, &c->dates[i]) || announced(c, &c->dates[i]) || !cap_year(c, &t))
                 continue;
             set_day(&res->attack_period, &t);
             break;
@@ -829,9 +841,14 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
             size_t ee = ex_upto(c, t.e, c->sents[si].e, EX_WINDOW);
             /* 9日、紛失に気付いた: the day it was noticed, not the day lost */
             struct span ev;
-            int here = ex_label_match(c, "periods", "event", t.e, ee, 0, &ev) &&
-                       !ex_label_match(c, "periods", "discovered", ev.e,
-                                       ex_upto(c, ev.e, ee, 15), 0, NULL);
+            int here = ex_label_match(c, "periods", "event", t.e, ee, 0, &ev);
+            if (here) {
+                /* …紛失したことが判明 (this day), not …置き忘れ、翌28日に気付き */
+                size_t we = ex_upto(c, ev.e, ee, 36), nd = ex_date_at(c, ev.e);
+                if (nd < c->ndates && c->dates[nd].s < we)
+                    we = c->dates[nd].s;
+                here = !ex_label_match(c, "periods", "discovered", ev.e, we, 0, NULL);
+            }
             if (pass == 0 && !here)
                 continue;
             /* 12月25日と29日に手続きをした5250人: the people's window, no event */

@@ -496,6 +496,7 @@ static ow_err build_builtins(struct extract_rules *r, struct ow_diag *d)
              * 「あさぎ出版」で, 東京都「みなと病院」において), or 「X」社が */
             if (ow_buf_adds(&b, "(?|(?<=企業|会社|法人|団体|病院|医院|大学|学校|学園|協会|組合|施設|事業者|店|都|道|府|県|市|町|村|区)"
                                 "[「『]([\\p{sc=Han}\\p{sc=Katakana}ー・A-Za-z0-9&]{2,24})[」』](?=で|において|が|は|に|社)"
+                                "|(?<=の)[「『]([\\p{sc=Han}\\p{sc=Katakana}ー・A-Za-z0-9&]{2,24})[」』](?=は|が|で|において)"
                                 "|[「『]([\\p{sc=Han}\\p{sc=Katakana}ー・A-Za-z0-9&]{2,24})[」』]社が)"))
                 goto nomem;
         } else if (i == BI_REP) {
@@ -813,6 +814,20 @@ static int continues(const struct ctx *c, size_t ls, size_t le)
         if (b - a >= hl && !memcmp(s + b - hl, heads[k], hl))
             return 0;
     }
+    /* text wrapped at a fixed width (PDF, plain-text mail) breaks inside
+     * words: a long line that does not end a sentence runs on into a line
+     * that opens with kana (…宛先欄に入 / ったメールが送信され) */
+    /* kana that go on a word or a clause, never open one (not お, ご, この) */
+    static const char go_on[] = "っゃゅょんをはがにでとのてるれらりしせずくけげだどべぶいうえ";
+    int opens_kana = 0;
+    for (size_t k = 0; k + 3 <= sizeof go_on - 1 && !opens_kana; k += 3)
+        opens_kana = !memcmp(s + na, go_on + k, 3);
+    static const char *const ends[] = {"。", "」", "）", "】", "!", "?"};
+    int ended = 0;
+    for (size_t k = 0; k < sizeof ends / sizeof ends[0]; k++)
+        ended |= b - last == strlen(ends[k]) && !memcmp(s + last, ends[k], strlen(ends[k]));
+    if (nch >= 25 && opens_kana && !ended)
+        return 1;
     for (size_t k = 0; k + 3 <= sizeof particles - 1; k += 3)
         if (!memcmp(s + last, particles + k, 3))
             return 1;
@@ -840,8 +855,10 @@ static ow_err segment(struct ctx *c)
             eos = 1;                /* 。 ends a sentence after it */
             next = i + 3;
         } else if (!eol && i > ss && i + 3 <= c->n && (unsigned char)s[i] == 0xe2 &&
-                   (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0xbb) {
-            /* ※ starts a new statement: close the sentence before it */
+                   (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0xbb &&
+                   s[i - 1] != '(') {
+            /* ※ starts a new statement: close the sentence before it (a
+             * note mark in parentheses, 指導要録(※1)の写し, is no statement) */
             if (ow_array_grow((void **)&c->sents, &scap, c->nsents, sizeof *c->sents) ||
                 ow_array_grow((void **)&c->sline, &slcap, c->nsents, sizeof *c->sline))
                 return OW_NOMEM;
@@ -1122,6 +1139,8 @@ struct firstarg {
     int measure;      /* countermeasures.tsv: negation does not apply */
     int types;        /* types.tsv: attack mechanics are not leaked data */
     int methods;      /* methods.tsv: a general or preventive statement is no method */
+    int strict;       /* types.tsv @fallback: only a leak verb says the data leaked
+                         (the pattern is itself data: クレジットカード情報) */
     const char *value;  /* the value a mention stands for (methods.tsv @unless) */
 };
 
@@ -1130,14 +1149,18 @@ struct firstarg {
  * a list under a heading that has one (【流出した情報】 / 氏名 / 住所)?  A
  * password named in 「パスワードの厳格な管理」 or a phone in 「電話で説明」
  * is not a leaked item. */
-static int leak_context(struct ctx *c, size_t pos)
+static int leak_context(struct ctx *c, size_t pos, int strict)
 {
     size_t si = ex_sent_of(c, pos);
     if ((c->sflag[si] & SF_LEAK) ||
-        ex_label_match(c, "negations", "datactx", c->sents[si].s,
-                       ex_upto(c, c->sents[si].s, c->sents[si].e, EX_WINDOW), 0, NULL))
+        (!strict && ex_label_match(c, "negations", "datactx", c->sents[si].s,
+                                   ex_upto(c, c->sents[si].s, c->sents[si].e, EX_WINDOW), 0, NULL)))
         return 1;
+    /* only an item of a list looks up to the list's heading: a sentence
+     * of prose (…の削除を行いました。) stands on its own */
     size_t li = ex_line_of(c, pos);
+    if (memmem(c->s + c->lines[li].s, c->lines[li].e - c->lines[li].s, "。", 3))
+        return 0;
     for (size_t l = li, seen = 0; l-- > 0 && seen < 12;) {
         size_t a = c->lines[l].s, b = c->lines[l].e;
         ex_trim(c->s, &a, &b);
@@ -1148,10 +1171,10 @@ static int leak_context(struct ctx *c, size_t pos)
         for (size_t p = a; p < b; p++)
             nch += ((unsigned char)c->s[p] & 0xc0) != 0x80;
         if (ex_label_match(c, "negations", "leak", a, ex_upto(c, a, b, EX_WINDOW), 0, NULL) ||
-            ex_label_match(c, "negations", "datactx", a, ex_upto(c, a, b, EX_WINDOW), 0, NULL))
+            (!strict && ex_label_match(c, "negations", "datactx", a, ex_upto(c, a, b, EX_WINDOW), 0, NULL)))
             return 1;
         if (nch > 120 || memmem(c->s + a, b - a, "。", 3))
-            return 0;      /* the paragraph above says nothing of a leak */
+            return 0;      /* a paragraph above that says nothing of a leak */
     }
     return 0;
 }
@@ -1176,7 +1199,7 @@ static int first_ok(struct ctx *c, PCRE2_SIZE *ov, void *arg)
         if (ex_label_match(c, "incident", "mechanism", a, b, 0, NULL) &&
             !ex_label_match(c, "incident", "mechleak", a, b, 0, NULL))
             return 0;
-        if (!leak_context(c, ov[0]))
+        if (!leak_context(c, ov[0], fa->strict))
             return 0;
     } else if (fa->methods) {
         /* "不正アクセスを防止するため", "感染すると…" say nothing of this
@@ -1209,7 +1232,7 @@ static ow_err collect_tags(struct ctx *c, const char *file, struct tagset *t)
         if (ru->label[0] == '@' || !ru->re || tag_has(t, ru->label))
             continue;
         struct firstarg fa = {{0, 0}, 0, !strcmp(file, "countermeasures"), !strcmp(file, "types"),
-                              !strcmp(file, "methods"), ru->label};
+                              !strcmp(file, "methods"), 0, ru->label};
         scan(c, ru->re, ru->id, c->body_s, c->body_e, first_ok, &fa);
         if (fa.found && tag_add(t, ru->label, fa.at.s, fa.at.e))
             return OW_NOMEM;
@@ -1241,7 +1264,7 @@ static ow_err apply_directives(struct ctx *c, const char *file, struct tagset *t
                 blocked = 1;
         if (blocked || tag_has(t, ru->arg))
             continue;
-        struct firstarg fa = {{0, 0}, 0, 0, !strcmp(file, "types"), !strcmp(file, "methods"), ru->arg};
+        struct firstarg fa = {{0, 0}, 0, 0, !strcmp(file, "types"), !strcmp(file, "methods"), 1, ru->arg};
         scan(c, ru->re, ru->id, c->body_s, c->body_e, first_ok, &fa);
         if (fa.found && tag_add(t, ru->arg, fa.at.s, fa.at.e))
             return OW_NOMEM;
@@ -1252,7 +1275,7 @@ static ow_err apply_directives(struct ctx *c, const char *file, struct tagset *t
          ru = ex_rules_next(c->r, ru, file, "@ifcard")) {
         if (tag_has(t, ru->arg))
             continue;
-        struct firstarg fa = {{0, 0}, 0, 0, 0, 1, ru->arg};
+        struct firstarg fa = {{0, 0}, 0, 0, 0, 1, 0, ru->arg};
         scan(c, ru->re, ru->id, c->body_s, c->body_e, first_ok, &fa);
         if (fa.found && tag_add(t, ru->arg, fa.at.s, fa.at.e))
             return OW_NOMEM;

@@ -258,7 +258,14 @@ static int org_shaped(struct ctx *c, size_t a, size_t b)
     if (q == 0x30fc && last > a)     /* ー ends many katakana names */
         q = cp_at(c->s, c->n, prev_start(c->s, last), &k);
     int foreign = (is_kata(q) && q != 0x30fb) || (q < 0x80 && is_alnum(q) && !(q >= '0' && q <= '9'));
-    return foreign && !ex_label_match(c, "org", "loanword", a, b, 0, NULL);
+    /* エヌ・ティ・ティ・データ: katakana spelled out with middle dots is a
+     * proper name, whatever word it ends in (財務・会計システム is not) */
+    int spelled = memmem(c->s + a, b - a, "・", 3) != NULL;
+    for (size_t p = a; p < b && spelled; p += k) {
+        uint32_t u = cp_at(c->s, c->n, p, &k);
+        spelled = is_kata(u);
+    }
+    return foreign && (spelled || !ex_label_match(c, "org", "loanword", a, b, 0, NULL));
 }
 
 /* Back over one parenthesis, nested ones included, that ends right before
@@ -340,6 +347,25 @@ static size_t name_back(struct ctx *c, size_t lo, size_t e)
     return pos;
 }
 
+static int all_han(struct ctx *c, size_t a, size_t b)
+{
+    size_t k;
+    for (size_t p = a; p < b; p += k)
+        if (!is_han(cp_at(c->s, c->n, p, &k)))
+            return 0;
+    return 1;
+}
+
+/* Does a date and a comma follow the topic marker (…は4月25日、)? */
+static int lead_date(struct ctx *c, size_t p)
+{
+    size_t d = ex_date_at(c, p);
+    if (d >= c->ndates || c->dates[d].s != p)
+        return 0;
+    size_t e = c->dates[d].e;
+    return e + 3 <= c->n && !memcmp(c->s + e, "、", 3);
+}
+
 /* Subjects of a third party's report: 「北浜市は12日、…と発表した」,
  * 「…を手掛けるアオバ商事(横浜市)は」, 「くすのき大学によると」.  The name is
  * read backwards from the topic marker (org.tsv subject).  A subject of a
@@ -361,7 +387,15 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
             size_t li = ex_line_of(c, ms), ls = c->lines[li].s;
             size_t ne = paren_back(c->s, ls, ms);
             size_t ns = name_back(c, ls, ne);
-            if (ns >= ne || !plausible_name(c, ns, ne) || !org_shaped(c, ns, ne))
+            if (ns >= ne || !plausible_name(c, ns, ne))
+                continue;
+            /* A name of Han alone (弥生, 日能研) is taken only where the
+             * sentence shape says it is an organization: the lead of an
+             * announcement (弥生は2006年7月25日、…と発表した) or a source. */
+            if (!org_shaped(c, ns, ne) &&
+                !(all_han(c, ns, ne) && (!strcmp(ru->arg, "source") ||
+                   (!strcmp(ru->arg, "topic") && lead_date(c, me))) &&
+                  !ex_label_match(c, "org", "notsource", ns, ne, PCRE2_ANCHORED, NULL)))
                 continue;
             /* a name read already (a legal form, a bracket) wins; one this
              * name holds (北浜市 in 北浜市教育委員会) gives way to it */
@@ -379,9 +413,14 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
                 (ex_label_match(c, "org", "orgend", ns, ne, 0, &w) && w.s == ns))
                 continue;
             size_t si = ex_sent_of(c, ms);
-            int hearsay = !strcmp(ru->arg, "source");
+            int hearsay = !strcmp(ru->arg, "source") || !strcmp(ru->arg, "found");
             int reports;
-            if (!strcmp(ru->arg, "place")) {
+            if (!strcmp(ru->arg, "owner")) {
+                /* 北浜病院のサーバーが…感染: whose systems were hit */
+                if (!(c->sflag[si] & SF_CUE))
+                    continue;
+                reports = 1;
+            } else if (!strcmp(ru->arg, "place")) {
                 /* only where it opens a sentence that reports the incident, in
              * the notice's own voice (an article's 子会社X社では is not it) */
                 size_t sa = c->sents[si].s, sb = ns;
@@ -472,7 +511,7 @@ static ow_err forms(struct ctx *c, struct cands *cs)
                         delim = 0;
                     prev = q;
                 }
-                if (delim)
+                if (delim && plausible_name(c, x, fs))
                     a = x;
             }
             b = fs;
@@ -553,6 +592,9 @@ static ow_err forms(struct ctx *c, struct cands *cs)
             }
         }
         if (b <= a)
+            continue;
+        /* こちらは北浜商事株式会社: the kana read before the name were a clause */
+        if (!plausible_name(c, a, b))
             continue;
         /* (株式会社X提供): the name of a supplier */
         int supplier = 0;
