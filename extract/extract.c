@@ -1156,12 +1156,11 @@ static int leak_context(struct ctx *c, size_t pos, int strict)
         (!strict && ex_label_match(c, "negations", "datactx", c->sents[si].s,
                                    ex_upto(c, c->sents[si].s, c->sents[si].e, EX_WINDOW), 0, NULL)))
         return 1;
-    /* only an item of a list looks up to the list's heading: a sentence
-     * of prose (…の削除を行いました。) stands on its own */
+    /* an item of a list looks up to the list's heading; a paragraph of
+     * prose (…の削除を行いました。) only to a heading right above it */
     size_t li = ex_line_of(c, pos);
-    if (memmem(c->s + c->lines[li].s, c->lines[li].e - c->lines[li].s, "。", 3))
-        return 0;
-    for (size_t l = li, seen = 0; l-- > 0 && seen < 12;) {
+    int prose = memmem(c->s + c->lines[li].s, c->lines[li].e - c->lines[li].s, "。", 3) != NULL;
+    for (size_t l = li, seen = 0; l-- > 0 && seen < (prose ? 1 : 12);) {
         size_t a = c->lines[l].s, b = c->lines[l].e;
         ex_trim(c->s, &a, &b);
         if (a == b)
@@ -1170,10 +1169,13 @@ static int leak_context(struct ctx *c, size_t pos, int strict)
         size_t nch = 0;
         for (size_t p = a; p < b; p++)
             nch += ((unsigned char)c->s[p] & 0xc0) != 0x80;
+        int para = nch > 120 || memmem(c->s + a, b - a, "。", 3);
+        if (prose && para)
+            return 0;
         if (ex_label_match(c, "negations", "leak", a, ex_upto(c, a, b, EX_WINDOW), 0, NULL) ||
             (!strict && ex_label_match(c, "negations", "datactx", a, ex_upto(c, a, b, EX_WINDOW), 0, NULL)))
             return 1;
-        if (nch > 120 || memmem(c->s + a, b - a, "。", 3))
+        if (para)
             return 0;      /* a paragraph above that says nothing of a leak */
     }
     return 0;

@@ -593,9 +593,6 @@ static ow_err forms(struct ctx *c, struct cands *cs)
         }
         if (b <= a)
             continue;
-        /* こちらは北浜商事株式会社: the kana read before the name were a clause */
-        if (!plausible_name(c, a, b))
-            continue;
         /* (株式会社X提供): the name of a supplier */
         int supplier = 0;
         if (form_first && b - a > 6 && !memcmp(c->s + b - 6, "提供", 6)) {
