@@ -130,6 +130,10 @@ static int date_hit(struct ctx *c, PCRE2_SIZE *ov, void *arg)
         t.back = memcmp(s + ov[54], "今月", 6) != 0;
         t.d = num(s, ov[56], ov[57]);
         t.prec = 3;
+    } else if (grp(ov, 29)) {
+        t.same = 5;                /* きょう(6日): the latest month named, as 6日 */
+        t.d = num(s, ov[58], ov[59]);
+        t.prec = 3;
     } else {
         return 0;
     }
@@ -169,6 +173,7 @@ int ex_tok_is_lone(struct ctx *c, const struct dtok *t)
 
 static int announced(struct ctx *c, const struct dtok *t);
 static int head_dateline(struct ctx *c, const struct dtok *t);
+static int resolve_one(struct ctx *c, size_t i);
 
 /* What a table or list labels a date as (date_label). */
 enum { DL_PUB = 1, DL_UPD = 2, DL_EVENT = 4, DL_DISC = 8 };
@@ -180,7 +185,12 @@ static void infer_years(struct ctx *c)
     for (size_t i = 0; i < c->ndates; i++) {
         struct dtok *t = &c->dates[i];
         if (t->rel) {
-            continue;                      /* resolve_relative, once the notice's date is known */
+            /* resolved again in resolve_relative once the notice's date is
+             * known; a dateline above lends its date now, so that the
+             * dates after it (翌日, 27日) follow this one */
+            if (resolve_one(c, i) && t->prec == 3 && t->y)
+                lastday = t;
+            continue;
         } else if (t->same) {
             if (lastday) {
                 static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -232,42 +242,48 @@ static void infer_years(struct ctx *c)
 }
 
 /* 昨年10月22日, 今月15日: counted back from the notice's date, or from the
- * nearest full date before it (a quoted article's dateline); unknown (y 0)
- * when there is neither. */
+ * nearest full date before it that dates the page (a dateline); unknown
+ * (y 0) when there is neither.  Returns 1 when the date is known. */
+static int resolve_one(struct ctx *c, size_t i)
+{
+    struct dtok *t = &c->dates[i];
+    /* a date in the account (2010年1月分の伝票) says nothing of 今年 */
+    int ry = c->pub_y, rm = c->pub_m, rd = c->pub_d;
+    for (size_t j = i; !ry && j-- > 0;)
+        if (c->dates[j].explicit_year && c->dates[j].prec == 3 && !c->dates[j].rel &&
+            (ex_tok_is_lone(c, &c->dates[j]) || head_dateline(c, &c->dates[j]))) {
+            ry = c->dates[j].y;
+            rm = c->dates[j].m;
+            rd = c->dates[j].d;
+        }
+    t->y = 0;
+    if (!ry)
+        return 0;
+    if (t->rel == 1) {
+        t->y = ry - t->back;
+    } else {
+        int m = rm - t->back;
+        t->y = ry;
+        if (m < 1)
+            m += 12, t->y--;
+        t->m = m;
+    }
+    if (t->prec == 3)
+        t->sortday = t->d;
+    /* 今月21日 in an article of the 1st: the reference is not the
+     * article's date after all; nothing is known */
+    if ((t->y == ry && t->m == rm && t->prec == 3 && t->d > rd) || (t->y == ry && t->m > rm))
+        t->y = 0;
+    return t->y != 0;
+}
+
 static void resolve_relative(struct ctx *c)
 {
     for (size_t i = 0; i < c->ndates; i++) {
         struct dtok *t = &c->dates[i];
         if (!t->rel)
             continue;
-        /* a date in the account (2010年1月分の伝票) says nothing of 今年 */
-        int ry = c->pub_y, rm = c->pub_m;
-        for (size_t j = i; !ry && j-- > 0;)
-            if (c->dates[j].explicit_year && c->dates[j].prec == 3 && !c->dates[j].rel &&
-                (ex_tok_is_lone(c, &c->dates[j]) || head_dateline(c, &c->dates[j]))) {
-                ry = c->dates[j].y;
-                rm = c->dates[j].m;
-            }
-        if (!ry)
-            continue;
-        int rd = c->pub_y ? c->pub_d : 31;
-        if (t->rel == 1) {
-            t->y = ry - t->back;
-        } else {
-            int m = rm - t->back;
-            t->y = ry;
-            if (m < 1)
-                m += 12, t->y--;
-            t->m = m;
-        }
-        if (t->prec == 3)
-            t->sortday = t->d;
-        /* 今月21日 in an article of the 1st: the reference is not the
-         * article's date after all; nothing is known */
-        if (t->y == ry && t->m == rm && t->prec == 3 && t->d > rd)
-            t->y = 0;
-        else if (t->y == ry && t->m > rm)
-            t->y = 0;
+        resolve_one(c, i);
         /* ranges hold copies of their ends */
         for (size_t k = 0; k < c->nranges; k++) {
             struct drange *r = &c->ranges[k];
@@ -912,7 +928,9 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
                                                ex_upto(c, t->e, se, EX_WINDOW), PCRE2_ANCHORED, NULL))
                 continue;
             if ((!t->in_range || t->oneday) && t->prec >= 2 && t->y && t->m && !bound(c, t) &&
-                t->s != res->published_ev.start)
+                t->s != res->published_ev.start &&
+                (t->oneday ||
+                 !ex_label_match(c, "periods", "boundary", t->e, ex_upto(c, t->e, se, 40), PCRE2_ANCHORED, NULL)))
                 cand = t;
         }
         size_t li = c->sline[si];
