@@ -280,6 +280,10 @@ static ow_err load_file(struct ruleset *rs, const struct ow_vocab_file *f, struc
         }
         if (!ru->re)
             return e;
+        /* the gate reads the pattern as written; an end-anchored "before"
+         * pattern and an exclude pair keep theirs off (they run on a window) */
+        if (!before && ex_gate_compile(ru))
+            return ow_diagf(d, OW_NOMEM, "out of memory loading %s", f->path);
     }
     return OW_OK;
 }
@@ -415,7 +419,7 @@ static const char *const DATE_PAT =
     /* 21   同月15日 */
     "|同月\\s?([0-9]{1,2})\\s?日"
     /* 22   a bare day: 北浜市は20日、… / 9日午後3時ごろ、… / 、17日に指摘で */
-    "|(?:(?<=は)|(?<=^)|(?<=。)|(?<=、)|(?<=\\s))[ \\t]?([0-9]{1,2})\\s?日"
+    "|(?<![0-9])([0-9]{1,2})(?<=^[0-9]|[は。、\\s][0-9]|^[0-9][0-9]|[は。、\\s][0-9][0-9])\\s?日"
     "(?=\\s?(?:、|,|に|\\((?:月|火|水|木|金|土|日)|の(?:月|火|水|木|金|土|日)曜|午前|午後|朝|昼|夜|夕方|未明|深夜|正午|ごろ|頃"
     "|[0-9]{1,2}\\s?時|から|まで|~))"
     /* 23-26 本年1月, 昨年10月22日, 今年8月下旬: a year counted from the notice's */
@@ -496,10 +500,14 @@ static ow_err build_builtins(struct extract_rules *r, struct ow_diag *d)
         } else if (i == BI_SUBJECT) {
             /* a name in brackets after an organization word (教育関連企業
              * 「あさぎ出版」で, 東京都「みなと病院」において), or 「X」社が */
-            if (ow_buf_adds(&b, "(?|(?<=企業|会社|法人|団体|病院|医院|大学|学校|学園|協会|組合|施設|事業者|店|都|道|府|県|市|町|村|区)"
-                                "[「『]([\\p{sc=Han}\\p{sc=Katakana}ー・A-Za-z0-9&]{2,24})[」』](?=で|において|が|は|に|社)"
-                                "|(?<=の)[「『]([\\p{sc=Han}\\p{sc=Katakana}ー・A-Za-z0-9&]{2,24})[」』](?=は|が|で|において)"
-                                "|[「『]([\\p{sc=Han}\\p{sc=Katakana}ー・A-Za-z0-9&]{2,24})[」』]社が)"))
+            /* (the bracket is matched first and what stands before it
+             * is looked behind: a lookbehind that opens a pattern is tried
+             * at every character) */
+            if (ow_buf_adds(&b, "[「『](?|(?<=企業.|会社.|法人.|団体.|病院.|医院.|大学.|学校.|学園.|協会.|組合.|施設.|事業者."
+                                "|店.|都.|道.|府.|県.|市.|町.|村.|区.)"
+                                "([\\p{sc=Han}\\p{sc=Katakana}ー・A-Za-z0-9&]{2,24})[」』](?=で|において|が|は|に|社)"
+                                "|(?<=の.)([\\p{sc=Han}\\p{sc=Katakana}ー・A-Za-z0-9&]{2,24})[」』](?=は|が|で|において)"
+                                "|([\\p{sc=Han}\\p{sc=Katakana}ー・A-Za-z0-9&]{2,24})[」』]社が)"))
                 goto nomem;
         } else if (i == BI_REP) {
             /* An IR release labels the line: 代表者名　代表取締役社長　桜井 直人;
@@ -591,6 +599,7 @@ void extract_rules_free(struct extract_rules *r)
         pcre2_code_free(r->v[i].re);
         pcre2_code_free(r->v[i].re2);
         free(r->v[i].src);
+        free(r->v[i].gate);
     }
     for (int i = 0; i < BI_NBUILTIN; i++)
         pcre2_code_free(r->bi[i]);
@@ -634,6 +643,8 @@ int ex_match(struct ctx *c, const pcre2_code *re, unsigned id, size_t from, size
 int ex_rule_match(struct ctx *c, const struct rule *ru, size_t from, size_t to, uint32_t opts,
                   PCRE2_SIZE **ov)
 {
+    if (ru->gate && !ex_gate_open(c, ru))
+        return 0;
     return ex_match(c, ru->re, ru->id, from, to, opts, ov);
 }
 
@@ -899,6 +910,7 @@ struct flagarg {
     unsigned char flag;
     size_t negcap;
     ow_err err;
+    size_t sent;      /* the sentence of the last match */
 };
 
 static int mark_flag(struct ctx *c, PCRE2_SIZE *ov, void *arg)
@@ -906,6 +918,7 @@ static int mark_flag(struct ctx *c, PCRE2_SIZE *ov, void *arg)
     struct flagarg *fa = arg;
     size_t ms = ov[0], me = ov[1];
     size_t i = ex_sent_of(c, ms);
+    fa->sent = i;
     if (fa->flag == SF_CUE || fa->flag == SF_EVENT) {
         /* a cue in a negated clause, or in a prevention / policy statement
          * ("不正アクセス、紛失、漏えい等の防止に努め"), is not a report */
@@ -998,12 +1011,30 @@ static ow_err flag_sentences(struct ctx *c)
         {"incident", "event", SF_EVENT},
         {"incident", "generic", SF_GENERIC},
     };
-    struct flagarg fa = {0, 0, OW_OK};
+    struct flagarg fa = {0, 0, OW_OK, 0};
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
         fa.flag = kinds[k].flag;
         for (const struct rule *ru = ex_rules_next(c->r, NULL, kinds[k].file, kinds[k].label); ru;
              ru = ex_rules_next(c->r, ru, kinds[k].file, kinds[k].label)) {
-            scan(c, ru->re, ru->id, 0, c->n, mark_flag, &fa);
+            if (ru->gate && !ex_gate_open(c, ru))
+                continue;
+            if (kinds[k].flag == SF_NEG) {
+                scan(c, ru->re, ru->id, 0, c->n, mark_flag, &fa);
+            } else {
+                /* a flag is a flag: once a sentence has it, the scan goes
+                 * on from the sentence's end */
+                PCRE2_SIZE *ov;
+                size_t pos = 0;
+                while (pos < c->n && ex_match(c, ru->re, ru->id, pos, c->n, 0, &ov)) {
+                    size_t ms = ov[0], me = ov[1];
+                    mark_flag(c, ov, &fa);
+                    /* (a cue in a negated clause set nothing: look on) */
+                    size_t next = c->sflag[fa.sent] & fa.flag ? c->sents[fa.sent].e : me;
+                    pos = next > ms ? next : ms + 1;
+                    while (pos < c->n && ((unsigned char)c->s[pos] & 0xc0) == 0x80)
+                        pos++;
+                }
+            }
             if (fa.err)
                 return fa.err;
         }
@@ -1233,7 +1264,8 @@ static ow_err collect_tags(struct ctx *c, const char *file, struct tagset *t)
 {
     for (const struct rule *ru = ex_rules_next(c->r, NULL, file, NULL); ru;
          ru = ex_rules_next(c->r, ru, file, NULL)) {
-        if (ru->label[0] == '@' || !ru->re || tag_has(t, ru->label))
+        if (ru->label[0] == '@' || !ru->re || tag_has(t, ru->label) ||
+            (ru->gate && !ex_gate_open(c, ru)))
             continue;
         struct firstarg fa = {{0, 0}, 0, !strcmp(file, "countermeasures"), !strcmp(file, "types"),
                               !strcmp(file, "methods"), 0, ru->label};
@@ -1266,7 +1298,7 @@ static ow_err apply_directives(struct ctx *c, const char *file, struct tagset *t
         for (size_t i = 0; i < t->n; i++)
             if (!strncmp(t->v[i].value, ru->arg2, strlen(ru->arg2)))
                 blocked = 1;
-        if (blocked || tag_has(t, ru->arg))
+        if (blocked || tag_has(t, ru->arg) || (ru->gate && !ex_gate_open(c, ru)))
             continue;
         struct firstarg fa = {{0, 0}, 0, 0, !strcmp(file, "types"), !strcmp(file, "methods"), 1, ru->arg};
         scan(c, ru->re, ru->id, c->body_s, c->body_e, first_ok, &fa);
@@ -1277,7 +1309,7 @@ static ow_err apply_directives(struct ctx *c, const char *file, struct tagset *t
      * leaked card numbers is skimming), when the text has its pattern */
     for (const struct rule *ru = ex_rules_next(c->r, NULL, file, "@ifcard"); ru && card;
          ru = ex_rules_next(c->r, ru, file, "@ifcard")) {
-        if (tag_has(t, ru->arg))
+        if (tag_has(t, ru->arg) || (ru->gate && !ex_gate_open(c, ru)))
             continue;
         struct firstarg fa = {{0, 0}, 0, 0, 0, 1, 0, ru->arg};
         scan(c, ru->re, ru->id, c->body_s, c->body_e, first_ok, &fa);
@@ -1451,6 +1483,8 @@ static void ctx_free(struct ctx *c)
 {
     pcre2_match_data_free(c->md);
     free(c->skipped);
+    free(c->chars);
+    free(c->gated);
     free(c->lines);
     free(c->sents);
     free(c->sline);
@@ -1531,7 +1565,7 @@ ow_err extract_run(const struct extract_rules *r, const char *text, size_t len,
         e = OW_NOMEM;
         goto done;
     }
-    if ((e = segment(&c)) || (e = flag_sentences(&c)))
+    if ((e = ex_gate_scan(&c)) || (e = segment(&c)) || (e = flag_sentences(&c)))
         goto done;
     find_structure(&c);
     incident(&c, out);

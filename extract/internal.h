@@ -23,6 +23,9 @@ struct rule {
     char *src;            /* the last column as written, owned */
     unsigned id;          /* index into the per-run "skipped" flags and the JIT counters */
     size_t next;          /* the next rule of the same file and label, or SIZE_MAX */
+    char *gate;           /* literals one of which every match holds, NUL-separated,
+                             owned (gate.c); NULL: no gate, always run */
+    size_t ngate;
 };
 
 /* Structural patterns that belong to the mechanism, not the vocabulary. */
@@ -90,6 +93,8 @@ struct ctx {
     const char *title;
     pcre2_match_data *md;
     unsigned char *skipped;       /* per rule / builtin: limit hit, skip */
+    unsigned char *chars;         /* the characters that occur, folded into bits (gate.c) */
+    unsigned char *gated;         /* per rule: 0 not yet known, 1 may match, 2 cannot */
     size_t limited;
 
     struct span *lines;
@@ -191,6 +196,11 @@ ow_err ex_counts(struct ctx *c, struct extract_result *res);        /* counts.c 
 ow_err ex_org(struct ctx *c, struct extract_result *res);           /* org.c */
 int ex_tok_is_lone(struct ctx *c, const struct dtok *t);            /* dates.c */
 void ex_kind_scan(struct ctx *c);                                   /* kind.c */
+/* gate.c: the rule's gate from its pattern (at compile time); the
+ * document's characters (per run); may the rule match this document? */
+ow_err ex_gate_compile(struct rule *ru);
+ow_err ex_gate_scan(struct ctx *c);
+int ex_gate_open(struct ctx *c, const struct rule *ru);
 enum ex_kind ex_kind_decide(const struct ctx *c, int is_incident);  /* kind.c */
 /* 1 when the text reports somebody else's incident in a third party's
  * voice (a news article, a write-up) rather than in its own. */

@@ -29,8 +29,9 @@ static size_t count_label(struct ctx *c, const char *file, const char *label, si
         size_t pos = from;
         while (n < cap && pos < to && ex_rule_match(c, ru, pos, to, 0, &ov)) {
             size_t ms = ov[0], me = ov[1];
-            /* inside a quotation: an open 「 after the last 」 on its line */
-            size_t ls = c->lines[ex_line_of(c, ms)].s;
+            /* inside a quotation: an open 「 after the last 」 before it on
+             * its line (looked for in a bounded window) */
+            size_t ls = ex_back(c, c->lines[ex_line_of(c, ms)].s, ms, 240);
             int quoted = 0;
             for (size_t p = ls; p + 3 <= ms; p++) {
                 if (!memcmp(c->s + p, "「", 3))
@@ -48,9 +49,9 @@ static size_t count_label(struct ctx *c, const char *file, const char *label, si
     return n;
 }
 
-/* Does some line among the first `lines` non-blank ones match file/label as
- * a whole? */
-static int head_line(struct ctx *c, const char *label, size_t lines)
+/* Does some line among the first `lines` non-blank ones match file/label
+ * (as a whole, or anywhere in it when `part`)? */
+static int head_line(struct ctx *c, const char *label, size_t lines, int part)
 {
     PCRE2_SIZE *ov;
     for (size_t li = 0, seen = 0; li < c->nlines && seen < lines; li++) {
@@ -63,7 +64,8 @@ static int head_line(struct ctx *c, const char *label, size_t lines)
             continue;
         for (const struct rule *ru = ex_rules_next(c->r, NULL, "kind", label); ru;
              ru = ex_rules_next(c->r, ru, "kind", label))
-            if (ex_rule_match(c, ru, a, b, PCRE2_ANCHORED, &ov) && ov[1] == b)
+            if (part ? ex_rule_match(c, ru, a, b, 0, &ov)
+                     : ex_rule_match(c, ru, a, b, PCRE2_ANCHORED, &ov) && ov[1] == b)
                 return 1;
     }
     return 0;
@@ -71,17 +73,19 @@ static int head_line(struct ctx *c, const char *label, size_t lines)
 
 void ex_kind_scan(struct ctx *c)
 {
-    /* The voice is counted in the first 16 KiB: a notice states itself early. */
-    size_t to = ex_upto(c, 0, c->body_e, 16u << 10);
-    size_t self = count_label(c, "incident", "self", 0, to, 32);
-    size_t report = count_label(c, "incident", "report", 0, to, 32) +
-                    count_label(c, "kind", "hearsay", 0, to, 32);
+    /* The voice is counted in the first 3 KiB, the markers in the first
+     * 2: a notice states itself in its first paragraphs, and a repost says
+     * so at its head. */
+    size_t to = ex_upto(c, 0, c->body_e, 3u << 10), head = ex_upto(c, 0, c->body_e, 2u << 10);
+    size_t self = count_label(c, "incident", "self", 0, to, 16);
+    size_t report = count_label(c, "incident", "report", 0, to, 16) +
+                    count_label(c, "kind", "hearsay", 0, to, 16);
     c->nself = self;
     c->nreport = report;
-    c->release = head_line(c, "addressee", 12) && head_line(c, "releasefield", 24);
-    c->faq = head_line(c, "faqhead", 6) || count_label(c, "kind", "question", 0, to, 2) >= 2;
-    c->repost = count_label(c, "kind", "repost", 0, to, 1) > 0;
-    c->blog = count_label(c, "kind", "blog", 0, to, 1) > 0;
+    c->release = head_line(c, "addressee", 12, 0) && head_line(c, "releasefield", 24, 0);
+    c->faq = head_line(c, "faqhead", 6, 1) || count_label(c, "kind", "question", 0, head, 2) >= 2;
+    c->repost = count_label(c, "kind", "repost", 0, head, 1) > 0;
+    c->blog = count_label(c, "kind", "blog", 0, head, 1) > 0;
 }
 
 int ex_third_party(const struct ctx *c)

@@ -234,7 +234,9 @@ static int plausible_name(struct ctx *c, size_t a, size_t b)
     if (nch < 2 || nch > 40)
         return 0;
     struct span w;
-    if (ex_label_match(c, "org", "notname", a, b, PCRE2_ANCHORED, &w) && w.e == b)
+    if ((ex_label_match(c, "org", "notname", a, b, PCRE2_ANCHORED, &w) && w.e == b) ||
+        ex_label_match(c, "org", "notnamehead", a, b, PCRE2_ANCHORED, NULL) ||
+        ex_label_match(c, "org", "notnametail", a, b, 0, NULL))
         return 0;
     if (ex_label_match(c, "org", "clause", a, b, 0, NULL))
         return 0;
