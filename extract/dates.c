@@ -173,6 +173,8 @@ int ex_tok_is_lone(struct ctx *c, const struct dtok *t)
 
 static int announced(struct ctx *c, const struct dtok *t);
 static int head_dateline(struct ctx *c, const struct dtok *t);
+static int dates_page(struct ctx *c, const struct dtok *t);
+static int timeline_row(struct ctx *c, size_t li);
 static int resolve_one(struct ctx *c, size_t i);
 
 /* What a table or list labels a date as (date_label). */
@@ -507,6 +509,22 @@ static int announced(struct ctx *c, const struct dtok *t)
                           ex_upto(c, t->e, c->sents[si].e, EX_WINDOW), 0, NULL);
 }
 
+/* Does the date date the page rather than an event: a date line in its
+ * head, or the date of a title line (2019年5月17日 …の誤送付について)? */
+static int dates_page(struct ctx *c, const struct dtok *t)
+{
+    if (head_dateline(c, t))
+        return 1;
+    size_t li = ex_line_of(c, t->s), seen = 0;
+    for (size_t l = 0; l < li; l++)
+        seen += c->lines[l].e > c->lines[l].s;
+    if (seen < 3 && ex_tok_is_lone(c, t) && !timeline_row(c, li))
+        return 1;
+    size_t a = c->lines[li].s, b = c->lines[li].e;
+    return b - a <= 300 && !memmem(c->s + a, b - a, "。", 3) && !memmem(c->s + a, b - a, "、", 3) &&
+           ex_label_match(c, "periods", "titleend", a, b, 0, NULL);
+}
+
 /* A full date opening one of the page's first three lines, with only a
  * few words after it (2020年5月6日 お知らせ, 2019.9.20 サポート豆知識). */
 static int head_dateline(struct ctx *c, const struct dtok *t)
@@ -630,13 +648,12 @@ static int cap_year(const struct ctx *c, struct dtok *t)
     return 1;
 }
 
-/* Drops an end of a range that cannot be right (cap_year). */
-static void cap_range(const struct ctx *c, struct drange *r)
+/* Can the range be a past period (cap_year on both ends)?  One end that
+ * cannot be right (a holiday running on past the notice) says the range
+ * is something else: 0. */
+static int cap_range(const struct ctx *c, struct drange *r)
 {
-    if (!cap_year(c, &r->a))
-        r->a.y = 0;
-    if (!cap_year(c, &r->b))
-        r->b.y = 0;
+    return cap_year(c, &r->a) && cap_year(c, &r->b);
 }
 
 /* Is the date that of a document or an announcement rather than of an
@@ -644,20 +661,25 @@ static void cap_range(const struct ctx *c, struct drange *r)
  * parentheses, an aside to the sentence it stands in? */
 static int date_label(struct ctx *c, const struct dtok *t);
 
+/* Is [s, e) set in parentheses, an aside to its sentence (前当務日(8月11日
+ * から12日)に出場した…)? */
+static int aside(struct ctx *c, size_t s, size_t e)
+{
+    size_t p = s;
+    while (p > 0 && c->s[p - 1] == ' ')
+        p--;
+    if (p == 0 || c->s[p - 1] != '(')
+        return 0;
+    return memchr(c->s + e, ')', ex_upto(c, e, c->n, 40) - e) != NULL;
+}
+
 static int bound(struct ctx *c, const struct dtok *t)
 {
     if (ex_label_match(c, "periods", "bound", t->e, ex_upto(c, t->e, c->n, 40), PCRE2_ANCHORED, NULL))
         return 1;
     if (date_label(c, t) & (DL_PUB | DL_UPD))
         return 1;
-    size_t p = t->s;
-    while (p > 0 && c->s[p - 1] == ' ')
-        p--;
-    if (p > 0 && c->s[p - 1] == '(') {
-        const char *q = memchr(c->s + t->e, ')', ex_upto(c, t->e, c->n, 40) - t->e);
-        return q != NULL;
-    }
-    return 0;
+    return aside(c, t->s, t->e);
 }
 
 /* The first non-blank line among the two after li, or SIZE_MAX. */
@@ -779,7 +801,7 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
     /* a notice states a few periods; the first 256 ranges are plenty */
     for (size_t i = 0; i < c->nranges && i < 256; i++) {
         const struct drange *r = &c->ranges[i];
-        if (!ex_in_body(c, r->s) || ex_negated(c, r->s))
+        if (!ex_in_body(c, r->s) || ex_negated(c, r->s) || aside(c, r->s, r->e))
             continue;
         int k = range_kind(c, r);
         /* the first of each kind, unless a later one says it more
@@ -794,8 +816,8 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
     }
     if (exp) {
         struct drange r = *exp;
-        cap_range(c, &r);
-        set_period(&res->exposure_period, &r);
+        if (cap_range(c, &r))
+            set_period(&res->exposure_period, &r);
     }
     if (!att) {
         /* A date a table or list labels as the day it happened (発生日時) */
@@ -826,7 +848,8 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
                                     PCRE2_ANCHORED, NULL))
                     continue;
             }
-            if (bound(c, &c->dates[i]) || announced(c, &c->dates[i]) || !cap_year(c, &t))
+            if (bound(c, &c->dates[i]) || announced(c, &c->dates[i]) || dates_page(c, &c->dates[i]) ||
+                !cap_year(c, &t))
                 continue;
             set_day(&res->attack_period, &t);
             break;
@@ -834,9 +857,10 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
     }
     if (att) {
         struct drange r = *att;
-        cap_range(c, &r);
-        set_period(&res->attack_period, &r);
-    } else if (!res->attack_period.present) {
+        if (cap_range(c, &r))
+            set_period(&res->attack_period, &r);
+    }
+    if (!att && !res->attack_period.present) {
         /* No attacker (a mail sent to the wrong people, a bag lost): the day
          * of the event is the attack period. */
         int noattacker = 0;
@@ -852,7 +876,7 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
             if (t.prec != 3 || (t.in_range && !t.oneday) || !t.y || !ex_in_body(c, t.s))
                 continue;
             size_t si = ex_sent_of(c, t.s);
-            if (ex_negated(c, t.s) || announced(c, &c->dates[i]))
+            if (ex_negated(c, t.s) || announced(c, &c->dates[i]) || dates_page(c, &c->dates[i]))
                 continue;
             size_t ee = ex_upto(c, t.e, c->sents[si].e, EX_WINDOW);
             /* 9日、紛失に気付いた: the day it was noticed, not the day lost */

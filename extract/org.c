@@ -416,7 +416,7 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
                 continue;
             size_t si = ex_sent_of(c, ms);
             int hearsay = !strcmp(ru->arg, "source") || !strcmp(ru->arg, "found");
-            int reports;
+            int reports, weak = 0;
             if (!strcmp(ru->arg, "owner")) {
                 /* 北浜病院のサーバーが…感染: whose systems were hit */
                 if (!(c->sflag[si] & SF_CUE))
@@ -430,9 +430,13 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
                 if (sb - sa >= 12 && (!memcmp(c->s + sa, "このたび、", 15) ||
                                       !memcmp(c->s + sa, "この度、", 12)))
                     sa += !memcmp(c->s + sa, "この度、", 12) ? 12 : 15;
-                if (third || sa != sb || !(c->sflag[si] & SF_CUE))
+                if (sa != sb || !(c->sflag[si] & SF_CUE))
                     continue;
+                /* in an article, a name where it happened ranks below the
+                 * company that announced (子会社X社では…) */
                 reports = 1;
+                if (third)
+                    weak = 1;
             } else {
                 reports = hearsay || ex_label_match(c, "org", "report", me,
                                                     ex_upto(c, me, c->sents[si].e, EX_WINDOW), 0, NULL);
@@ -440,7 +444,8 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
             if (!reports && !third)
                 continue;
             /* a mention with no report adds to the count of a name that has one */
-            int sc = reports ? score_mention(c, ns, ne, li) + (hearsay ? 2 : 0) + (third ? 4 : 0) : 0;
+            int sc = !reports ? 0 : weak ? score_mention(c, ns, ne, li) - 1
+                                         : score_mention(c, ns, ne, li) + (hearsay ? 2 : 0) + (third ? 4 : 0);
             if (add(cs, "", c->s, ns, ne, 1, ns, ne, li, sc))
                 return OW_NOMEM;
             cs->v[cs->n - 1].norep = 1;
@@ -702,8 +707,19 @@ static ow_err forms(struct ctx *c, struct cands *cs)
     while (pos < c->n && cs->n < MAX_CANDS && ex_bi_match(c, BI_SUBJECT, pos, c->n, 0, &ov)) {
         size_t ns = ov[2], ne = ov[3];
         pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
-        /* 「X」社 says X is a company; a name after 企業「…」 must look like one */
+        /* 「X」社 and 学習塾「X」 say what X is; a name after の「 must look
+         * like an organization's */
         int sha = ne + 6 <= c->n && !memcmp(c->s + ne + 3, "社", 3);
+        if (!sha && ns >= 6) {
+            static const char *const typed[] = {"企業", "会社", "法人", "団体", "病院", "医院", "大学",
+                                                "学校", "学園", "協会", "組合", "施設", "事業者", "店",
+                                                "塾", "チーム", "メーカー"};
+            size_t ob = ns - 3;                  /* the bracket */
+            for (size_t k = 0; k < sizeof typed / sizeof typed[0] && !sha; k++) {
+                size_t tl = strlen(typed[k]);
+                sha = ob >= tl && !memcmp(c->s + ob - tl, typed[k], tl);
+            }
+        }
         if (ns >= ne || !plausible_name(c, ns, ne) || !(sha || org_shaped(c, ns, ne)))
             continue;
         size_t si = ex_sent_of(c, ns);
@@ -784,12 +800,7 @@ static char *fullest(struct ctx *c, const char *name)
             }
             size_t last = prev_start(c->s, at);
             uint32_t lc = cp_at(c->s, c->n, last, &k);
-            /* a town or city is named by itself: 浦添市, not 北浜県浦添市 */
-            size_t nk, nlast = prev_start(name, nl);
-            uint32_t nc = cp_at(name, nl, nlast, &nk);
-            int municipal = nc == 0x5e02 /* 市 */ || nc == 0x753a /* 町 */ ||
-                            nc == 0x6751 /* 村 */ || nc == 0x533a /* 区 */;
-            if (!municipal && nch >= 2 && nch <= 4 &&
+            if (nch >= 2 && nch <= 4 &&
                 (lc == 0x770c /* 県 */ || lc == 0x90fd /* 都 */ || lc == 0x9053 /* 道 */ ||
                  lc == 0x5e9c /* 府 */ || lc == 0x90e1 /* 郡 */) &&
                 at - q < sizeof pre)
@@ -808,34 +819,6 @@ static char *fullest(struct ctx *c, const char *name)
         memcpy(out + pl + nl, bpost, sl + 1);
     }
     return out;
-}
-
-/* A town or city is named by itself: 浦添市 for 北浜県浦添市, 奈義町教委 for
- * 北浜県奈義町教委 (a news lead writes the prefecture for the reader).  A
- * prefecture's own body keeps it (北浜県住宅供給公社). */
-static void strip_prefecture(char *name)
-{
-    static const char *const pref[] = {"県", "都", "府", "道"};
-    static const char *const muni[] = {"市", "町", "村", "区"};
-    size_t n = strlen(name);
-    for (size_t k = 3 * 2; k <= 3 * 3 && k < n; k += 3)      /* 2 or 3 Han before 県 */
-        for (size_t p = 0; p < 4; p++) {
-            if (memcmp(name + k, pref[p], 3))
-                continue;
-            const char *rest = name + k + 3;
-            size_t rl = n - k - 3;
-            int ok = 0;
-            for (size_t m = 0; m < 4 && !ok; m++) {
-                const char *q = strstr(rest, muni[m]);
-                ok = q && q > rest && (size_t)(q - rest) <= 12 &&
-                     (q[3] == 0 || !strcmp(q + 3, "教委") || !strcmp(q + 3, "教育委員会") ||
-                      !strcmp(q + 3, "役所") || !strcmp(q + 3, "役場"));
-            }
-            if (ok && rl >= 6) {
-                memmove(name, rest, rl + 1);
-                return;
-            }
-        }
 }
 
 ow_err ex_org(struct ctx *c, struct extract_result *res)
@@ -878,7 +861,6 @@ ow_err ex_org(struct ctx *c, struct extract_result *res)
             e = OW_NOMEM;
             goto out;
         }
-        strip_prefecture(res->org);
         res->org_ev.start = best->s;
         res->org_ev.end = best->e;
         c->org_line = best->line;
