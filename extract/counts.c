@@ -20,7 +20,7 @@ static int exclude(struct ctx *c, const char *label, size_t ws, size_t ns, size_
             continue;
         if (ru->re && !ex_rule_match(c, ru, ws, ns, 0, &ov))
             continue;
-        if (ru->re2 && !ex_match(c, ru->re2, ru->id, ue, le, PCRE2_ANCHORED, &ov))
+        if (ru->re2 && !ex_match(c, ru->id2, ue, le, PCRE2_ANCHORED, &ov))
             continue;
         return 1;
     }

@@ -23,8 +23,7 @@
  * then skipped for the document.  Generous for notice text, small enough that
  * a hostile 20 MB input cannot stall a batch. */
 #define MATCH_LIMIT 2000000
-#define JIT_AFTER 16        /* matches before a pattern is JIT-compiled */
-#define JIT_SPAN (16u << 10) /* ... or a subject at least this long */
+#define JIT_AFTER 16        /* KB of work before a pattern is JIT-compiled */
 #define DEPTH_LIMIT 20000
 #define HEAP_LIMIT_KIB 20000
 
@@ -123,14 +122,21 @@ const char *extract_qualifier_name(enum ex_qualifier q)
 
 /* ---- compiling --------------------------------------------------------- */
 
-static pcre2_code *compile(const char *pat, size_t len, struct ow_diag *d, const char *where,
-                           ow_err *err)
+#define COMPILE_OPTS (PCRE2_UTF | PCRE2_UCP | PCRE2_MULTILINE | PCRE2_DOLLAR_ENDONLY)
+
+/* Compiles pat and keeps a copy of it in *text (ex_match compiles it again
+ * anchored when that pays). */
+static pcre2_code *compile(const char *pat, size_t len, char **text, struct ow_diag *d,
+                           const char *where, ow_err *err)
 {
     int ec;
     PCRE2_SIZE eo;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, len,
-                                   PCRE2_UTF | PCRE2_UCP | PCRE2_MULTILINE | PCRE2_DOLLAR_ENDONLY,
-                                   &ec, &eo, NULL);
+    *text = ex_strndup(pat, len);
+    if (!*text) {
+        *err = ow_diagf(d, OW_NOMEM, "%s: out of memory", where);
+        return NULL;
+    }
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, len, COMPILE_OPTS, &ec, &eo, NULL);
     if (!re) {
         PCRE2_UCHAR msg[160];
         pcre2_get_error_message(ec, msg, sizeof msg);
@@ -261,7 +267,7 @@ static ow_err load_file(struct ruleset *rs, const struct ow_vocab_file *f, struc
             plen = fl[1];
             before = 1;
             if (!(fl[2] == 1 && fld[2][0] == '-')) {
-                ru->re2 = compile(fld[2], fl[2], d, where, &e);
+                ru->re2 = compile(fld[2], fl[2], &ru->text2, d, where, &e);
                 if (!ru->re2)
                     return e;
             }
@@ -273,10 +279,10 @@ static ow_err load_file(struct ruleset *rs, const struct ow_vocab_file *f, struc
             free(tmp);
             if (!wrapped)
                 return ow_diagf(d, OW_NOMEM, "out of memory loading %s", f->path);
-            ru->re = compile(wrapped, strlen(wrapped), d, where, &e);
+            ru->re = compile(wrapped, strlen(wrapped), &ru->text, d, where, &e);
             free(wrapped);
         } else {
-            ru->re = compile(pat, plen, d, where, &e);
+            ru->re = compile(pat, plen, &ru->text, d, where, &e);
         }
         if (!ru->re)
             return e;
@@ -523,7 +529,7 @@ static ow_err build_builtins(struct extract_rules *r, struct ow_diag *d)
         }
         char where[64];
         snprintf(where, sizeof where, "built-in pattern %d", i);
-        r->bi[i] = compile(b.data, b.len, d, where, &e);
+        r->bi[i] = compile(b.data, b.len, &r->bi_text[i], d, where, &e);
         if (!r->bi[i])
             goto out;
     }
@@ -566,12 +572,6 @@ struct extract_rules *extract_rules_compile(struct ow_diag *d)
     /* OWABI_NO_JIT makes memcheck runs meaningful: machine code generated
      * at run time is opaque to valgrind and shows up as false reports. */
     r->jit = !getenv("OWABI_NO_JIT");
-    r->uses = calloc(r->n + BI_NBUILTIN, sizeof *r->uses);
-    if (!r->uses) {
-        ow_diagf(d, OW_NOMEM, "out of memory");
-        extract_rules_free(r);
-        return NULL;
-    }
     pcre2_set_match_limit(r->mctx, MATCH_LIMIT);
     pcre2_set_depth_limit(r->mctx, DEPTH_LIMIT);
     pcre2_set_heap_limit(r->mctx, HEAP_LIMIT_KIB);
@@ -579,6 +579,26 @@ struct extract_rules *extract_rules_compile(struct ow_diag *d)
         extract_rules_free(r);
         return NULL;
     }
+    r->npat = 2 * r->n + BI_NBUILTIN;
+    r->pat = calloc(r->npat, sizeof *r->pat);
+    if (!r->pat) {
+        ow_diagf(d, OW_NOMEM, "out of memory");
+        extract_rules_free(r);
+        return NULL;
+    }
+    for (size_t i = 0; i < r->n; i++) {
+        struct rule *ru = &r->v[i];
+        ru->id2 = (unsigned)(r->n + BI_NBUILTIN + i);
+        r->pat[ru->id] = (struct pattern){.re = ru->re, .text = ru->text};
+        r->pat[ru->id2] = (struct pattern){.re = ru->re2, .text = ru->text2};
+    }
+    for (int i = 0; i < BI_NBUILTIN; i++)
+        r->pat[r->n + i] = (struct pattern){.re = r->bi[i], .text = r->bi_text[i]};
+    for (size_t i = 0; i < r->npat; i++)
+        if (r->pat[i].text) {
+            r->pat[i].len = strlen(r->pat[i].text);
+            r->pat[i].lit = ex_literal_compile(r->pat[i].text, r->pat[i].len);
+        }
     /* Match data must hold every group of the largest pattern: with too
      * few pairs pcre2_match returns 0, which reads as no match. */
     for (size_t i = 0; i < 2 * r->n + BI_NBUILTIN; i++) {
@@ -599,31 +619,71 @@ void extract_rules_free(struct extract_rules *r)
         pcre2_code_free(r->v[i].re);
         pcre2_code_free(r->v[i].re2);
         free(r->v[i].src);
+        free(r->v[i].text);
+        free(r->v[i].text2);
         free(r->v[i].gate);
     }
-    for (int i = 0; i < BI_NBUILTIN; i++)
+    for (int i = 0; i < BI_NBUILTIN; i++) {
         pcre2_code_free(r->bi[i]);
+        free(r->bi_text[i]);
+    }
+    for (size_t i = 0; i < r->npat; i++) {
+        pcre2_code_free(r->pat[i].anchored);
+        ex_literal_free(r->pat[i].lit);
+    }
+    free(r->pat);
     pcre2_match_context_free(r->mctx);
-    free(r->uses);
     free(r->v);
     free(r);
 }
 
 /* ---- matching ---------------------------------------------------------- */
 
-int ex_match(struct ctx *c, const pcre2_code *re, unsigned id, size_t from, size_t to,
-             uint32_t opts, PCRE2_SIZE **ov)
+int ex_match(struct ctx *c, unsigned id, size_t from, size_t to, uint32_t opts, PCRE2_SIZE **ov)
 {
+    struct pattern *p = &c->r->pat[id];
+    const pcre2_code *re = p->re;
     if (!re || c->skipped[id] || from > to)
         return 0;
-    /* A pattern is JIT-compiled once it has run JIT_AFTER times or meets a
-     * long subject: compiling all two hundred up front costs a one-page run
-     * 15 ms, several times what interpreting them costs on one notice.  JIT
-     * is an optimization: a platform without it still matches. */
-    unsigned *uses = &c->r->uses[id];
-    if (c->r->jit && *uses < JIT_AFTER && (++*uses == JIT_AFTER || to - from >= JIT_SPAN)) {
-        *uses = JIT_AFTER;
-        (void)pcre2_jit_compile((pcre2_code *)re, PCRE2_JIT_COMPLETE);
+    /* A pattern is JIT-compiled once the work it has done reaches JIT_AFTER
+     * kilobytes, each call counting as one more: compiling all two hundred
+     * up front costs a one-page run 15 ms, several times what interpreting
+     * them costs on one notice, while a batch soon repays it.  JIT is an
+     * optimization: a platform without it still matches. */
+    if (p->lit) {
+        size_t ms, me;
+        if (!ex_literal_match(p->lit, c->s, from, to, opts & PCRE2_ANCHORED, &ms, &me))
+            return 0;
+        PCRE2_SIZE *o = pcre2_get_ovector_pointer(c->md);
+        o[0] = ms;
+        o[1] = me;
+        for (uint32_t i = 2; i < 2 * pcre2_get_ovector_count(c->md); i++)
+            o[i] = PCRE2_UNSET;
+        *ov = o;
+        return 1;
+    }
+    if (c->r->jit && p->work < JIT_AFTER) {
+        p->work += 1 + (unsigned)((to - from) >> 10 < JIT_AFTER ? (to - from) >> 10 : JIT_AFTER);
+        if (p->work >= JIT_AFTER) {
+            p->work = JIT_AFTER;
+            (void)pcre2_jit_compile((pcre2_code *)re, PCRE2_JIT_COMPLETE);
+        }
+    }
+    /* JIT code ignores PCRE2_ANCHORED given at match time and hands the
+     * match to the interpreter; a copy compiled anchored keeps it in JIT. */
+    if ((opts & PCRE2_ANCHORED) && p->work >= JIT_AFTER && p->text) {
+        if (!p->anchored) {
+            int ec;
+            PCRE2_SIZE eo;
+            p->anchored = pcre2_compile((PCRE2_SPTR)p->text, p->len, COMPILE_OPTS | PCRE2_ANCHORED,
+                                        &ec, &eo, NULL);
+            if (p->anchored)
+                (void)pcre2_jit_compile(p->anchored, PCRE2_JIT_COMPLETE);
+        }
+        if (p->anchored) {
+            re = p->anchored;
+            opts &= ~(uint32_t)PCRE2_ANCHORED;
+        }
     }
     int rc = pcre2_match(re, (PCRE2_SPTR)c->s, to, from, opts | PCRE2_NO_UTF_CHECK, c->md,
                          c->r->mctx);
@@ -645,13 +705,13 @@ int ex_rule_match(struct ctx *c, const struct rule *ru, size_t from, size_t to, 
 {
     if (ru->gate && !ex_gate_open(c, ru))
         return 0;
-    return ex_match(c, ru->re, ru->id, from, to, opts, ov);
+    return ex_match(c, ru->id, from, to, opts, ov);
 }
 
 int ex_bi_match(struct ctx *c, enum builtin b, size_t from, size_t to, uint32_t opts,
                 PCRE2_SIZE **ov)
 {
-    return ex_match(c, c->r->bi[b], (unsigned)(c->r->n + b), from, to, opts, ov);
+    return ex_match(c, (unsigned)(c->r->n + b), from, to, opts, ov);
 }
 
 int ex_label_match(struct ctx *c, const char *file, const char *label, size_t from, size_t to,
@@ -673,12 +733,11 @@ int ex_label_match(struct ctx *c, const char *file, const char *label, size_t fr
 /* Calls fn for every match of re in [from, to).  fn returns non-zero to stop. */
 typedef int (*match_fn)(struct ctx *c, PCRE2_SIZE *ov, void *arg);
 
-static ow_err scan(struct ctx *c, const pcre2_code *re, unsigned id, size_t from, size_t to,
-                   match_fn fn, void *arg)
+static ow_err scan(struct ctx *c, unsigned id, size_t from, size_t to, match_fn fn, void *arg)
 {
     PCRE2_SIZE *ov;
     size_t pos = from;
-    while (pos <= to && ex_match(c, re, id, pos, to, 0, &ov)) {
+    while (pos <= to && ex_match(c, id, pos, to, 0, &ov)) {
         size_t ms = ov[0], me = ov[1];
         if (fn(c, ov, arg))
             break;
@@ -1019,13 +1078,13 @@ static ow_err flag_sentences(struct ctx *c)
             if (ru->gate && !ex_gate_open(c, ru))
                 continue;
             if (kinds[k].flag == SF_NEG) {
-                scan(c, ru->re, ru->id, 0, c->n, mark_flag, &fa);
+                scan(c, ru->id, 0, c->n, mark_flag, &fa);
             } else {
                 /* a flag is a flag: once a sentence has it, the scan goes
                  * on from the sentence's end */
                 PCRE2_SIZE *ov;
                 size_t pos = 0;
-                while (pos < c->n && ex_match(c, ru->re, ru->id, pos, c->n, 0, &ov)) {
+                while (pos < c->n && ex_match(c, ru->id, pos, c->n, 0, &ov)) {
                     size_t ms = ov[0], me = ov[1];
                     mark_flag(c, ov, &fa);
                     /* (a cue in a negated clause set nothing: look on) */
@@ -1269,7 +1328,7 @@ static ow_err collect_tags(struct ctx *c, const char *file, struct tagset *t)
             continue;
         struct firstarg fa = {{0, 0}, 0, !strcmp(file, "countermeasures"), !strcmp(file, "types"),
                               !strcmp(file, "methods"), 0, ru->label};
-        scan(c, ru->re, ru->id, c->body_s, c->body_e, first_ok, &fa);
+        scan(c, ru->id, c->body_s, c->body_e, first_ok, &fa);
         if (fa.found && tag_add(t, ru->label, fa.at.s, fa.at.e))
             return OW_NOMEM;
     }
@@ -1301,7 +1360,7 @@ static ow_err apply_directives(struct ctx *c, const char *file, struct tagset *t
         if (blocked || tag_has(t, ru->arg) || (ru->gate && !ex_gate_open(c, ru)))
             continue;
         struct firstarg fa = {{0, 0}, 0, 0, !strcmp(file, "types"), !strcmp(file, "methods"), 1, ru->arg};
-        scan(c, ru->re, ru->id, c->body_s, c->body_e, first_ok, &fa);
+        scan(c, ru->id, c->body_s, c->body_e, first_ok, &fa);
         if (fa.found && tag_add(t, ru->arg, fa.at.s, fa.at.e))
             return OW_NOMEM;
     }
@@ -1312,7 +1371,7 @@ static ow_err apply_directives(struct ctx *c, const char *file, struct tagset *t
         if (tag_has(t, ru->arg) || (ru->gate && !ex_gate_open(c, ru)))
             continue;
         struct firstarg fa = {{0, 0}, 0, 0, 0, 1, 0, ru->arg};
-        scan(c, ru->re, ru->id, c->body_s, c->body_e, first_ok, &fa);
+        scan(c, ru->id, c->body_s, c->body_e, first_ok, &fa);
         if (fa.found && tag_add(t, ru->arg, fa.at.s, fa.at.e))
             return OW_NOMEM;
     }
@@ -1560,7 +1619,7 @@ ow_err extract_run(const struct extract_rules *r, const char *text, size_t len,
         c.s = copy;
     }
     c.md = pcre2_match_data_create(r->groups + 1, NULL);
-    c.skipped = calloc(r->n + BI_NBUILTIN, 1);
+    c.skipped = calloc(r->npat, 1);
     if (!c.md || !c.skipped) {
         e = OW_NOMEM;
         goto done;
@@ -1586,7 +1645,7 @@ ow_err extract_run(const struct extract_rules *r, const char *text, size_t len,
     if ((e = ex_counts(&c, out)) || (e = ex_periods(&c, out)) || (e = ex_timeline(&c, out)) ||
         (e = contact(&c, out)))
         goto done;
-    scan(&c, r->bi[BI_BRACKET], (unsigned)(r->n + BI_BRACKET), 0, c.n, service_hit, out);
+    scan(&c, (unsigned)(r->n + BI_BRACKET), 0, c.n, service_hit, out);
     if (!out->is_incident)
         clear_incident_fields(out);
     out->limited = c.limited;

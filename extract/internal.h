@@ -21,7 +21,9 @@ struct rule {
     pcre2_code *re;
     pcre2_code *re2;      /* a second pattern (counts.tsv exclude: the "after" side) */
     char *src;            /* the last column as written, owned */
-    unsigned id;          /* index into the per-run "skipped" flags and the JIT counters */
+    char *text, *text2;   /* what re and re2 were compiled from, owned */
+    unsigned id;          /* re's pattern id (extract_rules.pat) */
+    unsigned id2;         /* re2's pattern id */
     size_t next;          /* the next rule of the same file and label, or SIZE_MAX */
     char *gate;           /* literals one of which every match holds, NUL-separated,
                              owned (gate.c); NULL: no gate, always run */
@@ -47,6 +49,19 @@ enum builtin {
     BI_NBUILTIN
 };
 
+/* What the matcher keeps of each compiled pattern, by id: rule i's re is i,
+ * built-in b is n + b, rule i's re2 is n + BI_NBUILTIN + i. */
+struct pattern {
+    pcre2_code *re;       /* owned by its rule or by extract_rules.bi */
+    const char *text;     /* what it was compiled from (owned by its rule or
+                             by the built-in table) */
+    size_t len;
+    pcre2_code *anchored; /* the same compiled anchored, made when JIT pays:
+                             JIT ignores PCRE2_ANCHORED given at match time */
+    struct literal *lit;  /* the same as words (literal.c), or NULL */
+    unsigned work;        /* KB matched, up to JIT_AFTER */
+};
+
 #define EX_GROUPS 256   /* hash slots for (file, label) → first rule */
 
 struct extract_rules {
@@ -54,8 +69,10 @@ struct extract_rules {
     size_t n;
     size_t group[EX_GROUPS];     /* first rule of a (file, label), SIZE_MAX: empty */
     pcre2_code *bi[BI_NBUILTIN];
+    char *bi_text[BI_NBUILTIN];  /* what they were compiled from */
     pcre2_match_context *mctx;   /* match and depth limits; read-only */
-    unsigned *uses;              /* per pattern id: matches run, up to JIT_AFTER */
+    struct pattern *pat;         /* by pattern id: rules' re, built-ins, rules' re2 */
+    size_t npat;
     int jit;                     /* 0: OWABI_NO_JIT, interpret everything */
     uint32_t groups;             /* capture groups of the largest pattern */
 };
@@ -92,7 +109,7 @@ struct ctx {
     size_t n;
     const char *title;
     pcre2_match_data *md;
-    unsigned char *skipped;       /* per rule / builtin: limit hit, skip */
+    unsigned char *skipped;       /* per pattern id: limit hit, skip */
     unsigned char *chars;         /* the characters that occur, folded into bits (gate.c) */
     unsigned char *gated;         /* per rule: 0 not yet known, 1 may match, 2 cannot */
     size_t limited;
@@ -137,15 +154,25 @@ enum {
     SF_GENERIC = 64   /* a general or hypothetical statement (incident.tsv generic) */
 };
 
+/* ---- literal patterns (literal.c) ------------------------------------- */
+
+/* A pattern that is only words (弊社|当社, 漏え?い, (?:お)?問い合わせ) as a
+ * word list, or NULL when it is anything more. */
+struct literal *ex_literal_compile(const char *pat, size_t len);
+void ex_literal_free(struct literal *l);
+/* pcre2_match's answer for that pattern on s[from..to): 1 and the match in
+ * [*ms, *me), or 0.  anchored: only a match starting at from. */
+int ex_literal_match(const struct literal *l, const char *s, size_t from, size_t to, int anchored,
+                     size_t *ms, size_t *me);
+
 /* ---- matching (extract.c) -------------------------------------------- */
 
-/* Finds the first match of re in s[from..to), the subject ending at `to`.
- * Returns 1 and sets ov (owned by c->md) on a match; 0 on no match or when
- * the pattern hit its match/depth limit (the pattern is then skipped for the
- * rest of the document and counted in c->limited).  id is the rule id or
- * c->r->n + builtin. */
-int ex_match(struct ctx *c, const pcre2_code *re, unsigned id, size_t from, size_t to,
-             uint32_t opts, PCRE2_SIZE **ov);
+/* Finds the first match of pattern id (struct pattern) in s[from..to), the
+ * subject ending at `to`.  Returns 1 and sets ov (owned by c->md) on a
+ * match; 0 on no match or when the pattern hit its match/depth limit (the
+ * pattern is then skipped for the rest of the document and counted in
+ * c->limited). */
+int ex_match(struct ctx *c, unsigned id, size_t from, size_t to, uint32_t opts, PCRE2_SIZE **ov);
 int ex_rule_match(struct ctx *c, const struct rule *ru, size_t from, size_t to, uint32_t opts,
                   PCRE2_SIZE **ov);
 int ex_bi_match(struct ctx *c, enum builtin b, size_t from, size_t to, uint32_t opts,

@@ -119,17 +119,22 @@ static void test_match_limit_skips_pattern(void **state)
     c.s = subject;
     c.n = 41;
     c.md = pcre2_match_data_create(8, NULL);
-    c.skipped = calloc(rules->n + BI_NBUILTIN, 1);
+    c.skipped = calloc(rules->npat, 1);
     assert_non_null(c.md);
     assert_non_null(c.skipped);
 
+    /* the catastrophic pattern stands in for a built-in one for a while */
+    unsigned id = (unsigned)rules->n + BI_DATE;
+    struct pattern saved = rules->pat[id];
+    rules->pat[id] = (struct pattern){.re = re};
     PCRE2_SIZE *ov;
-    assert_int_equal(ex_match(&c, re, 0, 0, c.n, 0, &ov), 0);
+    assert_int_equal(ex_match(&c, id, 0, c.n, 0, &ov), 0);
     assert_int_equal(c.limited, 1);
-    assert_int_equal(c.skipped[0], 1);
+    assert_int_equal(c.skipped[id], 1);
     /* skipped now: the second call does not even try, and is not recounted */
-    assert_int_equal(ex_match(&c, re, 0, 0, c.n, 0, &ov), 0);
+    assert_int_equal(ex_match(&c, id, 0, c.n, 0, &ov), 0);
     assert_int_equal(c.limited, 1);
+    rules->pat[id] = saved;
 
     pcre2_match_data_free(c.md);
     free(c.skipped);
@@ -326,6 +331,148 @@ static void test_invalid_bytes(void **state)
     extract_result_free(&x);
 }
 
+/* ---- patterns that are only words (literal.c) ---------------------------- */
+
+/* The literal matcher's answer for pat on s[from..to), or -1 when pat is not
+ * taken as words. */
+static int lit(const char *pat, const char *s, size_t from, size_t to, int anchored,
+               size_t *ms, size_t *me)
+{
+    struct literal *l = ex_literal_compile(pat, strlen(pat));
+    if (!l)
+        return -1;
+    int rc = ex_literal_match(l, s, from, to, anchored, ms, me);
+    ex_literal_free(l);
+    return rc;
+}
+
+static void test_literal_which(void **state)
+{
+    (void)state;
+    size_t ms, me;
+    const char *words[] = {"弊社|当社", "漏え?い", "(?:お)?問い合わせ", "ID\\(仮\\)", "(?:a|b)?c"};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        assert_int_not_equal(lit(words[i], "x", 0, 1, 0, &ms, &me), -1);
+    /* classes, anchors, repeats, captures, look-arounds, lazy, empty */
+    const char *not[] = {"a.b", "\\s?当社", "[当弊]社", "^当社", "当社$", "当*社", "当+社",
+                         "当{1,2}社", "(当)社", "(?=当)社", "(?<!本)社", "当??社", "当社|",
+                         "(?:当)?", "", "(?i)abc", "a\\d"};
+    for (size_t i = 0; i < sizeof not / sizeof *not; i++)
+        assert_int_equal(lit(not[i], "x", 0, 1, 0, &ms, &me), -1);
+}
+
+static void test_literal_order(void **state)
+{
+    (void)state;
+    size_t ms, me;
+    /* leftmost first, then the first alternative that matches there */
+    assert_int_equal(lit("社|当社", "本当社", 0, 9, 0, &ms, &me), 1);
+    assert_int_equal(ms, 3);
+    assert_int_equal(me, 9);
+    assert_int_equal(lit("ab|abc", "abc", 0, 3, 0, &ms, &me), 1);
+    assert_int_equal(me, 2);
+    /* backtracking into a group: (?:a|ab)c reaches abc */
+    assert_int_equal(lit("(?:a|ab)c", "abc", 0, 3, 0, &ms, &me), 1);
+    assert_int_equal(me, 3);
+    /* greedy ?: with the character before without */
+    assert_int_equal(lit("漏え?い", "漏えい", 0, 9, 0, &ms, &me), 1);
+    assert_int_equal(me, 9);
+    assert_int_equal(lit("漏え?い", "漏い", 0, 6, 0, &ms, &me), 1);
+    assert_int_equal(me, 6);
+    /* the subject ends at to; anchored looks at from only */
+    assert_int_equal(lit("当社", "当社", 0, 5, 0, &ms, &me), 0);
+    assert_int_equal(lit("当社", "本当社", 0, 9, 1, &ms, &me), 0);
+    assert_int_equal(lit("当社", "本当社", 3, 9, 1, &ms, &me), 1);
+    assert_int_equal(lit("当社", "当社", 3, 6, 0, &ms, &me), 0);
+}
+
+/* Every vocabulary pattern taken as words answers as PCRE2 does, on text
+ * pieced together from its own words and their neighbours. */
+static void test_literal_agrees_with_pcre2(void **state)
+{
+    (void)state;
+    static const char *filler[] = {"、", "。", "\n", "あ", "社", "当", "の", "a", "1", " ", "不正",
+                                   "情報", "漏", "え", "い"};
+    pcre2_match_data *md = pcre2_match_data_create(rules->groups + 1, NULL);
+    assert_non_null(md);
+    unsigned seed = 1;
+    size_t checked = 0, patterns = 0;
+    for (size_t id = 0; id < rules->npat; id++) {
+        const struct pattern *p = &rules->pat[id];
+        if (!p->lit)
+            continue;
+        patterns++;
+        int ec;
+        PCRE2_SIZE eo;
+        pcre2_code *re = pcre2_compile((PCRE2_SPTR)p->text, p->len,
+                                       PCRE2_UTF | PCRE2_UCP | PCRE2_MULTILINE, &ec, &eo, NULL);
+        assert_non_null(re);
+        for (int round = 0; round < 40; round++) {
+            char s[512];
+            size_t n = 0;
+            while (n < 300) {
+                seed = seed * 1103515245u + 12345u;
+                const char *piece;
+                char cut[64];
+                if ((seed >> 16) % 3 == 0) {
+                    /* a slice of the pattern's own text, cut at a character */
+                    size_t a = (seed >> 8) % p->len, b = a + 1 + (seed >> 20) % 24;
+                    while (a > 0 && ((unsigned char)p->text[a] & 0xc0) == 0x80)
+                        a--;
+                    if (b > p->len)
+                        b = p->len;
+                    while (b < p->len && ((unsigned char)p->text[b] & 0xc0) == 0x80)
+                        b++;
+                    size_t k = 0;
+                    for (size_t i = a; i < b && k < sizeof cut - 1; i++)
+                        if (!strchr("()|?:\\", p->text[i]))
+                            cut[k++] = p->text[i];
+                    cut[k] = 0;
+                    piece = cut;
+                } else {
+                    piece = filler[(seed >> 16) % (sizeof filler / sizeof *filler)];
+                }
+                size_t k = strlen(piece);
+                if (n + k >= sizeof s)
+                    break;
+                memcpy(s + n, piece, k);
+                n += k;
+            }
+            for (int q = 0; q < 8; q++) {
+                seed = seed * 1103515245u + 12345u;
+                size_t from = (seed >> 8) % (n + 1), to = from + (seed >> 4) % (n + 1 - from);
+                while (from < n && ((unsigned char)s[from] & 0xc0) == 0x80)
+                    from++;
+                while (to < n && ((unsigned char)s[to] & 0xc0) == 0x80)
+                    to++;
+                if (to < from)
+                    to = from;
+                int anchored = (seed >> 24) & 1;
+                int rc = pcre2_match(re, (PCRE2_SPTR)s, to, from, anchored ? PCRE2_ANCHORED : 0,
+                                     md, NULL);
+                size_t ms = 0, me = 0;
+                int lr = ex_literal_match(p->lit, s, from, to, anchored, &ms, &me);
+                if (lr != (rc > 0))
+                    fprintf(stderr, "pattern %s on [%zu,%zu) of %.*s%s: pcre2 %d\n", p->text, from,
+                            to, (int)n, s, anchored ? " anchored" : "", rc);
+                assert_int_equal(lr, rc > 0);
+                if (lr) {
+                    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+                    assert_int_equal(ms, ov[0]);
+                    assert_int_equal(me, ov[1]);
+                }
+                checked++;
+            }
+        }
+        pcre2_code_free(re);
+    }
+    pcre2_match_data_free(md);
+    /* the vocabulary has dozens of word lists; if none is found the test
+     * proves nothing */
+    assert_true(patterns >= 40);
+    assert_true(checked >= patterns * 300);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -340,6 +487,9 @@ int main(void)
         cmocka_unit_test(test_negation_clause),
         cmocka_unit_test(test_spans_inside_text),
         cmocka_unit_test(test_invalid_bytes),
+        cmocka_unit_test(test_literal_which),
+        cmocka_unit_test(test_literal_order),
+        cmocka_unit_test(test_literal_agrees_with_pcre2),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
