@@ -595,10 +595,16 @@ ow_err ex_published(struct ctx *c, struct extract_result *res)
         if (ex_label_match(c, "periods", "pubafter", t->e, ex_upto(c, t->e, c->lines[li].e, 40),
                            PCRE2_ANCHORED, NULL))
             sc += 4;
-        /* next to the signature: a date line of its own, or on the org's line */
+        /* next to the signature: a date line of its own, or on the org's
+         * line when that is a signature (2023年1月11日 株式会社X), not a
+         * sentence that tells what happened that day */
         if (c->org_line != SIZE_MAX &&
-            (li > c->org_line ? li - c->org_line : c->org_line - li) <= 3)
-            sc += lone || li == c->org_line ? 4 : 1;
+            (li > c->org_line ? li - c->org_line : c->org_line - li) <= 3) {
+            size_t la = c->lines[li].s, lb = c->lines[li].e;
+            int sig = li == c->org_line && lb - la <= 300 && !memmem(c->s + la, lb - la, "。", 3) &&
+                      !memmem(c->s + la, lb - la, "、", 3);
+            sc += lone || sig ? 4 : 1;
+        }
         if (news)
             sc += 6;
         /* (第9報:2024年2月27日更新): an update dates itself by its number */

@@ -77,7 +77,9 @@ void ex_kind_scan(struct ctx *c)
      * 2: a notice states itself in its first paragraphs, and a repost says
      * so at its head. */
     size_t to = ex_upto(c, 0, c->body_e, 3u << 10), head = ex_upto(c, 0, c->body_e, 2u << 10);
-    size_t self = count_label(c, "incident", "self", 0, to, 16);
+    size_t self = count_label(c, "incident", "self", 0, to, 16) +
+                  2 * count_label(c, "kind", "apology", 0, to, 2) +
+                  2 * count_label(c, "incident", "pressrelease", 0, head, 1);
     size_t report = count_label(c, "incident", "report", 0, to, 16) +
                     count_label(c, "kind", "hearsay", 0, to, 16);
     c->nself = self;

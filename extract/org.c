@@ -821,6 +821,19 @@ static char *fullest(struct ctx *c, const char *name)
     return out;
 }
 
+/* ファストブッキング社, Acme社: an article's 社 after a foreign name says what
+ * the name is, it is not part of it (日本赤十字社, 北浜新聞社 keep theirs,
+ * and so does a notice signed ミナトタイムス社). */
+static void drop_sha(struct ctx *c, char *name)
+{
+    size_t n = strlen(name), k;
+    if (n < 6 || memcmp(name + n - 3, "社", 3) || has_form(c, name) || !ex_third_party(c))
+        return;
+    uint32_t q = cp_at(name, n - 3, prev_start(name, n - 3), &k);
+    if ((is_kata(q) && q != 0x30fb) || (q < 0x80 && is_alnum(q) && !(q >= '0' && q <= '9')))
+        name[n - 3] = 0;
+}
+
 ow_err ex_org(struct ctx *c, struct extract_result *res)
 {
     struct cands cs = {0};
@@ -861,6 +874,7 @@ ow_err ex_org(struct ctx *c, struct extract_result *res)
             e = OW_NOMEM;
             goto out;
         }
+        drop_sha(c, res->org);
         res->org_ev.start = best->s;
         res->org_ev.end = best->e;
         c->org_line = best->line;
