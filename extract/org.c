@@ -454,6 +454,53 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
     return OW_OK;
 }
 
+/* A public body the text calls by its type alone (org.tsv typeref: 本市が,
+ * 町によると) is the first name of that type on the page: 北浜市が保有する…
+ * in the title, 北浜県南浜町で、 in an article's lead. */
+static ow_err by_type(struct ctx *c, struct cands *cs)
+{
+    PCRE2_SIZE *ov;
+    char types[8][4];
+    size_t nt = 0;
+    for (const struct rule *ru = ex_rules_next(c->r, NULL, "org", "typeref"); ru;
+         ru = ex_rules_next(c->r, ru, "org", "typeref")) {
+        size_t pos = 0;
+        while (pos < c->body_e && nt < 8 && ex_rule_match(c, ru, pos, c->body_e, 0, &ov)) {
+            pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+            while (pos < c->n && ((unsigned char)c->s[pos] & 0xc0) == 0x80)
+                pos++;
+            int g = ov[2] != PCRE2_UNSET ? 1 : 2;
+            if (ov[2 * g] == PCRE2_UNSET || ov[2 * g + 1] - ov[2 * g] != 3)
+                continue;
+            int known = 0;
+            for (size_t i = 0; i < nt && !known; i++)
+                known = !memcmp(types[i], c->s + ov[2 * g], 3);
+            if (!known)
+                memcpy(types[nt], c->s + ov[2 * g], 3), types[nt++][3] = 0;
+        }
+    }
+    for (size_t i = 0; i < nt && cs->n < MAX_CANDS; i++) {
+        const char *p = c->s, *end = c->s + c->body_e;
+        while ((p = memmem(p, (size_t)(end - p), types[i], 3))) {
+            size_t ne = (size_t)(p - c->s) + 3, li = ex_line_of(c, ne - 3);
+            p += 3;
+            size_t ns = name_back(c, c->lines[li].s, ne), k;
+            if (ne - ns < 9 || !plausible_name(c, ns, ne) || !org_shaped(c, ns, ne))
+                continue;
+            /* a Han or katakana name ends in the type: 県政資料・県 is a list */
+            uint32_t q = cp_at(c->s, c->n, prev_start(c->s, ne - 3), &k);
+            if (!is_han(q) && !(is_kata(q) && q != 0x30fb && q != 0x30fc))
+                continue;
+            int sc = score_mention(c, ns, ne, li) + 3;
+            if (add(cs, "", c->s, ns, ne, 1, ns, ne, li, sc))
+                return OW_NOMEM;
+            cs->v[cs->n - 1].norep = 1;
+            break;
+        }
+    }
+    return OW_OK;
+}
+
 static ow_err forms(struct ctx *c, struct cands *cs)
 {
     PCRE2_SIZE *ov;
@@ -732,7 +779,7 @@ static ow_err forms(struct ctx *c, struct cands *cs)
             return OW_NOMEM;
         cs->v[cs->n - 1].norep = 1;
     }
-    if (subjects(c, cs, nbefore))
+    if (subjects(c, cs, nbefore) || by_type(c, cs))
         return OW_NOMEM;
     return OW_OK;
 }
