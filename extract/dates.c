@@ -887,7 +887,11 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
             size_t ee = ex_upto(c, t.e, c->sents[si].e, EX_WINDOW);
             /* 9日、紛失に気付いた: the day it was noticed, not the day lost */
             struct span ev;
-            int here = ex_label_match(c, "periods", "event", t.e, ee, 0, &ev);
+            int here = ex_label_match(c, "periods", "event", t.e, ee, 0, &ev) &&
+                       !ex_label_match(c, "periods", "noteventpre", ex_back(c, t.e, ev.s, 36), ev.s,
+                                       0, NULL) &&
+                       !ex_label_match(c, "periods", "noteventpost", ev.e, ex_upto(c, ev.e, ee, 12),
+                                       PCRE2_ANCHORED, NULL);
             if (here) {
                 /* …紛失したことが判明 (this day), not …置き忘れ、翌28日に気付き */
                 size_t we = ex_upto(c, ev.e, ee, 36), nd = ex_date_at(c, ev.e);
