@@ -491,7 +491,8 @@ static ow_err build_builtins(struct extract_rules *r, struct ow_diag *d)
                                 "([\\p{sc=Han}\\p{sc=Hiragana}\\p{sc=Katakana}ー]{1,6}?") ||
                 put_alternation(&b, r, "org", "public", 0) ||
                 ow_buf_adds(&b, ")(?=[ \\t]|$|役所|役場|ホームページ|公式|教育委員会|議会|長\\s|は"
-                                "|\\p{sc=Han}{1,6}(?:課|部|局|室|係)(?:から|で|において|は|が))"))
+                                "|[\\p{sc=Han}\\p{sc=Hiragana}\\p{sc=Katakana}ー]{1,10}?(?:課|部|局|室|係)"
+                                "(?:[ \\t]|$|から|で|において|は|が))"))
                 goto nomem;
         } else if (i == BI_NAMED) {
             if (ow_buf_adds(&b, "^[ \\t]*(?:【[^】\\n]{0,40}】[ \\t]*)?(?!当|本|同|各|貴|弊|全|他)"
