@@ -169,6 +169,7 @@ struct links {
     int oom;
     size_t *slot;       /* hash of the URLs so far: index + 1, 0 empty */
     size_t nslot;
+    size_t budget;      /* nodes left to visit reading texts (READ_BUDGET) */
 };
 
 static size_t hash_str(const char *s)
@@ -296,17 +297,108 @@ static const xmlNode *child(const xmlNode *n, const char *name)
     return NULL;
 }
 
-/* The text content of n (NULL for NULL); caller xmlFree()s. */
-static char *content(const xmlNode *n)
+/* ---- reading text without expanding entities whole ------------------------
+ *
+ * xmlNodeGetContent and xmlGetProp expand every entity reference in full,
+ * each time: a feed declaring one 200 KB entity and referencing it 5,000
+ * times in a title costs a gigabyte per read.  Text is read here instead
+ * into a buffer of at most `cap` bytes (what the caller can use: MAX_TEXT
+ * for a title, MAX_URL + 1 for a URL), and every node visited, references
+ * followed included, is paid from the document's budget, so neither memory
+ * nor time grows with what the DTD asks for. */
+
+/* Nodes a document may make us visit while reading its texts: a feed of
+ * 100,000 items needs a few hundred thousand. */
+#define READ_BUDGET 4000000
+/* discover_resolve refuses longer hrefs; one more byte tells "too long". */
+#define MAX_URL 8192
+
+struct reader {
+    struct ow_buf b;
+    size_t *budget;     /* the document's nodes left to visit */
+    int cut;            /* 1: text was left out (cap or budget) */
+};
+
+static void read_str(struct reader *t, const char *s)
 {
-    return n ? (char *)xmlNodeGetContent(n) : NULL;
+    size_t room = t->b.max - t->b.len, n = strnlen(s, room + 1);
+    if (n > room) {
+        /* cut on a character boundary: the text stays UTF-8 */
+        n = room;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+        t->cut = 1;
+    }
+    if (ow_buf_append(&t->b, s, n))
+        t->cut = 1;
+}
+
+static void read_nodes(struct reader *t, const xmlNode *n, int depth)
+{
+    for (; n && !t->cut; n = n->next) {
+        if (*t->budget == 0) {
+            t->cut = 1;
+            return;
+        }
+        (*t->budget)--;
+        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+            if (n->content)
+                read_str(t, (const char *)n->content);
+        } else if (n->type == XML_ENTITY_REF_NODE && depth < 16) {
+            /* libxml2 hangs the parsed replacement text under the entity */
+            const xmlEntity *ent = xmlGetDocEntity(n->doc, n->name);
+            if (ent && ent->children)
+                read_nodes(t, ent->children, depth + 1);
+            else if (ent && ent->content)
+                read_str(t, (const char *)ent->content);
+        } else if (n->type == XML_ELEMENT_NODE && depth < 16) {
+            read_nodes(t, n->children, depth + 1);
+        }
+    }
+}
+
+/* The text of the nodes from n on (an element's children, an attribute's
+ * value), at most cap bytes; NULL when there is none, when out of memory,
+ * or when it was cut short and whole (a URL) is wanted.  Caller frees. */
+static char *read_text(struct links *l, const xmlNode *n, size_t cap, int whole)
+{
+    struct reader t = {.budget = &l->budget};
+    ow_buf_init(&t.b, cap);
+    read_nodes(&t, n, 0);
+    if ((t.cut && whole) || !t.b.len) {
+        ow_buf_free(&t.b);
+        return NULL;
+    }
+    return ow_buf_take(&t.b, NULL);
+}
+
+/* An element's text, for matching (NULL for NULL). */
+static char *content(struct links *l, const xmlNode *n)
+{
+    return n ? read_text(l, n->children, MAX_TEXT, 0) : NULL;
+}
+
+/* A URL held as an element's text: NULL when longer than any we follow. */
+static char *content_url(struct links *l, const xmlNode *n)
+{
+    return n ? read_text(l, n->children, MAX_URL + 1, 1) : NULL;
+}
+
+/* The value of n's attribute `name` in any namespace (as xmlGetProp, but
+ * without DTD defaults), at most cap bytes, whole or NULL when whole. */
+static char *attr_text(struct links *l, const xmlNode *n, const char *name, size_t cap, int whole)
+{
+    for (const xmlAttr *a = n->properties; a; a = a->next)
+        if (!strcmp((const char *)a->name, name))
+            return read_text(l, a->children, cap, whole);
+    return NULL;
 }
 
 static void add_item(struct links *l, const char *href, const xmlNode *title)
 {
-    char *t = content(title);
+    char *t = content(l, title);
     add_link(l, href, t ? t : "");
-    xmlFree(t);
+    free(t);
 }
 
 /* Items of RSS 1.0 and 2.0, entries of Atom, urls of sitemaps: wherever they
@@ -317,40 +409,37 @@ static void walk_xml(struct links *l, const xmlNode *n, enum discover_kind k, in
         if (n->type != XML_ELEMENT_NODE)
             continue;
         if ((k == DISCOVER_RSS1 || k == DISCOVER_RSS2) && is(n, "item")) {
-            char *href = content(child(n, "link"));
-            if ((!href || !*href) && k == DISCOVER_RSS1) {
-                xmlFree(href);
-                href = (char *)xmlGetProp(n, (const xmlChar *)"about");
-            }
-            if ((!href || !*href) && k == DISCOVER_RSS2) {
+            char *href = content_url(l, child(n, "link"));
+            if (!href && k == DISCOVER_RSS1)
+                href = attr_text(l, n, "about", MAX_URL + 1, 1);
+            if (!href && k == DISCOVER_RSS2) {
                 const xmlNode *g = child(n, "guid");
-                char *perma = g ? (char *)xmlGetProp(g, (const xmlChar *)"isPermaLink") : NULL;
-                xmlFree(href);
-                href = g && (!perma || strcasecmp(perma, "false")) ? content(g) : NULL;
-                xmlFree(perma);
+                char *perma = g ? attr_text(l, g, "isPermaLink", 16, 0) : NULL;
+                href = g && (!perma || strcasecmp(perma, "false")) ? content_url(l, g) : NULL;
+                free(perma);
             }
             add_item(l, href, child(n, "title"));
-            xmlFree(href);
+            free(href);
         } else if (k == DISCOVER_ATOM && is(n, "entry")) {
             char *best = NULL;
             for (const xmlNode *c = n->children; c; c = c->next) {
                 if (!is(c, "link"))
                     continue;
-                char *rel = (char *)xmlGetProp(c, (const xmlChar *)"rel");
-                if (!rel || !strcmp(rel, "alternate")) {
-                    best = (char *)xmlGetProp(c, (const xmlChar *)"href");
-                    xmlFree(rel);
+                char *rel = attr_text(l, c, "rel", 64, 0);
+                int alternate = !rel || !strcmp(rel, "alternate");
+                free(rel);
+                if (alternate) {
+                    best = attr_text(l, c, "href", MAX_URL + 1, 1);
                     break;
                 }
-                xmlFree(rel);
             }
             add_item(l, best, child(n, "title"));
-            xmlFree(best);
+            free(best);
         } else if ((k == DISCOVER_SITEMAP && is(n, "url")) ||
                    (k == DISCOVER_SITEMAP_INDEX && is(n, "sitemap"))) {
-            char *loc = content(child(n, "loc"));
+            char *loc = content_url(l, child(n, "loc"));
             add_link(l, loc, "");
-            xmlFree(loc);
+            free(loc);
         } else if (depth < 4) {
             walk_xml(l, n->children, k, depth + 1);
         }
@@ -358,22 +447,22 @@ static void walk_xml(struct links *l, const xmlNode *n, enum discover_kind k, in
 }
 
 /* Text of an anchor for matching: its text, its images' alt, its title. */
-static void anchor_text(const xmlNode *n, struct ow_buf *b, int depth)
+static void anchor_text(struct links *l, const xmlNode *n, struct reader *t, int depth)
 {
-    for (const xmlNode *c = n; c && depth < 32; c = c->next) {
+    for (const xmlNode *c = n; c && depth < 32 && !t->cut; c = c->next) {
         if (c->type == XML_TEXT_NODE && c->content) {
-            ow_buf_adds(b, (const char *)c->content);
+            read_str(t, (const char *)c->content);
         } else if (c->type == XML_ELEMENT_NODE) {
             if (is(c, "img")) {
-                char *alt = (char *)xmlGetProp(c, (const xmlChar *)"alt");
+                char *alt = attr_text(l, c, "alt", MAX_TEXT, 0);
                 if (alt) {
-                    ow_buf_addc(b, ' ');
-                    ow_buf_adds(b, alt);
-                    ow_buf_addc(b, ' ');
+                    read_str(t, " ");
+                    read_str(t, alt);
+                    read_str(t, " ");
                 }
-                xmlFree(alt);
+                free(alt);
             } else if (!is(c, "script") && !is(c, "style")) {
-                anchor_text(c->children, b, depth + 1);
+                anchor_text(l, c->children, t, depth + 1);
             }
         }
     }
@@ -386,20 +475,20 @@ static void walk_html(struct links *l, xmlNode *root)
     xmlNode *n = root;
     while (n && !l->oom) {
         if (n->type == XML_ELEMENT_NODE && (is(n, "a") || is(n, "area"))) {
-            char *href = (char *)xmlGetProp(n, (const xmlChar *)"href");
+            char *href = attr_text(l, n, "href", MAX_URL + 1, 1);
             if (href) {
-                struct ow_buf b;
-                ow_buf_init(&b, 4 * MAX_TEXT);
-                anchor_text(n->children, &b, 0);
-                char *title = (char *)xmlGetProp(n, (const xmlChar *)"title");
+                struct reader t = {.budget = &l->budget};
+                ow_buf_init(&t.b, 4 * MAX_TEXT);
+                anchor_text(l, n->children, &t, 0);
+                char *title = attr_text(l, n, "title", MAX_TEXT, 0);
                 if (title) {
-                    ow_buf_addc(&b, ' ');
-                    ow_buf_adds(&b, title);
+                    read_str(&t, " ");
+                    read_str(&t, title);
                 }
-                xmlFree(title);
-                add_link(l, href, b.data ? b.data : "");
-                ow_buf_free(&b);
-                xmlFree(href);
+                free(title);
+                add_link(l, href, t.b.data ? t.b.data : "");
+                ow_buf_free(&t.b);
+                free(href);
             }
         }
         if (n->children && n->type == XML_ELEMENT_NODE) {
@@ -461,7 +550,7 @@ ow_err discover_links(const char *body, size_t len, const char *content_type,
         decode_result_free(&dec);
         return ow_diagf(d, OW_TOOBIG, "document too large to scan for links");
     }
-    struct links l = {out, 0, base_url, 0, NULL, 0};
+    struct links l = {out, 0, base_url, 0, NULL, 0, READ_BUDGET};
     xmlDoc *doc = NULL;
     if (looks_xml(dec.text, dec.len, content_type)) {
         doc = xmlReadMemory(dec.text, (int)dec.len, base_url, "UTF-8",
@@ -497,9 +586,9 @@ ow_err discover_links(const char *body, size_t len, const char *content_type,
         xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
         if (root) {
             const xmlNode *b = find_base(root, 0);
-            char *bh = b ? (char *)xmlGetProp(b, (const xmlChar *)"href") : NULL;
+            char *bh = b ? attr_text(&l, b, "href", MAX_URL + 1, 1) : NULL;
             char *nb = bh ? discover_resolve(base_url, bh) : NULL;
-            xmlFree(bh);
+            free(bh);
             if (nb)
                 l.base = nb;
             walk_html(&l, root);
