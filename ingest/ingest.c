@@ -1078,17 +1078,45 @@ ow_err ingest_read_sources(const char *path, char ***urls, size_t *n, struct ow_
 {
     *urls = NULL;
     *n = 0;
-    FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
     if (!f)
         return ow_diagf(d, OW_IO, "%s: %s", path, strerror(errno));
-    char *line = NULL;
-    size_t lcap = 0, cap = 0, lineno = 0;
-    ssize_t got;
-    ow_err e = OW_OK;
+    /* Read whole, with a cap: /dev/zero or a log file given by mistake
+     * ends here with a reason, not after gigabytes. */
+    struct ow_buf b;
+    ow_buf_init(&b, INGEST_SOURCES_MAX_BYTES);
+    struct ow_diag rd = {{0}};
+    ow_err e = ow_read_stream(f, &b, &rd);
+    if (f != stdin)
+        fclose(f);
+    if (e == OW_TOOBIG)
+        e = ow_diagf(d, OW_USAGE, "%s: larger than %d bytes: not a list of URLs", path,
+                     INGEST_SOURCES_MAX_BYTES);
+    else if (e)
+        e = ow_diagf(d, e, "%s: %s", path, rd.msg);
+    size_t cap = 0, lineno = 0;
     char **v = NULL;
-    while ((got = getline(&line, &lcap, f)) >= 0) {
+    char *line = b.data, *stop = b.data + b.len;
+    /* A UTF-8 byte-order mark (Windows editors write one) is not part of
+     * the first URL. */
+    if (line && b.len >= 3 && !memcmp(line, "\xEF\xBB\xBF", 3))
+        line += 3;
+    for (; !e && line && line < stop; line++) {
+        char *nl = memchr(line, '\n', (size_t)(stop - line));
+        char *end = nl ? nl : stop;
         lineno++;
-        char *p = line, *end = line + got;
+        if (end - line > INGEST_SOURCES_MAX_LINE) {
+            e = ow_diagf(d, OW_USAGE, "%s:%zu: line longer than %d bytes", path, lineno,
+                         INGEST_SOURCES_MAX_LINE);
+            break;
+        }
+        /* C strings would end the line there, silently */
+        if (memchr(line, 0, (size_t)(end - line))) {
+            e = ow_diagf(d, OW_USAGE, "%s:%zu: NUL byte in the line", path, lineno);
+            break;
+        }
+        char *p = line;
+        line = end;
         while (p < end && (*p == ' ' || *p == '\t'))
             p++;
         char *hash = memchr(p, '#', (size_t)(end - p));
@@ -1098,7 +1126,7 @@ ow_err ingest_read_sources(const char *path, char ***urls, size_t *n, struct ow_
             hash = memchr(hash + 1, '#', (size_t)(end - hash - 1));
         if (hash)
             end = hash;
-        while (end > p && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
+        while (end > p && (end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
             end--;
         if (end == p)
             continue;
@@ -1108,23 +1136,15 @@ ow_err ingest_read_sources(const char *path, char ***urls, size_t *n, struct ow_
             e = ow_diagf(d, OW_USAGE, "%s:%zu: not an http(s) URL: %.80s", path, lineno, p);
             break;
         }
-        if (ow_array_grow((void **)&v, &cap, *n, sizeof *v)) {
-            e = ow_diagf(d, OW_NOMEM, "out of memory");
-            break;
-        }
-        if (!(v[*n] = strdup(p))) {
+        if (ow_array_grow((void **)&v, &cap, *n, sizeof *v) || !(v[*n] = strdup(p))) {
             e = ow_diagf(d, OW_NOMEM, "out of memory");
             break;
         }
         (*n)++;
     }
-    if (!e && ferror(f))
-        e = ow_diagf(d, OW_IO, "%s: read error", path);
     if (!e && *n == 0)
         e = ow_diagf(d, OW_USAGE, "%s: no source URL in it", path);
-    free(line);
-    if (f != stdin)
-        fclose(f);
+    ow_buf_free(&b);
     if (e) {
         store_strv_free(v, *n);
         *n = 0;

@@ -47,6 +47,8 @@
 #define INGEST_AGENT "owabi"            /* robots.txt product token */
 #define INGEST_ROBOTS_MAX_AGE (24 * 3600)
 #define INGEST_MAX_PAGES 2000           /* pages per source and run */
+#define INGEST_SOURCES_MAX_BYTES (4 << 20)  /* a sources file, at most */
+#define INGEST_SOURCES_MAX_LINE 8192    /* a line of it (the longest URL followed) */
 
 struct ingest_progress {
     size_t sources, sources_done;
@@ -88,10 +90,14 @@ ow_err ingest_run(struct store *s, const struct ingest_opts *o, struct ingest_re
                   struct ow_diag *d);
 void ingest_report_free(struct ingest_report *r);
 
-/* Reads a sources file: one URL a line, blank lines and "#" comments (whole
- * line or after whitespace) skipped, surrounding whitespace trimmed.
- * OW_IO when it cannot be read; OW_USAGE for a line that is not an http(s)
- * URL (d: "PATH:LINE: not an http(s) URL"), or when the file lists none.
+/* Reads a sources file ("-": stdin): one URL a line, blank lines and "#"
+ * comments (whole line or after whitespace) skipped, surrounding whitespace
+ * trimmed, a leading UTF-8 byte-order mark ignored.
+ * OW_IO when it cannot be read; OW_USAGE (nothing read is kept) when it is
+ * larger than INGEST_SOURCES_MAX_BYTES ("PATH: larger than ..."), for a
+ * line longer than INGEST_SOURCES_MAX_LINE or holding a NUL byte, for a
+ * line that is not an http(s) URL (d: "PATH:LINE: not an http(s) URL ..."),
+ * or when the file lists none.
  * *urls (strings and array) is the caller's: store_strv_free(*urls, *n). */
 ow_err ingest_read_sources(const char *path, char ***urls, size_t *n, struct ow_diag *d);
 

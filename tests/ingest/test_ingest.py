@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import random
+import resource
 import signal
 import sqlite3
 import subprocess
@@ -26,6 +27,9 @@ DELAY = 0.3        # --delay for the politeness runs
 TOLERANCE = 0.05   # server-side clock slack allowed on a gap
 KILLS = 24         # SIGKILLs in the crash test (the issue asks for at least 20)
 BULK = 40          # notices of the crash-test site
+# Sanitizers and valgrind have their own memory overhead and slowness.
+SANITIZED = bool(os.environ.get("OW_SANITIZED"))
+SLOW = 3 if SANITIZED else 1
 
 passed = failed = 0
 
@@ -72,6 +76,57 @@ def ingest(db, sources, out=None, delay=DELAY, extra=(), env=None):
     if out:
         cmd += ["--out", out]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
+
+
+class Measured:
+    pass
+
+
+def measured(cmd, timeout=120, limit_as=None, env=None):
+    """Runs cmd; .code is its exit status (or "timeout" when it had to be
+    killed), .out and .err its output, .rss its peak RSS in MB and .secs
+    the time it took.  limit_as caps its address space (bytes), so that a
+    run of the old code that would take all memory fails instead."""
+    m = Measured()
+
+    def limit():
+        if limit_as:
+            resource.setrlimit(resource.RLIMIT_AS, (limit_as, limit_as))
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.monotonic()
+        p = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env,
+                             preexec_fn=limit)
+        while True:
+            pid, status, usage = os.wait4(p.pid, os.WNOHANG)
+            if pid:
+                m.code = os.waitstatus_to_exitcode(status)
+                m.rss = usage.ru_maxrss // 1024
+                break
+            if time.monotonic() - t0 > timeout:
+                p.kill()
+                _, _, usage = os.wait4(p.pid, 0)
+                m.code, m.rss = "timeout", usage.ru_maxrss // 1024
+                break
+            time.sleep(0.02)
+        p.returncode = m.code
+        m.secs = time.monotonic() - t0
+        out.seek(0)
+        err.seek(0)
+        m.out = out.read().decode("utf-8", "replace")
+        m.err = err.read().decode("utf-8", "replace")
+    return m
+
+
+def write_sources(name, *lines):
+    path = os.path.join(tmp, name)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("".join(line + "\n" for line in lines))
+    return path
+
+
+def ingest_cmd(db, sources, *extra):
+    return [OWABI, "ingest", "--sources", sources, "--db", db, "--delay", "0",
+            "--allow-private"] + list(extra)
 
 
 def out_lines(path):
@@ -265,6 +320,36 @@ try:
                        capture_output=True, text=True, env=env)
     check(r.returncode == 0 and os.path.exists(os.path.join(tmp, "xdg", "owabi", "owabi.db")),
           "default store under $XDG_STATE_HOME/owabi/ (%s)" % r.stderr)
+
+    # ---- hostile sites and careless operators (issue 12) -------------------------
+    # Each check below failed on the code before the fix it comes with.
+
+    # 2. The sources file is capped: /dev/zero ends at once with a reason
+    # (without the cap it grew by gigabytes; under a memory limit it said
+    # "no source URL in it").
+    hdb = os.path.join(tmp, "hostile.db")
+    r = measured(ingest_cmd(hdb, "/dev/zero"), timeout=30,
+                 limit_as=None if SANITIZED else 2 << 30)
+    check(r.code == 2 and r.err == "owabi: /dev/zero: larger than 4194304 bytes: not a list of URLs\n",
+          "--sources /dev/zero: exit 2 naming the cap (exit %s: %r)" % (r.code, r.err[:200]))
+    check(SANITIZED or r.rss < 64, "--sources /dev/zero: peak RSS %d MB" % r.rss)
+    longline = write_sources("long.txt", BASE + "/" + "a" * 9000)
+    r = measured(ingest_cmd(hdb, longline))
+    check(r.code == 2 and r.err == "owabi: %s:1: line longer than 8192 bytes\n" % longline,
+          "a 9 KB line: exit 2 naming the line (%r)" % r.err[:200])
+    # A UTF-8 BOM before the first URL is no part of it.
+    bom = os.path.join(tmp, "bom.txt")
+    with open(bom, "wb") as f:
+        f.write(b"\xef\xbb\xbf" + (BASE + "/hostile/notice.html\n").encode())
+    r = measured(ingest_cmd(hdb, bom))
+    check(r.code == 0, "sources with a BOM: exit 0 (exit %s: %r)" % (r.code, r.err))
+    # A NUL inside a line: the line is refused, by number, not cut there.
+    nul = os.path.join(tmp, "nul.txt")
+    with open(nul, "wb") as f:
+        f.write((BASE + "/hostile/notice.html\n" + BASE + "/news/").encode() + b"\0junk\n")
+    r = measured(ingest_cmd(hdb, nul))
+    check(r.code == 2 and r.err == "owabi: %s:2: NUL byte in the line\n" % nul,
+          "a NUL in line 2: exit 2 naming it (%r)" % r.err)
 
     # ---- crash safety: SIGKILL at random moments ------------------------------
     rng = random.Random(int(os.environ.get("OWABI_TEST_SEED", "4")))
