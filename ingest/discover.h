@@ -13,8 +13,14 @@
  *           sitemap        url/loc        sitemap index: sitemap/loc
  *           HTML           a/@href (against <base href>); the anchor's text,
  *                          image alt texts and title attribute
- *         XML is parsed without network access and without expanding
- *         external entities.
+ *         XML is parsed without network access; entities an internal
+ *         DTD declares are not honoured (a reference to one reads as
+ *         nothing), only the predefined five and character references.
+ * Memory: the document is read as a stream of SAX events, never as a tree,
+ *         into fields capped at what is used (1024 bytes of link text, 8193
+ *         of URL: a longer URL is no link): the input, its UTF-8 copy and
+ *         one item, whatever the markup (millions of tiny elements) or the
+ *         DTD asks for.
  * Errors: OW_NOMEM; errors of decode_bytes (OW_BINARY ...).  A document that
  *         parses into nothing gives kind HTML and no links, not an error.
  * The vocabulary (extract/vocab/links.tsv, embedded at build time) decides

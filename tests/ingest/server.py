@@ -193,14 +193,14 @@ ENTITY_RSS = """<?xml version="1.0" encoding="utf-8"?>
 ENTITY_ATOM = """<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE feed [<!ENTITY big "%s">]>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>かもめ運輸</title>
- <entry><title>お詫び</title><link href="{base}/hostile/%s"/></entry>
+ <entry><title>お詫び</title><link href="{base}/hostile/notice.html%s"/></entry>
  <entry><title>不正アクセスに関するお詫び</title><link href="{base}/hostile/notice.html"/></entry>
 </feed>
 """ % (ENTITY_BIG, ENTITY_REFS)
 ENTITY_SITEMAP = """<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE urlset [<!ENTITY big "%s">]>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
- <url><loc>{base}/hostile/%s</loc></url>
+ <url><loc>{base}/hostile/notice.html%s</loc></url>
  <url><loc>{base}/hostile/notice.html</loc></url>
 </urlset>
 """ % (ENTITY_BIG, ENTITY_REFS)

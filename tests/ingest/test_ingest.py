@@ -324,6 +324,21 @@ try:
     # ---- hostile sites and careless operators (issue 12) -------------------------
     # Each check below failed on the code before the fix it comes with.
 
+    # 1. Feeds, an Atom href and a sitemap loc whose DTD expands to a gigabyte
+    # (one 200 KB entity used 5,000 times) stay within 256 MB; the notice
+    # they link to is still found.
+    edb = os.path.join(tmp, "entity.db")
+    r = measured(ingest_cmd(edb, write_sources("entity.txt", BASE + "/hostile/entity.rss",
+                                               BASE + "/hostile/entity.atom",
+                                               BASE + "/hostile/entity-sitemap.xml")),
+                 timeout=120 * SLOW)
+    check(r.code == 0, "entity feeds: exit 0 (exit %s: %r)" % (r.code, r.err[:300]))
+    check(SANITIZED or r.rss < 256, "entity feeds: peak RSS %d MB (budget 256)" % r.rss)
+    rows = db_query(edb, "SELECT p.url FROM records r JOIN pages p ON p.id = r.page_id") \
+        if os.path.exists(edb) else []
+    check(rows == [(BASE + "/hostile/notice.html",)], "entity feeds: the notice is stored: %s" % rows)
+    print("entity feeds: peak RSS %d MB in %.1fs" % (r.rss, r.secs))
+
     # 2. The sources file is capped: /dev/zero ends at once with a reason
     # (without the cap it grew by gigabytes; under a memory limit it said
     # "no source URL in it").
