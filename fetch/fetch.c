@@ -58,12 +58,15 @@ void fetch_result_free(struct fetch_result *r)
     memset(r, 0, sizeof *r);
 }
 
-/* application/xml, text/xml and any "+xml" type (rss, atom, rdf). */
+/* application/xml, text/xml and any "+xml" type (rss, atom, rdf); and
+ * gzip, the type of a sitemap.xml.gz file (ingest/discover.c inflates it
+ * within the same cap on the body). */
 static int xml_type(const char *ct)
 {
     size_t n = ct ? strlen(ct) : 0;
     return ct && (!strcasecmp(ct, "application/xml") || !strcasecmp(ct, "text/xml") ||
-                  (n > 4 && !strcasecmp(ct + n - 4, "+xml")));
+                  (n > 4 && !strcasecmp(ct + n - 4, "+xml")) ||
+                  !strcasecmp(ct, "application/gzip") || !strcasecmp(ct, "application/x-gzip"));
 }
 
 static int type_ok(const struct fetch_opts *o, const char *ct)

@@ -61,8 +61,9 @@ struct fetch_opts {
     size_t max_body;          /* decompressed body cap, default 16 MiB */
     int allow_private;        /* 1: let loopback/private addresses through */
     int accept_xml;           /* 1: also accept XML media types (application/xml, text/xml,
-                                 any "+xml" type: RSS, Atom, RDF, sitemaps), for ingest;
-                                 default 0 */
+                                 any "+xml" type: RSS, Atom, RDF, sitemaps) and
+                                 application/gzip, application/x-gzip (sitemap.xml.gz),
+                                 for ingest; default 0 */
     int parallel;             /* concurrent transfers, default 4 (< 1 counts as 1) */
     int max_retries;          /* for 429/503 + Retry-After, default 2 */
     long retry_after_max;     /* seconds, default 30: a longer Retry-After waits this long */

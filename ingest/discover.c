@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <zlib.h>
 
 #include "../core/buf.h"
 #include "../core/util.h"
@@ -731,7 +732,53 @@ static int looks_xml(const char *t, size_t n, const char *ct)
     return 0;
 }
 
-ow_err discover_links(const char *body, size_t len, const char *content_type,
+/* Inflates gzip data (every member, as gzip(1) does; trailing bytes that
+ * start no member are ignored) into out, whose max is the cap. */
+static ow_err gunzip(const char *in, size_t len, struct ow_buf *out, struct ow_diag *d)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+        return ow_diagf(d, OW_NOMEM, "out of memory");
+    const unsigned char *p = (const unsigned char *)in, *end = p + len;
+    ow_err e = OW_OK;
+    char chunk[65536];
+    int rc = Z_OK;
+    while (!e) {
+        if (z.avail_in == 0 && p < end) {
+            /* zlib counts in uInt: feed a large body in pieces */
+            size_t n = (size_t)(end - p) < (1u << 30) ? (size_t)(end - p) : (1u << 30);
+            z.next_in = (Bytef *)p;
+            z.avail_in = (uInt)n;
+            p += n;
+        }
+        z.next_out = (Bytef *)chunk;
+        z.avail_out = sizeof chunk;
+        rc = inflate(&z, Z_NO_FLUSH);
+        size_t got = sizeof chunk - z.avail_out;
+        ow_err ae = got ? ow_buf_append(out, chunk, got) : OW_OK;
+        if (ae == OW_TOOBIG) {
+            e = ow_diagf(d, OW_TOOBIG, "larger than %zu bytes after gzip decompression", out->max);
+        } else if (ae) {
+            e = ow_diagf(d, OW_NOMEM, "out of memory");
+        } else if (rc == Z_STREAM_END) {
+            if (z.avail_in == 0 && p == end)
+                break;
+            if (z.avail_in < 2 || z.next_in[0] != 0x1f || z.next_in[1] != 0x8b)
+                break;   /* padding after the last member */
+            inflateReset(&z);
+        } else if (rc == Z_BUF_ERROR && z.avail_in == 0 && p == end) {
+            e = ow_diagf(d, OW_PARSE, "damaged gzip data: it ends early");
+        } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+            e = ow_diagf(d, rc == Z_MEM_ERROR ? OW_NOMEM : OW_PARSE, "damaged gzip data: %s",
+                         z.msg ? z.msg : "?");
+        }
+    }
+    inflateEnd(&z);
+    return e;
+}
+
+ow_err discover_links(const char *body, size_t len, size_t max_len, const char *content_type,
                       const char *http_charset, const char *base_url,
                       struct discover_result *out, struct ow_diag *d)
 {
@@ -739,13 +786,31 @@ ow_err discover_links(const char *body, size_t len, const char *content_type,
     out->kind = DISCOVER_HTML;
     if (len == 0)
         return OW_OK;
+    struct ow_buf gz;
+    ow_buf_init(&gz, max_len);
+    ow_err e;
+    if (len >= 2 && (unsigned char)body[0] == 0x1f && (unsigned char)body[1] == 0x8b) {
+        if ((e = gunzip(body, len, &gz, d))) {
+            ow_buf_free(&gz);
+            return e;
+        }
+        body = gz.data;
+        len = gz.len;
+        if (len == 0) {
+            ow_buf_free(&gz);
+            return OW_OK;
+        }
+    }
     struct decode_result dec = {0};
     struct decode_hints hints = {NULL, http_charset, 1};
-    ow_err e = decode_bytes(body, len, &hints, &dec, d);
-    if (e)
+    e = decode_bytes(body, len, &hints, &dec, d);
+    if (e) {
+        ow_buf_free(&gz);
         return e;
+    }
     if (dec.len > INT_MAX) {
         decode_result_free(&dec);
+        ow_buf_free(&gz);
         return ow_diagf(d, OW_TOOBIG, "document too large to scan for links");
     }
     struct links l = {out, 0, base_url, 0, NULL, 0};
@@ -758,6 +823,7 @@ ow_err discover_links(const char *body, size_t len, const char *content_type,
         k = stream_parse(&l, dec.text, dec.len, 1);
     out->kind = k;
     decode_result_free(&dec);
+    ow_buf_free(&gz);
     free(l.slot);
     if (l.oom) {
         discover_result_free(out);

@@ -1,9 +1,12 @@
 /* ingest/discover.h — the links a source page offers: feeds, sitemaps, index
- * pages (libxml2, libcurl's URL parser).
+ * pages (libxml2, libcurl's URL parser, zlib).
  *
  * Input:  the fetched bytes of a source (any charset: decoded by decode/
  *         first, then parsed as UTF-8, never by libxml2's own decoders), its
  *         Content-Type, and its final URL (the base for relative links).
+ *         Bytes in gzip (the 1F 8B signature: a sitemap.xml.gz served as
+ *         application/gzip) are decompressed first, to at most max_len
+ *         bytes, the cap fetch/ puts on a body after decompression.
  * Output: the kind of document and its links, absolute http(s) URLs without
  *         fragment, in document order, without duplicates, each with its
  *         text (anchor text, item or entry title; "" for sitemaps):
@@ -21,8 +24,10 @@
  *         of URL: a longer URL is no link): the input, its UTF-8 copy and
  *         one item, whatever the markup (millions of tiny elements) or the
  *         DTD asks for.
- * Errors: OW_NOMEM; errors of decode_bytes (OW_BINARY ...).  A document that
- *         parses into nothing gives kind HTML and no links, not an error.
+ * Errors: OW_NOMEM; errors of decode_bytes (OW_BINARY ...); OW_TOOBIG when
+ *         gzip data inflates past max_len, OW_PARSE when it is damaged.  A
+ *         document that parses into nothing gives kind HTML and no links,
+ *         not an error.
  * The vocabulary (extract/vocab/links.tsv, embedded at build time) decides
  * which link looks like a disclosure: a term found in the link text or in
  * the percent-decoded URL, ASCII letters compared case-insensitively.
@@ -54,7 +59,7 @@ struct discover_result {
     size_t n;
 };
 
-ow_err discover_links(const char *body, size_t len, const char *content_type,
+ow_err discover_links(const char *body, size_t len, size_t max_len, const char *content_type,
                       const char *http_charset, const char *base_url,
                       struct discover_result *out, struct ow_diag *d);
 void discover_result_free(struct discover_result *r);

@@ -614,7 +614,8 @@ static void handle_page_body(struct run *r, struct job *j, struct found *fl)
     struct ow_diag d = {{0}};
     if (j->role == R_SOURCE || j->role == R_SITEMAP) {
         struct discover_result dr;
-        ow_err e = discover_links(res->body, res->len, res->content_type, res->charset,
+        ow_err e = discover_links(res->body, res->len, r->fo_page.max_body, res->content_type,
+                                  res->charset,
                                   res->final_url ? res->final_url : j->url, &dr, &d);
         if (e == OW_NOMEM) {
             fatal(r, e, &d);

@@ -366,6 +366,17 @@ try:
     check(r.code == 2 and r.err == "owabi: %s:2: NUL byte in the line\n" % nul,
           "a NUL in line 2: exit 2 naming it (%r)" % r.err)
 
+    # .xml.gz sitemaps, as application/gzip and application/x-gzip, are read
+    # (they were refused as an unsupported content type).
+    gdb = os.path.join(tmp, "gz.db")
+    r = measured(ingest_cmd(gdb, write_sources("gz.txt", BASE + "/hostile/sitemap.xml.gz",
+                                               BASE + "/hostile/sitemap-x.xml.gz")))
+    check(r.code == 0, "gzip sitemaps: exit 0 (exit %s: %r)" % (r.code, r.err))
+    rows = db_query(gdb, "SELECT p.url FROM records r JOIN pages p ON p.id = r.page_id")
+    check(rows == [(BASE + "/hostile/gz-notice.html",)], "gzip sitemaps: the notice is stored: %s" % rows)
+    kinds = db_query(gdb, "SELECT kind FROM pages WHERE url LIKE '%.xml.gz' ORDER BY url")
+    check(kinds == [("sitemap",), ("sitemap",)], "gzip sitemaps are kind sitemap: %s" % kinds)
+
     # ---- crash safety: SIGKILL at random moments ------------------------------
     rng = random.Random(int(os.environ.get("OWABI_TEST_SEED", "4")))
     bulk = os.path.join(tmp, "bulk.txt")

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/time.h>
+#include <zlib.h>
 
 #include "core/buf.h"
 #include "fetch/fetch.h"
@@ -58,7 +59,8 @@ static void discover(const char *doc, const char *ctype, const char *base,
                      struct discover_result *r)
 {
     struct ow_diag d = {{0}};
-    assert_int_equal(discover_links(doc, strlen(doc), ctype, NULL, base, r, &d), OW_OK);
+    assert_int_equal(discover_links(doc, strlen(doc), (size_t)16 << 20, ctype, NULL, base, r, &d),
+                     OW_OK);
     assert_small_peak();
 }
 
@@ -176,6 +178,78 @@ static void huge_documents_stream(void **state)
     }
 }
 
+/* Appends the gzip member of s[0..n) to out. */
+static void gzip_member(const char *s, size_t n, struct ow_buf *out)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    z.next_in = (Bytef *)s;
+    z.avail_in = (uInt)n;
+    unsigned char chunk[65536];
+    int rc;
+    do {
+        z.next_out = chunk;
+        z.avail_out = sizeof chunk;
+        rc = deflate(&z, Z_FINISH);
+        assert_int_equal(ow_buf_append(out, chunk, sizeof chunk - z.avail_out), OW_OK);
+    } while (rc == Z_OK);
+    assert_int_equal(rc, Z_STREAM_END);
+    deflateEnd(&z);
+}
+
+static ow_err discover_bytes(const struct ow_buf *b, size_t max, const char *ctype,
+                             struct discover_result *r, struct ow_diag *d)
+{
+    return discover_links(b->data, b->len, max, ctype, NULL, "http://a.example/sitemap.xml.gz", r, d);
+}
+
+/* A sitemap.xml.gz sent as application/gzip (or x-gzip) is a sitemap; two
+ * members are read one after the other (gzip(1) writes them so with -c >>). */
+static void gzip_sitemaps(void **state)
+{
+    (void)state;
+    static const char a[] = "<?xml version=\"1.0\"?>\n<urlset><url><loc>/a.html</loc></url>",
+                      b[] = "<url><loc>/b.html</loc></url></urlset>\n";
+    struct ow_buf gz;
+    ow_buf_init(&gz, 0);
+    gzip_member(a, strlen(a), &gz);
+    gzip_member(b, strlen(b), &gz);
+    struct discover_result r;
+    struct ow_diag d = {{0}};
+    assert_int_equal(discover_bytes(&gz, (size_t)16 << 20, "application/gzip", &r, &d), OW_OK);
+    assert_int_equal(r.kind, DISCOVER_SITEMAP);
+    assert_int_equal(r.n, 2);
+    assert_string_equal(r.links[0].url, "http://a.example/a.html");
+    assert_string_equal(r.links[1].url, "http://a.example/b.html");
+    discover_result_free(&r);
+    /* cut short: damaged, not a partial sitemap */
+    gz.len -= 10;
+    assert_int_equal(discover_bytes(&gz, (size_t)16 << 20, "application/x-gzip", &r, &d), OW_PARSE);
+    assert_string_equal(d.msg, "damaged gzip data: it ends early");
+    ow_buf_free(&gz);
+}
+
+/* A gzip bomb (17 MB of spaces in 17 KB) stops at the cap, 16 MB. */
+static void gzip_bomb_is_capped(void **state)
+{
+    (void)state;
+    size_t n = (size_t)17 << 20;
+    char *spaces = malloc(n);
+    assert_non_null(spaces);
+    memset(spaces, ' ', n);
+    struct ow_buf gz;
+    ow_buf_init(&gz, 0);
+    gzip_member(spaces, n, &gz);
+    free(spaces);
+    struct discover_result r;
+    struct ow_diag d = {{0}};
+    assert_int_equal(discover_bytes(&gz, (size_t)16 << 20, "application/gzip", &r, &d), OW_TOOBIG);
+    assert_string_equal(d.msg, "larger than 16777216 bytes after gzip decompression");
+    assert_small_peak();
+    ow_buf_free(&gz);
+}
+
 int main(void)
 {
     xmlInitParser();
@@ -187,6 +261,8 @@ int main(void)
         cmocka_unit_test(entity_expansion_is_capped),
         cmocka_unit_test(declared_entities_read_as_nothing),
         cmocka_unit_test(huge_documents_stream),
+        cmocka_unit_test(gzip_sitemaps),
+        cmocka_unit_test(gzip_bomb_is_capped),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     xmlCleanupParser();
