@@ -78,6 +78,7 @@ struct run {
     int out_fd;
     char *out_path;
     int64_t out_len;
+    int out_nl;                 /* the file ends in another writer's unfinished line */
     /* the worker pool */
     pthread_mutex_t mu;
     pthread_cond_t work_cv, done_cv;
@@ -321,44 +322,126 @@ static void dispatch(struct run *r, struct job *j)
 /* Appends one committed record as one line: a single write(2) on an
  * O_APPEND descriptor, synced, and only then marked written in the store.
  * A crash before the mark leaves the line past the vouched length, where
- * the next run cuts it off and writes it again. */
+ * the next run finds it (out_open) and marks it instead of writing it
+ * again. */
 static ow_err out_write(struct run *r, int64_t record_id, const char *json)
 {
     struct ow_diag d = {{0}};
-    size_t n = strlen(json);
-    char *line = malloc(n + 2);
+    size_t n = strlen(json), nl = r->out_nl ? 1 : 0;
+    char *line = malloc(n + nl + 2);
     if (!line)
         return fatal(r, OW_NOMEM, NULL);
-    memcpy(line, json, n);
-    line[n] = '\n';
-    line[n + 1] = 0;
+    /* after another writer's unfinished last line: end it first, so that
+     * ours is a line of its own */
+    line[0] = '\n';
+    memcpy(line + nl, json, n);
+    line[nl + n] = '\n';
+    n += nl + 1;
     ssize_t w;
     do
-        w = write(r->out_fd, line, n + 1);
+        w = write(r->out_fd, line, n);
     while (w < 0 && errno == EINTR);
     free(line);
-    if (w != (ssize_t)(n + 1)) {
+    /* with O_APPEND the offset is now the end of what this write added,
+     * whatever others appended before it */
+    off_t end = lseek(r->out_fd, 0, SEEK_CUR);
+    if (w != (ssize_t)n) {
         ow_diagf(&d, OW_IO, "%s: %s", r->out_path,
                  w < 0 ? strerror(errno) : "short write (disk full?)");
-        if (w > 0 && ftruncate(r->out_fd, (off_t)r->out_len) != 0) {
-            /* the next run cuts the torn line off all the same */
+        struct stat st;
+        /* cut off our own torn line, unless someone appended after it */
+        if (w > 0 && end >= w && fstat(r->out_fd, &st) == 0 && st.st_size == end &&
+            ftruncate(r->out_fd, end - w) != 0) {
+            /* the next run cuts it off all the same: it is a pending line's start */
         }
         return fatal(r, OW_IO, &d);
     }
-    if (fdatasync(r->out_fd) != 0) {
+    r->out_nl = 0;
+    if (fdatasync(r->out_fd) != 0 || end < 0) {
         ow_diagf(&d, OW_IO, "%s: %s", r->out_path, strerror(errno));
         return fatal(r, OW_IO, &d);
     }
-    r->out_len += (int64_t)(n + 1);
+    r->out_len = end;
     ow_err e = store_out_done(r->s, r->out_path, record_id, r->out_len, &d);
     if (e)
         return fatal(r, e, &d);
     return OW_OK;
 }
 
-/* Opens the out file, cuts it back to the length the store vouches for (a
- * torn or unmarked line from a crashed run goes), and writes the records a
- * crashed run committed but did not get to write. */
+/* The pending record whose line (JSON and '\n') is s[0..n), whole (or,
+ * with prefix, of which s[0..n) is the start), or -1. */
+static long pending_line(const struct store_pending *pend, size_t np, const char *s, size_t n,
+                         int prefix)
+{
+    for (size_t i = 0; i < np; i++) {
+        size_t len = strlen(pend[i].json);
+        if (pend[i].id && (prefix ? n <= len + 1 : n == len + 1) &&
+            !memcmp(s, pend[i].json, n <= len ? n : len) && (n <= len || s[len] == '\n'))
+            return (long)i;
+    }
+    return -1;
+}
+
+/* What lies past the length the store vouches for (from, to end): lines a
+ * killed run wrote before it could mark them, and whatever other programs
+ * appended (another `owabi parse --jsonl >> FILE`).  Only owabi's own are
+ * dealt with: a whole line that is a pending record's is marked written
+ * (and its id zeroed in pend, so it is not written again); a last line
+ * without its '\n' that is the start of a pending record's (a torn write)
+ * is cut off.  Every other line stays as it is.  *size gets the length of
+ * the file afterwards.  np > 0: lines are held only up to the longest
+ * pending one, a longer line is passed over. */
+static ow_err out_scan_tail(struct run *r, off_t from, off_t to, struct store_pending *pend,
+                            size_t np, off_t *size, struct ow_diag *d)
+{
+    size_t longest = 0;
+    for (size_t i = 0; i < np; i++)
+        if (strlen(pend[i].json) + 1 > longest)
+            longest = strlen(pend[i].json) + 1;
+    /* a line longer than any pending one is not kept, only skipped */
+    struct ow_buf line;
+    ow_buf_init(&line, longest);
+    int too_long = 0;
+    off_t start = from, pos = from;
+    char chunk[65536];
+    ow_err e = OW_OK;
+    *size = to;
+    while (pos < to && !e) {
+        ssize_t got = pread(r->out_fd, chunk, sizeof chunk < (size_t)(to - pos) ? sizeof chunk
+                                                                                 : (size_t)(to - pos), pos);
+        if (got <= 0) {
+            e = ow_diagf(d, OW_IO, "%s: %s", r->out_path, got < 0 ? strerror(errno) : "shrank while read");
+            break;
+        }
+        for (ssize_t i = 0; i < got && !e; i++) {
+            if (!too_long && ow_buf_addc(&line, chunk[i]) != OW_OK)
+                too_long = 1;
+            if (chunk[i] != '\n')
+                continue;
+            long k = too_long ? -1 : pending_line(pend, np, line.data, line.len, 0);
+            off_t end = pos + i + 1;
+            if (k >= 0) {
+                e = store_out_done(r->s, r->out_path, pend[k].id, end, d);
+                pend[k].id = 0;
+            }
+            ow_buf_reset(&line);
+            too_long = 0;
+            start = end;
+        }
+        pos += got;
+    }
+    if (!e && start < to && !too_long && pending_line(pend, np, line.data, line.len, 1) >= 0) {
+        if (ftruncate(r->out_fd, start) != 0)
+            e = ow_diagf(d, OW_IO, "%s: cannot cut a torn line off: %s", r->out_path, strerror(errno));
+        *size = start;
+    }
+    ow_buf_free(&line);
+    return e;
+}
+
+/* Opens the out file, settles what lies past the length the store vouches
+ * for (out_scan_tail), and writes the records a killed run committed but
+ * did not get to write. */
 static ow_err out_open(struct run *r, struct ow_diag *d)
 {
     const char *p = r->o->out_path;
@@ -374,7 +457,7 @@ static ow_err out_open(struct run *r, struct ow_diag *d)
     }
     if (!r->out_path)
         return ow_diagf(d, OW_NOMEM, "out of memory");
-    r->out_fd = open(r->out_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    r->out_fd = open(r->out_path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (r->out_fd < 0)
         return ow_diagf(d, OW_IO, "%s: %s", p, strerror(errno));
     struct stat st;
@@ -386,33 +469,32 @@ static ow_err out_open(struct run *r, struct ow_diag *d)
     ow_err e = store_out_get(r->s, r->out_path, &found, &len, &dev, &ino, d);
     if (e)
         return e;
-    if (found && dev == (uint64_t)st.st_dev && ino == (uint64_t)st.st_ino) {
-        if (st.st_size > len) {
-            if (ftruncate(r->out_fd, (off_t)len) != 0)
-                return ow_diagf(d, OW_IO, "%s: cannot cut a torn line off: %s", p, strerror(errno));
-        } else {
-            len = st.st_size;   /* shortened by someone else: append after what is there */
-        }
-    } else {
-        /* A file the store has not written to (new, or rotated away and
-         * replaced): what it holds is not ours to cut. */
-        len = st.st_size;
-    }
-    r->out_len = len;
-    if ((e = store_out_set(r->s, r->out_path, len, (uint64_t)st.st_dev, (uint64_t)st.st_ino, d)))
-        return e;
     struct store_pending *pend;
     size_t np;
     if ((e = store_out_pending(r->s, r->out_path, &pend, &np, d)))
         return e;
-    for (size_t i = 0; i < np && !r->fatal; i++)
-        out_write(r, pend[i].id, pend[i].json);
+    off_t size = st.st_size;
+    /* In a file the store has not written to (new, or rotated away and
+     * replaced) nothing is ours to settle. */
+    if (found && dev == (uint64_t)st.st_dev && ino == (uint64_t)st.st_ino && st.st_size > len &&
+        np > 0)
+        e = out_scan_tail(r, (off_t)len, st.st_size, pend, np, &size, d);
+    char last = '\n';
+    if (!e && size > 0 && pread(r->out_fd, &last, 1, size - 1) != 1)
+        e = ow_diagf(d, OW_IO, "%s: %s", p, strerror(errno));
+    r->out_nl = last != '\n';
+    r->out_len = size;
+    if (!e)
+        e = store_out_set(r->s, r->out_path, size, (uint64_t)st.st_dev, (uint64_t)st.st_ino, d);
+    for (size_t i = 0; i < np && !e && !r->fatal; i++)
+        if (pend[i].id)
+            out_write(r, pend[i].id, pend[i].json);
     store_pending_free(pend, np);
-    if (r->fatal) {
+    if (!e && r->fatal) {
         *d = r->fatal_diag;
-        return r->fatal;
+        e = r->fatal;
     }
-    return OW_OK;
+    return e;
 }
 
 /* ---- what came back ------------------------------------------------------ */

@@ -25,9 +25,12 @@
  *   - commits each page with its record in one transaction; with out_path,
  *     appends each new record to it as one JSON line, written with one
  *     write(2) only after the commit, exactly once even across crashes (the
- *     store keeps the file length it vouches for: a run first cuts the file
- *     back to it, dropping a torn line, and writes the committed-but-unwritten
- *     lines).
+ *     store keeps the file length it vouches for and the records whose line
+ *     is not yet known to be there; past that length a run marks the whole
+ *     lines that are such records' as written, cuts off a last line that is
+ *     the torn start of one, and writes the rest.  No other line is ever
+ *     removed: lines another program appended stay, and its unfinished last
+ *     line is ended with a newline before the next record).
  * Errors: the return value is a fatal error only (OW_STORE, OW_IO on the out
  *         file, OW_NOMEM): the run stopped.  A source or page that fails is
  *         reported in struct ingest_report and the run goes on.

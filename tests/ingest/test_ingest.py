@@ -445,6 +445,59 @@ try:
             else len(r.stdout.splitlines())
         check(got == lines, "export %s: the other records still printed (%d lines)" % (fmt, got))
 
+    # 4. --out never deletes lines it did not write: lines appended by another
+    # program (owabi parse --jsonl >> FILE) survive the next run, which used
+    # to cut the file back to the length the store vouched for.
+    odb = os.path.join(tmp, "out.db")
+    oout = os.path.join(tmp, "out.jsonl")
+    osrc = write_sources("out.txt", BASE + "/hostile/notice.html", BASE + "/hostile/formula.html")
+    r = measured(ingest_cmd(odb, osrc, "--out", oout))
+    data1, recs1 = out_lines(oout)
+    check(r.code == 0 and len(recs1) == 2, "--out: two records (%s: %r)" % (r.code, r.err))
+    fixtures = os.path.join(os.path.dirname(os.path.dirname(HERE)), "fixtures")
+    with open(oout, "ab") as f:
+        subprocess.run([OWABI, "parse", "--jsonl", os.path.join(fixtures, "loss-usb.txt"),
+                        os.path.join(fixtures, "era-dates.txt")], stdout=f, check=True)
+    appended = open(oout, "rb").read()
+    check(appended.count(b"\n") == 4, "two lines appended by owabi parse")
+    r = measured(ingest_cmd(odb, osrc, "--out", oout))
+    check(r.code == 0 and open(oout, "rb").read() == appended,
+          "--out: a run with nothing new keeps the appended lines (%d lines now)"
+          % open(oout, "rb").read().count(b"\n"))
+    # Another writer's unfinished last line is kept, and ended, before ours.
+    with open(oout, "ab") as f:
+        f.write(b'{"partial": ')
+    osrc = write_sources("out.txt", BASE + "/hostile/notice.html", BASE + "/hostile/formula.html",
+                         BASE + "/hostile/controls.html")
+    r = measured(ingest_cmd(odb, osrc, "--out", oout))
+    now = open(oout, "rb").read()
+    check(r.code == 0 and now.startswith(appended + b'{"partial": \n') and now.count(b"\n") == 6
+          and json.loads(now.splitlines()[-1])["source"]["url"] == BASE + "/hostile/controls.html",
+          "--out: a foreign partial line is kept and ended; the new record is a line of its own")
+    # A run killed after writing a line but before marking it: the next run
+    # marks the line instead of writing it again.
+    last_id = db_query(odb, "SELECT max(id) FROM records")[0][0]
+    last_len = len(now.splitlines(True)[-1])
+
+    def killed_state():
+        con = sqlite3.connect(odb)
+        con.execute("UPDATE records SET out_pending = ? WHERE id = ?", (oout, last_id))
+        con.execute("UPDATE outputs SET committed_len = ?", (len(now) - last_len,))
+        con.commit()
+        con.close()
+    killed_state()
+    r = measured(ingest_cmd(odb, osrc, "--out", oout))
+    check(r.code == 0 and open(oout, "rb").read() == now, "--out: a written, unmarked line is not repeated")
+    check(db_query(odb, "SELECT count(*) FROM records WHERE out_pending IS NOT NULL")[0][0] == 0,
+          "--out: the unmarked line is marked")
+    # ... and killed in the middle of the write: the torn start of its own
+    # line is cut off and the line written whole.
+    with open(oout, "r+b") as f:
+        f.truncate(len(now) - last_len // 2)
+    killed_state()
+    r = measured(ingest_cmd(odb, osrc, "--out", oout))
+    check(r.code == 0 and open(oout, "rb").read() == now, "--out: a torn own line is written again whole")
+
     # .xml.gz sitemaps, as application/gzip and application/x-gzip, are read
     # (they were refused as an unsupported content type).
     gdb = os.path.join(tmp, "gz.db")
