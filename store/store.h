@@ -46,10 +46,15 @@ void store_close(struct store *s);
 int store_schema_version(struct store *s);
 
 /* Takes the one-run-at-a-time lock: an exclusive, non-blocking flock(2) on
- * "DB_PATH.lock" (created if absent).  On success *fd holds the lock until
- * store_unlock (or the process ends: the kernel drops it, so a killed run
- * never leaves a stale lock).  OW_LOCKED when another process holds it,
- * OW_IO when the lock file cannot be opened. */
+ * the database file itself (created empty if absent: SQLite takes an empty
+ * file for a new database), so that every path to it — a symlink, a hard
+ * link, another spelling — meets the same lock.  On success *fd holds the
+ * lock until store_unlock (or the process ends: the kernel drops it, so a
+ * killed run never leaves a stale lock).  OW_LOCKED when another process
+ * holds it, OW_IO when the file cannot be opened.
+ * flock and SQLite's fcntl locks do not meet on Linux, but closing any
+ * descriptor of a file drops every fcntl lock this process holds on it:
+ * call store_unlock only after store_close of the same database. */
 ow_err store_lock(const char *db_path, int *fd, struct ow_diag *d);
 void store_unlock(int fd);
 

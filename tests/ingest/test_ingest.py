@@ -288,8 +288,8 @@ try:
     check(r.returncode == 1 and not os.path.exists(os.path.join(tmp, "none.db")),
           "export of a missing store: exit 1, nothing created")
 
-    # ---- the lock, held by another process -------------------------------------
-    with open(db + ".lock", "a") as lk:
+    # ---- the lock, held by another process (on the database file itself) -------
+    with open(db, "ab") as lk:
         fcntl.flock(lk, fcntl.LOCK_EX | fcntl.LOCK_NB)
         mark = log_mark()
         r = ingest(db, sources, out)
@@ -497,6 +497,22 @@ try:
     killed_state()
     r = measured(ingest_cmd(odb, osrc, "--out", oout))
     check(r.code == 0 and open(oout, "rb").read() == now, "--out: a torn own line is written again whole")
+
+    # 5. The lock is the database file's, not a name's: a run through a
+    # symlink to a store in use is refused (both ran at once and wrote
+    # duplicate lines and revisions).
+    ldb = os.path.join(tmp, "lock.db")
+    link = os.path.join(tmp, "locklink.db")
+    os.symlink(ldb, link)
+    slow = write_sources("slow.txt", BASE + "/hostile/sleep?s=3")
+    first = subprocess.Popen(ingest_cmd(ldb, slow), stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True)
+    time.sleep(1.0)
+    r = measured(ingest_cmd(link, slow))
+    check(r.code == 3 and r.err == "owabi: %s: another ingest run holds the store\n" % link,
+          "a second run through a symlink: exit 3 (exit %s: %r)" % (r.code, r.err))
+    _, err = first.communicate(timeout=60)
+    check(first.returncode == 0, "the first run finishes (exit %d: %r)" % (first.returncode, err))
 
     # .xml.gz sitemaps, as application/gzip and application/x-gzip, are read
     # (they were refused as an unsupported content type).
