@@ -92,6 +92,13 @@ static const char ingest_usage[] =
     "                     appended are never removed\n"
     "  --delay SEC        pause between two requests to the same host (default 1)\n"
     "  --parallel N       requests at once over all hosts (default 4)\n"
+    "  --max-time SEC     end the run after SEC seconds (default 3000, 50 minutes,\n"
+    "                     for an hourly cron; 0: no limit): nothing starts after\n"
+    "                     it, transfers under way are cut, and what is not done is\n"
+    "                     left for the next run (the store stays consistent); the\n"
+    "                     run then exits 1 with the reason on one line\n"
+    "  --connect-timeout SEC  give up connecting after SEC seconds (default 10)\n"
+    "  --timeout SEC      deadline of each request (default 60)\n"
     "  --allow-private    allow loopback, private and link-local addresses\n"
     "  --quiet            print nothing but fatal errors\n"
     "  -h, --help         this help\n"
@@ -100,11 +107,11 @@ static const char ingest_usage[] =
     "one line per failed source, then the totals.\n"
     "\n"
     "Exit status: 0 all sources ok, 1 some sources failed (the others were still\n"
-    "ingested) or the run stopped on a store/output error, 2 usage error,\n"
-    "3 another ingest run holds the store.\n";
+    "ingested), the run reached --max-time, or it stopped on a store/output\n"
+    "error, 2 usage error, 3 another ingest run holds the store.\n";
 
 enum { OPT_SOURCES = 256, OPT_DB, OPT_OUT, OPT_DELAY, OPT_PARALLEL, OPT_ALLOW_PRIVATE, OPT_QUIET,
-       OPT_FORMAT, OPT_SINCE, OPT_ALL, OPT_BOM };
+       OPT_FORMAT, OPT_SINCE, OPT_ALL, OPT_BOM, OPT_MAX_TIME, OPT_TIMEOUT, OPT_CONNECT_TIMEOUT };
 
 struct progress_state {
     long long last_ms;
@@ -169,6 +176,9 @@ int cmd_ingest(int argc, char **argv)
         {"out", required_argument, NULL, OPT_OUT},
         {"delay", required_argument, NULL, OPT_DELAY},
         {"parallel", required_argument, NULL, OPT_PARALLEL},
+        {"max-time", required_argument, NULL, OPT_MAX_TIME},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT},
         {"allow-private", no_argument, NULL, OPT_ALLOW_PRIVATE},
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"help", no_argument, NULL, 'h'},
@@ -200,6 +210,21 @@ int cmd_ingest(int argc, char **argv)
             if ((v = cli_parse_count(optarg, 1, 64)) < 0)
                 return cli_usage_error("ingest", "bad --parallel '%s' (1 to 64)", optarg);
             o.parallel = (int)v;
+            break;
+        case OPT_MAX_TIME:
+            if ((v = cli_parse_seconds_ms(optarg)) < 0)
+                return cli_usage_error("ingest", "bad --max-time '%s' (seconds, 0: no limit)", optarg);
+            o.max_time_ms = v;
+            break;
+        case OPT_TIMEOUT:
+            if ((v = cli_parse_seconds_ms(optarg)) <= 0)
+                return cli_usage_error("ingest", "bad --timeout '%s'", optarg);
+            o.fetch.deadline_ms = v;
+            break;
+        case OPT_CONNECT_TIMEOUT:
+            if ((v = cli_parse_seconds_ms(optarg)) <= 0)
+                return cli_usage_error("ingest", "bad --connect-timeout '%s'", optarg);
+            o.fetch.connect_timeout_ms = v;
             break;
         case OPT_ALLOW_PRIVATE: o.fetch.allow_private = 1; break;
         case OPT_QUIET: quiet = 1; break;
@@ -263,7 +288,8 @@ int cmd_ingest(int argc, char **argv)
     if (!quiet)
         print_summary(&rep);
     if (e) {
-        fprintf(stderr, "owabi: ingest stopped: %s\n", d.msg[0] ? d.msg : ow_strerror(e));
+        fprintf(stderr, "owabi: ingest stopped: %s%s\n", d.msg[0] ? d.msg : ow_strerror(e),
+                e == OW_TIMEOUT ? " (--max-time)" : "");
         rc = EXIT_SOME_FAILED;
     } else {
         rc = rep.counts.sources_failed ? EXIT_SOME_FAILED : 0;

@@ -148,6 +148,7 @@ struct xfer {
     struct ow_buf body;
     enum xstate state;
     long long wake_ms;          /* X_WAITING: monotonic time to start again */
+    int clipped;                /* stop_at_ms shortened this attempt's timeouts */
     ow_err werr;                /* why the write callback stopped the transfer */
     int looked;                 /* the write callback has checked status and type */
     long long mark_ms;          /* stall detector: when mark_bytes had arrived */
@@ -272,6 +273,29 @@ static int header_safe(const char *s)
     return s && *s && !strpbrk(s, "\r\n") && strlen(s) < MAX_FIELD;
 }
 
+/* Sets the connect timeout and the deadline of the attempt about to start:
+ * the options', shortened to what is left before stop_at_ms.  OW_TIMEOUT
+ * when nothing is left. */
+static ow_err set_timeouts(struct xfer *x)
+{
+    const struct fetch_opts *o = x->o;
+    long connect = o->connect_timeout_ms, total = o->deadline_ms;
+    x->clipped = 0;
+    if (o->stop_at_ms) {
+        long long left = o->stop_at_ms - mono_ms();
+        if (left <= 0)
+            return ow_diagf(&x->r->diag, OW_TIMEOUT, "stopped at the caller's deadline");
+        if (connect <= 0 || connect > left)
+            connect = (long)left, x->clipped = 1;
+        if (total <= 0 || total > left)
+            total = (long)left, x->clipped = 1;
+    }
+    if (curl_easy_setopt(x->h, CURLOPT_CONNECTTIMEOUT_MS, connect) != CURLE_OK ||
+        curl_easy_setopt(x->h, CURLOPT_TIMEOUT_MS, total) != CURLE_OK)
+        return ow_diagf(&x->r->diag, OW_FETCH, "libcurl: cannot set the timeouts");
+    return OW_OK;
+}
+
 /* Creates and configures x->h.  OW_OK or OW_NOMEM/OW_FETCH with r->diag. */
 static ow_err setup(struct xfer *x)
 {
@@ -309,8 +333,6 @@ static ow_err setup(struct xfer *x)
     SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     SET(CURLOPT_FOLLOWLOCATION, 1L);
     SET(CURLOPT_MAXREDIRS, o->max_redirects);
-    SET(CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
-    SET(CURLOPT_TIMEOUT_MS, o->deadline_ms);
     SET(CURLOPT_LOW_SPEED_LIMIT, o->stall_bytes);
     SET(CURLOPT_LOW_SPEED_TIME, o->stall_seconds);
     SET(CURLOPT_ACCEPT_ENCODING, "");
@@ -341,7 +363,7 @@ static ow_err setup(struct xfer *x)
         return ow_diagf(&x->r->diag, c == CURLE_OUT_OF_MEMORY ? OW_NOMEM : OW_FETCH,
                         "libcurl: %s", curl_easy_strerror(c));
     ow_buf_init(&x->body, o->max_body);
-    return OW_OK;
+    return set_timeouts(x);
 }
 
 /* Checks the URL before any connection: http/https only, and an IP literal
@@ -476,6 +498,9 @@ static long long retry_delay(struct xfer *x)
         secs = 0;
     if (secs > o->retry_after_max)
         secs = o->retry_after_max > 0 ? o->retry_after_max : 0;
+    /* no retry the caller's deadline would cut short anyway */
+    if (o->stop_at_ms && mono_ms() + (long long)secs * 1000 >= o->stop_at_ms)
+        return -1;
     return (long long)secs * 1000;
 }
 
@@ -540,6 +565,8 @@ static void judge(struct xfer *x, CURLcode rc)
         if (!strncmp(x->errbuf, "Operation too slow", 18))
             r->err = ow_diagf(d, OW_TIMEOUT, "stalled: fewer than %ld bytes/s for %ld s",
                               o->stall_bytes, o->stall_seconds);
+        else if (x->clipped)
+            r->err = ow_diagf(d, OW_TIMEOUT, "stopped at the caller's deadline");
         else if (!strncmp(x->errbuf, "Operation timed out", 19))
             r->err = ow_diagf(d, OW_TIMEOUT, "deadline of %ld ms exceeded", o->deadline_ms);
         else
@@ -599,6 +626,15 @@ static void release(struct xfer *x)
     curl_slist_free_all(x->hdrs);
     x->hdrs = NULL;
     ow_buf_free(&x->body);
+}
+
+/* A transfer ends before it started (again) with e, its reason in r->diag. */
+static void end_early(struct xfer *x, ow_err e)
+{
+    x->r->err = e;
+    stamp(x->r->fetched_at);
+    release(x);
+    x->state = X_DONE;
 }
 
 /* A transfer ended (already out of the multi): done, or parked for a retry.
@@ -702,6 +738,13 @@ ow_err fetch_many(const struct fetch_opts *o, const struct fetch_req *reqs, size
             struct xfer *x = &xs[i];
             if (x->state != X_WAITING || x->wake_ms > now)
                 continue;
+            ow_err te = set_timeouts(x);
+            if (te) {
+                end_early(x, te);   /* the deadline came while it waited */
+                done++;
+                waiting--;
+                continue;
+            }
             if (curl_multi_add_handle(m, x->h) != CURLM_OK) {
                 fatal = ow_diagf(d, OW_FETCH, "libcurl: cannot add a transfer");
                 goto out;
@@ -720,10 +763,7 @@ ow_err fetch_many(const struct fetch_opts *o, const struct fetch_req *reqs, size
             if (e == OW_OK && curl_multi_add_handle(m, x->h) != CURLM_OK)
                 e = ow_diagf(&x->r->diag, OW_FETCH, "libcurl: cannot add a transfer");
             if (e) {
-                x->r->err = e;
-                stamp(x->r->fetched_at);
-                release(x);
-                x->state = X_DONE;
+                end_early(x, e);
                 done++;
                 continue;
             }

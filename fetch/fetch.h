@@ -21,7 +21,8 @@
  *                             body): never a silently partial body
  *           OW_HTTP           4xx/5xx, diag "HTTP 404"; status says which
  *           OW_TIMEOUT        "connect timeout (… ms): …", "stalled: fewer
- *                             than 1 bytes in 15 s", "deadline of … ms exceeded"
+ *                             than 1 bytes in 15 s", "deadline of … ms exceeded",
+ *                             "stopped at the caller's deadline" (stop_at_ms)
  *           OW_TOOBIG         body past max_body (after decompression)
  *           OW_REDIRECT       too many redirects, or to a non-HTTP scheme
  *           OW_CONTENT_TYPE   2xx but a type owabi does not parse; diag
@@ -67,6 +68,11 @@ struct fetch_opts {
     int parallel;             /* concurrent transfers, default 4 (< 1 counts as 1) */
     int max_retries;          /* for 429/503 + Retry-After, default 2 */
     long retry_after_max;     /* seconds, default 30: a longer Retry-After waits this long */
+    long long stop_at_ms;     /* CLOCK_MONOTONIC time (ms) by which every transfer ends,
+                                 retries and their waits included: the connect timeout
+                                 and the deadline of each attempt are shortened to it, a
+                                 retry that would wait past it is not made (ingest's
+                                 --max-time); 0: none (default) */
     const char *user_agent;   /* default "owabi/VERSION" (static storage) */
 };
 

@@ -72,6 +72,9 @@ struct run {
     size_t nhosts, caphosts, rr;
     struct urlset seen;
     size_t queued, inflight;
+    long long deadline;         /* monotonic ms the run ends by (max_time_ms), 0: none */
+    int out_of_time;            /* the deadline came: nothing more is started */
+    size_t left;                /* requests cut at the deadline, left for the next run */
     ow_err fatal;
     struct ow_diag fatal_diag;
     /* the --out file */
@@ -98,6 +101,7 @@ void ingest_opts_default(struct ingest_opts *o)
     memset(o, 0, sizeof *o);
     o->delay_ms = 1000;
     o->parallel = 4;
+    o->max_time_ms = INGEST_MAX_TIME_DEFAULT * 1000L;
     fetch_opts_default(&o->fetch);
 }
 
@@ -661,6 +665,12 @@ static void handle_page_body(struct run *r, struct job *j, struct found *fl)
         .is_incident = -1,
     };
     char why[300];
+    if (res->err == OW_TIMEOUT && r->deadline && now_ms() >= r->deadline) {
+        /* cut by the run's deadline: not a failure of the page, which the
+         * store keeps as it was for the next run */
+        r->left++;
+        return;
+    }
     sr->pages++;
     if (res->err) {
         snprintf(why, sizeof why, "%s", res->diag.msg[0] ? res->diag.msg : ow_strerror(res->err));
@@ -799,6 +809,8 @@ static void handle_robots(struct run *r, struct job *j)
     struct host *h = &r->hosts[j->host];
     const struct fetch_result *res = &j->res;
     long status = res->status;
+    if (res->err == OW_TIMEOUT && r->deadline && now_ms() >= r->deadline)
+        r->left++;   /* cut by the deadline; nothing of the host starts after it */
     int readable = res->err == OW_OK || res->err == OW_HTTP;
     if (res->err == OW_OK && res->not_modified)
         readable = 0;
@@ -873,6 +885,10 @@ static void drop(struct run *r, struct job *j, const char *why, int failure)
 static long long schedule(struct run *r)
 {
     long long now = now_ms(), wake = 0;
+    if (r->deadline && now >= r->deadline) {
+        r->out_of_time = 1;   /* what is queued is left for the next run */
+        return 0;
+    }
     for (size_t k = 0; k < r->nhosts && !r->fatal; k++) {
         if (r->inflight >= (size_t)r->o->parallel)
             break;
@@ -968,8 +984,11 @@ static void coordinate(struct run *r)
 {
     for (;;) {
         long long wake = r->fatal ? 0 : schedule(r);
-        if (r->inflight == 0 && (r->queued == 0 || r->fatal))
+        if (r->inflight == 0 && (r->queued == 0 || r->fatal || r->out_of_time))
             break;
+        /* wake at the deadline at the latest, to start nothing after it */
+        if (r->deadline && !r->out_of_time && (!wake || wake > r->deadline))
+            wake = r->deadline;
         pthread_mutex_lock(&r->mu);
         while (!r->done) {
             if (r->inflight == 0 || wake) {
@@ -1026,8 +1045,11 @@ ow_err ingest_run(struct store *s, const struct ingest_opts *o, struct ingest_re
     /* every source is a URL: without libcurl there is nothing to do */
     if ((e = fetch_init(d)))
         return e;
+    if (o->max_time_ms > 0)
+        r.deadline = now_ms() + o->max_time_ms;
     r.fo_page = o->fetch;
     r.fo_page.parallel = 1;
+    r.fo_page.stop_at_ms = r.deadline;   /* no transfer outlives the run */
     r.fo_robots = r.fo_page;
     r.fo_robots.max_body = 4 * ROBOTS_MAX_BYTES;
     r.fo_page.accept_xml = 1;   /* feeds and sitemaps are XML */
@@ -1101,6 +1123,10 @@ ow_err ingest_run(struct store *s, const struct ingest_opts *o, struct ingest_re
     if (r.fatal) {
         *d = r.fatal_diag;
         e = r.fatal;
+    } else if (r.out_of_time && r.queued + r.left > 0) {
+        e = ow_diagf(d, OW_TIMEOUT, "time limit of %g s reached: %zu %s left for the next run",
+                     o->max_time_ms / 1000.0, r.queued + r.left,
+                     r.queued + r.left == 1 ? "request" : "requests");
     }
 out:
     if (mu_ok) {
@@ -1126,7 +1152,8 @@ out:
             rep->counts.sources_failed++;
     if (r.run_id) {
         struct ow_diag d2 = {{0}};
-        const char *status = e ? "failed" : rep->counts.sources_failed ? "partial" : "ok";
+        const char *status = e == OW_TIMEOUT ? "stopped"
+                             : e ? "failed" : rep->counts.sources_failed ? "partial" : "ok";
         ow_err e2 = store_run_end(s, r.run_id, &rep->counts, status, &d2);
         if (!e && e2) {
             e = e2;

@@ -31,9 +31,17 @@
  *     the torn start of one, and writes the rest.  No other line is ever
  *     removed: lines another program appended stay, and its unfinished last
  *     line is ended with a newline before the next record).
+ *   - ends within max_time_ms: no request starts after it, and the
+ *     transfers under way are cut at it (fetch_opts.stop_at_ms); what they
+ *     and the queue held is left for the next run (the store keeps those
+ *     pages as they were, the links found are remembered), not counted as
+ *     failures.
  * Errors: the return value is a fatal error only (OW_STORE, OW_IO on the out
- *         file, OW_NOMEM): the run stopped.  A source or page that fails is
- *         reported in struct ingest_report and the run goes on.
+ *         file, OW_NOMEM): the run stopped; or OW_TIMEOUT ("time limit of
+ *         … s reached: N requests left for the next run") when the time
+ *         limit left work undone (the store is consistent, the run row says
+ *         "stopped").  A source or page that fails is reported in struct
+ *         ingest_report and the run goes on.
  * Threads: fetches run on `parallel` worker threads; everything else (parse,
  *         store, out file, progress callback) on the calling thread.
  * Ownership: ingest_report_free. */
@@ -50,6 +58,10 @@
 #define INGEST_AGENT "owabi"            /* robots.txt product token */
 #define INGEST_ROBOTS_MAX_AGE (24 * 3600)
 #define INGEST_MAX_PAGES 2000           /* pages per source and run */
+/* Seconds a run may take by default: from an hourly cron, 50 minutes leave
+ * the next run the lock (a hostile site sending one byte a second could
+ * otherwise hold it for a day and more). */
+#define INGEST_MAX_TIME_DEFAULT (50 * 60)
 #define INGEST_SOURCES_MAX_BYTES (4 << 20)  /* a sources file, at most */
 #define INGEST_SOURCES_MAX_LINE 8192    /* a line of it (the longest URL followed) */
 
@@ -65,6 +77,7 @@ struct ingest_opts {
     const char *out_path;               /* NULL: no --out */
     long delay_ms;                      /* per host, default 1000 */
     int parallel;                       /* global, default 4 */
+    long max_time_ms;                   /* the whole run (INGEST_MAX_TIME_DEFAULT s); 0: none */
     struct fetch_opts fetch;            /* allow_private, timeouts ... (parallel ignored) */
     const struct extract_rules *rules;
     /* Called on the calling thread after each answered request; may be NULL. */

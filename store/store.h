@@ -74,7 +74,8 @@ struct store_run_counts {
 /* Inserts a run row (status "running") and marks any earlier row still
  * "running" as "aborted" (the caller holds the lock, so such a run died). */
 ow_err store_run_begin(struct store *s, int64_t *run_id, struct ow_diag *d);
-/* status: "ok", "partial" (some sources failed) or "failed". */
+/* status: "ok", "partial" (some sources failed), "stopped" (the time limit
+ * left work for the next run) or "failed". */
 ow_err store_run_end(struct store *s, int64_t run_id, const struct store_run_counts *c,
                      const char *status, struct ow_diag *d);
 

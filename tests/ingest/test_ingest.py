@@ -514,6 +514,40 @@ try:
     _, err = first.communicate(timeout=60)
     check(first.returncode == 0, "the first run finishes (exit %d: %r)" % (first.returncode, err))
 
+    # 6. --max-time ends a run that a source sending one byte a second would
+    # hold for as long as it likes; one line says why; the store is sound.
+    tdb = os.path.join(tmp, "trickle.db")
+    trickle = write_sources("trickle.txt", BASE + "/hostile/trickle")
+    r = measured(ingest_cmd(tdb, trickle, "--max-time", "3", "--quiet"), timeout=60)
+    check(r.code == 1 and r.err == "owabi: ingest stopped: time limit of 3 s reached: 1 request left"
+          " for the next run (--max-time)\n", "--max-time 3: exit 1, one line (exit %s: %r)" % (r.code, r.err))
+    check(r.secs < 3 + 2 * SLOW, "--max-time 3: the run ended in %.1fs" % r.secs)
+    check(db_query(tdb, "SELECT status FROM runs") == [("stopped",)], "the run is recorded as stopped")
+    check(db_query(tdb, "PRAGMA integrity_check") == [("ok",)], "the store is sound after --max-time")
+    # What is not done by then is left for the next run, and done by it.
+    mdb = os.path.join(tmp, "maxtime.db")
+    mout = os.path.join(tmp, "maxtime.jsonl")
+    msrc = write_sources("maxtime.txt", BASE + "/bulk/")
+    r = measured(ingest_cmd(mdb, msrc, "--out", mout, "--delay", "0.5", "--max-time", "2"), timeout=60)
+    first_n = db_query(mdb, "SELECT count(*) FROM records")[0][0]
+    check(r.code == 1 and "requests left for the next run (--max-time)" in r.err and 0 < first_n < BULK,
+          "--max-time 2 over %d notices: exit 1, %d stored" % (BULK, first_n))
+    r = measured(ingest_cmd(mdb, msrc, "--out", mout, "--connect-timeout", "5", "--timeout", "30"))
+    _, recs = out_lines(mout)
+    check(r.code == 0 and db_query(mdb, "SELECT count(*) FROM records")[0][0] == BULK and len(recs) == BULK,
+          "the next run does the rest: %d records, %d lines (%s: %r)"
+          % (db_query(mdb, "SELECT count(*) FROM records")[0][0], len(recs), r.code, r.err))
+    # --timeout and --connect-timeout, as parse has them.
+    r = measured(ingest_cmd(tdb, trickle, "--timeout", "2", "--max-time", "0"), timeout=60)
+    check(r.code == 1 and "trickle: failed: deadline of 2000 ms exceeded" in r.err and r.secs < 2 + 3 * SLOW,
+          "--timeout 2: the page fails at its deadline (%s in %.1fs: %r)" % (r.code, r.secs, r.err))
+    for bad in (["--max-time", "soon"], ["--timeout", "0"], ["--connect-timeout", "-1"]):
+        r = measured(ingest_cmd(tdb, trickle, *bad))
+        check(r.code == 2, "%s: exit 2" % " ".join(bad))
+    r = subprocess.run([OWABI, "ingest", "--help"], capture_output=True, text=True)
+    check(all(o in r.stdout for o in ("--max-time SEC", "--timeout SEC", "--connect-timeout SEC")),
+          "ingest --help documents --max-time, --timeout, --connect-timeout")
+
     # .xml.gz sitemaps, as application/gzip and application/x-gzip, are read
     # (they were refused as an unsupported content type).
     gdb = os.path.join(tmp, "gz.db")

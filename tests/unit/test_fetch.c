@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fetch/fetch.h"
@@ -464,6 +465,46 @@ static void limits(void **state)
     }
 }
 
+static long long mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* stop_at_ms (ingest's --max-time) ends every transfer by then: one that
+ * trickles four bytes a second (no stall, no end) is cut there; a 429 whose
+ * Retry-After would wait past it is not retried; past it nothing starts. */
+static void stops_at_the_callers_deadline(void **state)
+{
+    struct srv *s = need_server(state);
+    struct fetch_opts o;
+    test_opts(&o);
+    char a[96], b[96];
+    url(a, sizeof a, s, "/slow");
+    url(b, sizeof b, s, "/retry-long?k=stop");
+    struct fetch_req q[2] = {{a, NULL, NULL}, {b, NULL, NULL}};
+    struct fetch_result r[2];
+    struct ow_diag d = {{0}};
+    long long t0 = mono_ms();
+    o.stop_at_ms = t0 + 1500;
+    assert_int_equal(fetch_many(&o, q, 2, r, &d), OW_OK);
+    long long took = mono_ms() - t0;
+    assert_true(took >= 1400 && took < 5000);
+    assert_int_equal(r[0].err, OW_TIMEOUT);
+    assert_string_equal(r[0].diag.msg, "stopped at the caller's deadline");
+    assert_int_equal(r[1].err, OW_HTTP);
+    assert_int_equal(r[1].retries, 0);
+    assert_string_equal(r[1].diag.msg, "HTTP 429");
+    fetch_result_free(&r[0]);
+    fetch_result_free(&r[1]);
+    o.stop_at_ms = mono_ms() - 1;
+    assert_int_equal(fetch_many(&o, q, 1, r, &d), OW_OK);
+    assert_int_equal(r[0].err, OW_TIMEOUT);
+    assert_string_equal(r[0].diag.msg, "stopped at the caller's deadline");
+    fetch_result_free(&r[0]);
+}
+
 /* The guard on the resolved address: "localhost" is a name, so only the
  * socket callback can catch it. */
 static void guard_on_resolved_address(void **state)
@@ -499,6 +540,7 @@ int main(void)
         cmocka_unit_test(retries_counted),
         cmocka_unit_test(limits),
         cmocka_unit_test(guard_on_resolved_address),
+        cmocka_unit_test(stops_at_the_callers_deadline),
     };
     int rc = cmocka_run_group_tests_name("fetch", pure, NULL, NULL);
     rc += cmocka_run_group_tests_name("fetch against tests/fetch/server.py", live, srv_start,
