@@ -200,6 +200,11 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
         }
     }
     ow_err e = ow_buf_append(&x->body, p, n);
+    if (e == OW_TOOBIG && x->o->keep_head) {
+        /* the head is all the caller wants: keep what fits, stop there */
+        ow_buf_append(&x->body, p, x->body.max - x->body.len);
+        x->r->truncated = 1;
+    }
     if (e) {
         x->werr = e;
         return 0;
@@ -336,7 +341,7 @@ static ow_err setup(struct xfer *x)
     SET(CURLOPT_LOW_SPEED_LIMIT, o->stall_bytes);
     SET(CURLOPT_LOW_SPEED_TIME, o->stall_seconds);
     SET(CURLOPT_ACCEPT_ENCODING, "");
-    if (o->max_body)
+    if (o->max_body && !o->keep_head)
         SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
     SET(CURLOPT_WRITEFUNCTION, on_body);
     SET(CURLOPT_WRITEDATA, (void *)x);
@@ -523,6 +528,8 @@ static void judge(struct xfer *x, CURLcode rc)
             r->err = ow_diagf(d, OW_HTTP, "HTTP %ld", r->status);
         return;
     }
+    if (rc == CURLE_WRITE_ERROR && x->werr == OW_TOOBIG && o->keep_head && status_ok(r->status))
+        rc = CURLE_OK;   /* the head it asked for: a success, r->truncated says so */
     switch (rc) {
     case CURLE_OK: {
         long unmet = 0;

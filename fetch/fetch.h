@@ -23,7 +23,8 @@
  *           OW_TIMEOUT        "connect timeout (… ms): …", "stalled: fewer
  *                             than 1 bytes in 15 s", "deadline of … ms exceeded",
  *                             "stopped at the caller's deadline" (stop_at_ms)
- *           OW_TOOBIG         body past max_body (after decompression)
+ *           OW_TOOBIG         body past max_body (after decompression), unless
+ *                             keep_head
  *           OW_REDIRECT       too many redirects, or to a non-HTTP scheme
  *           OW_CONTENT_TYPE   2xx but a type owabi does not parse; diag
  *                             "unsupported content type: image/png";
@@ -68,6 +69,9 @@ struct fetch_opts {
     int parallel;             /* concurrent transfers, default 4 (< 1 counts as 1) */
     int max_retries;          /* for 429/503 + Retry-After, default 2 */
     long retry_after_max;     /* seconds, default 30: a longer Retry-After waits this long */
+    int keep_head;            /* 1: a body past max_body is cut there and the fetch
+                                 succeeds with its first max_body bytes (truncated = 1;
+                                 robots.txt, of which RFC 9309 reads a head); default 0 */
     long long stop_at_ms;     /* CLOCK_MONOTONIC time (ms) by which every transfer ends,
                                  retries and their waits included: the connect timeout
                                  and the deadline of each attempt are shortened to it, a
@@ -100,6 +104,7 @@ struct fetch_result {
     char *last_modified;        /* Last-Modified header as sent, or NULL */
     char fetched_at[32];        /* UTC, "2026-11-29T14:54:18Z"; when the transfer ended */
     int retries;                /* how many 429/503 retries were made */
+    int truncated;              /* 1: keep_head cut the body at max_body */
 };
 
 /* Opens libcurl (fetch/libcurl.h) if it is not open yet: OW_FETCH, with the

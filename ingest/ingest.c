@@ -1051,7 +1051,10 @@ ow_err ingest_run(struct store *s, const struct ingest_opts *o, struct ingest_re
     r.fo_page.parallel = 1;
     r.fo_page.stop_at_ms = r.deadline;   /* no transfer outlives the run */
     r.fo_robots = r.fo_page;
-    r.fo_robots.max_body = 4 * ROBOTS_MAX_BYTES;
+    /* one byte more than is parsed: robots_parse then knows the file went
+     * on and leaves out the line cut there */
+    r.fo_robots.max_body = ROBOTS_MAX_BYTES + 1;
+    r.fo_robots.keep_head = 1;
     r.fo_page.accept_xml = 1;   /* feeds and sitemaps are XML */
     rep->sources = calloc(o->nsources ? o->nsources : 1, sizeof *rep->sources);
     r.source_ids = calloc(o->nsources ? o->nsources : 1, sizeof *r.source_ids);

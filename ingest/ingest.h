@@ -11,10 +11,11 @@
  *   - asks with If-None-Match / If-Modified-Since what the store remembers,
  *     so an unchanged page costs one 304 and produces nothing;
  *   - obeys robots.txt (fetched once per origin, cached in the store at most
- *     24 h; a disallowed URL is never requested).  A robots.txt that cannot
- *     be read (5xx, 429, network failure, a body over 2 MiB or of a type
- *     fetch/ refuses) means "disallow all" for this run and is not cached;
- *     the pages of that origin then fail with the reason;
+ *     24 h; a disallowed URL is never requested).  Of a robots.txt larger
+ *     than ROBOTS_MAX_BYTES only that head is fetched and read (RFC 9309).
+ *     One that cannot be read (5xx, 429, network failure, a type fetch/
+ *     refuses) means "disallow all" for this run and is not cached; the
+ *     pages of that origin then fail with the reason;
  *   - at most one request at a time per host, and delay_ms between the end of
  *     one and the start of the next; at most `parallel` requests at once in
  *     all; 429/503 Retry-After is honoured by fetch/, and a host that still

@@ -210,8 +210,14 @@ struct robots *robots_parse(const char *body, size_t len, const char *agent)
     r->mode = -1;
     if (!body)
         len = 0;
-    if (len > ROBOTS_MAX_BYTES)
+    if (len > ROBOTS_MAX_BYTES) {
+        /* RFC 9309 lets a crawler read only the first 500 KiB and more; the
+         * line cut at the limit could be a shorter, wider rule than the one
+         * written ("Disallow: /p" of "/private"): it goes too */
         len = ROBOTS_MAX_BYTES;
+        while (len > 0 && body[len - 1] != '\n' && body[len - 1] != '\r')
+            len--;
+    }
     int g = collect(r, body, len, agent, 0);
     if (g == 0)
         g = collect(r, body, len, agent, 1);

@@ -12,7 +12,8 @@
  *         so a rule written in raw UTF-8 matches the encoded URL.  An empty
  *         Disallow is no rule.  "/robots.txt" itself is always allowed.
  *         At most the first ROBOTS_MAX_BYTES bytes are read (RFC 9309 asks
- *         for at least 500 KiB).
+ *         for at least 500 KiB); of a longer file, the line cut there is
+ *         left out and the rest ignored.
  * What HTTP said about the file decides before its content (robots_for_status):
  *         2xx → parse; 4xx other than 429 → allow all ("unavailable");
  *         429, 5xx, network failure → disallow all ("unreachable").

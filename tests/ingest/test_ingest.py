@@ -548,6 +548,25 @@ try:
     check(all(o in r.stdout for o in ("--max-time SEC", "--timeout SEC", "--connect-timeout SEC")),
           "ingest --help documents --max-time, --timeout, --connect-timeout")
 
+    # 8. A 3 MB robots.txt whose first group allows owabi everything: read up
+    # to 512 KiB as RFC 9309 allows (its late "Disallow: /news/" for owabi
+    # goes unread), not "unreachable" for being over 2 MB.
+    LOG2 = os.path.join(tmp, "requests-big-robots.jsonl")
+    big = subprocess.Popen([sys.executable, os.path.join(HERE, "server.py"), LOG2, "--big-robots", "3"],
+                           stdout=subprocess.PIPE, text=True)
+    try:
+        base2 = "http://127.0.0.1:%s" % big.stdout.readline().strip()
+        bdb = os.path.join(tmp, "bigrobots.db")
+        r = measured(ingest_cmd(bdb, write_sources("bigrobots.txt", base2 + "/news/")))
+        check(r.code == 0, "3 MB robots.txt: exit 0 (exit %s: %r)" % (r.code, r.err))
+        rows = db_query(bdb, "SELECT p.url FROM records r JOIN pages p ON p.id = r.page_id")
+        check(rows == [(base2 + "/news/2025/0312-owabi.html",)], "3 MB robots.txt: the notice is stored: %s" % rows)
+        body = db_query(bdb, "SELECT length(body) FROM robots")
+        check(body == [(512 * 1024 + 1,)], "robots.txt: only its head was kept: %s" % body)
+    finally:
+        big.terminate()
+        big.wait()
+
     # .xml.gz sitemaps, as application/gzip and application/x-gzip, are read
     # (they were refused as an unsupported content type).
     gdb = os.path.join(tmp, "gz.db")

@@ -505,6 +505,35 @@ static void stops_at_the_callers_deadline(void **state)
     fetch_result_free(&r[0]);
 }
 
+/* keep_head (robots.txt): a body past max_body is its head, a success;
+ * without it the same body is refused, Content-Length or not. */
+static void keep_head(void **state)
+{
+    struct srv *s = need_server(state);
+    struct fetch_opts o;
+    test_opts(&o);
+    o.max_body = 1000;
+    o.keep_head = 1;
+    char a[96], b[96];
+    url(a, sizeof a, s, "/big");
+    url(b, sizeof b, s, "/big-close");
+    struct fetch_req q[2] = {{a, NULL, NULL}, {b, NULL, NULL}};
+    struct fetch_result r[2];
+    struct ow_diag d = {{0}};
+    assert_int_equal(fetch_many(&o, q, 2, r, &d), OW_OK);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(r[i].err, OW_OK);
+        assert_int_equal(r[i].len, 1000);
+        assert_int_equal(r[i].truncated, 1);
+        assert_memory_equal(r[i].body, "<!DOCTYPE html>", 15);
+        fetch_result_free(&r[i]);
+    }
+    o.keep_head = 0;
+    assert_int_equal(fetch_many(&o, q, 1, r, &d), OW_OK);
+    assert_int_equal(r[0].err, OW_TOOBIG);
+    fetch_result_free(&r[0]);
+}
+
 /* The guard on the resolved address: "localhost" is a name, so only the
  * socket callback can catch it. */
 static void guard_on_resolved_address(void **state)
@@ -541,6 +570,7 @@ int main(void)
         cmocka_unit_test(limits),
         cmocka_unit_test(guard_on_resolved_address),
         cmocka_unit_test(stops_at_the_callers_deadline),
+        cmocka_unit_test(keep_head),
     };
     int rc = cmocka_run_group_tests_name("fetch", pure, NULL, NULL);
     rc += cmocka_run_group_tests_name("fetch against tests/fetch/server.py", live, srv_start,

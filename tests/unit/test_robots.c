@@ -195,6 +195,25 @@ static void cap_and_pathological_patterns(void **state)
     robots_free(r);
     free(big);
 
+    /* the line cut at ROBOTS_MAX_BYTES is left out: read as far as the
+     * limit, "Disallow: /private" would be "Disallow: /p" and shut /public */
+    const char grp[] = "User-agent: owabi\nAllow: /\n";
+    const char rule[] = "Disallow: /private\n";
+    size_t cut = 12;   /* "Disallow: /p" before the limit, "rivate\n" after it */
+    n = ROBOTS_MAX_BYTES - cut + sizeof rule - 1;
+    big = malloc(n);
+    assert_non_null(big);
+    memset(big, '#', n);
+    memcpy(big, grp, sizeof grp - 1);
+    big[sizeof grp - 1 + 100] = '\n';   /* the padding is one comment line */
+    big[ROBOTS_MAX_BYTES - cut - 1] = '\n';
+    memcpy(big + ROBOTS_MAX_BYTES - cut, rule, sizeof rule - 1);
+    r = robots_parse(big, n, "owabi");
+    assert_int_equal(robots_allowed(r, "/public"), 1);
+    assert_int_equal(robots_allowed(r, "/private"), 1);   /* past the limit: not read */
+    robots_free(r);
+    free(big);
+
     /* many stars against a long path: bounded work, no backtracking blow-up */
     r = parse("User-agent: *\nDisallow: /*a*a*a*a*a*a*a*a*a*a*a*a*b$\n");
     char *path = malloc(20002);
