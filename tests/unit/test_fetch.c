@@ -407,19 +407,26 @@ static void conditional(void **state)
         fetch_result_free(&r[i]);
 }
 
+/* Fetches the first n (1 or 2) of the server's paths a and b into r. */
+static void fetch_paths(const struct srv *s, const struct fetch_opts *o, const char *a,
+                        const char *b, size_t n, struct fetch_result r[2])
+{
+    char u[2][96];
+    url(u[0], sizeof u[0], s, a);
+    url(u[1], sizeof u[1], s, b);
+    struct fetch_req q[2] = {{u[0], NULL, NULL}, {u[1], NULL, NULL}};
+    struct ow_diag d = {{0}};
+    assert_int_equal(fetch_many(o, q, n, r, &d), OW_OK);
+}
+
 static void retries_counted(void **state)
 {
     struct srv *s = need_server(state);
     struct fetch_opts o;
     test_opts(&o);
     o.max_retries = 1;
-    char a[96], b[96];
-    url(a, sizeof a, s, "/retry429?k=unit");
-    url(b, sizeof b, s, "/retry-forever?k=unit");
-    struct fetch_req q[2] = {{a, NULL, NULL}, {b, NULL, NULL}};
     struct fetch_result r[2];
-    struct ow_diag d = {{0}};
-    assert_int_equal(fetch_many(&o, q, 2, r, &d), OW_OK);
+    fetch_paths(s, &o, "/retry429?k=unit", "/retry-forever?k=unit", 2, r);
     assert_int_equal(r[0].err, OW_OK);
     assert_int_equal(r[0].retries, 1);
     assert_int_equal(r[0].status, 200);
@@ -480,15 +487,10 @@ static void stops_at_the_callers_deadline(void **state)
     struct srv *s = need_server(state);
     struct fetch_opts o;
     test_opts(&o);
-    char a[96], b[96];
-    url(a, sizeof a, s, "/slow");
-    url(b, sizeof b, s, "/retry-long?k=stop");
-    struct fetch_req q[2] = {{a, NULL, NULL}, {b, NULL, NULL}};
     struct fetch_result r[2];
-    struct ow_diag d = {{0}};
     long long t0 = mono_ms();
     o.stop_at_ms = t0 + 1500;
-    assert_int_equal(fetch_many(&o, q, 2, r, &d), OW_OK);
+    fetch_paths(s, &o, "/slow", "/retry-long?k=stop", 2, r);
     long long took = mono_ms() - t0;
     assert_true(took >= 1400 && took < 5000);
     assert_int_equal(r[0].err, OW_TIMEOUT);
@@ -499,7 +501,7 @@ static void stops_at_the_callers_deadline(void **state)
     fetch_result_free(&r[0]);
     fetch_result_free(&r[1]);
     o.stop_at_ms = mono_ms() - 1;
-    assert_int_equal(fetch_many(&o, q, 1, r, &d), OW_OK);
+    fetch_paths(s, &o, "/slow", "/slow", 1, r);
     assert_int_equal(r[0].err, OW_TIMEOUT);
     assert_string_equal(r[0].diag.msg, "stopped at the caller's deadline");
     fetch_result_free(&r[0]);
@@ -514,13 +516,8 @@ static void keep_head(void **state)
     test_opts(&o);
     o.max_body = 1000;
     o.keep_head = 1;
-    char a[96], b[96];
-    url(a, sizeof a, s, "/big");
-    url(b, sizeof b, s, "/big-close");
-    struct fetch_req q[2] = {{a, NULL, NULL}, {b, NULL, NULL}};
     struct fetch_result r[2];
-    struct ow_diag d = {{0}};
-    assert_int_equal(fetch_many(&o, q, 2, r, &d), OW_OK);
+    fetch_paths(s, &o, "/big", "/big-close", 2, r);
     for (int i = 0; i < 2; i++) {
         assert_int_equal(r[i].err, OW_OK);
         assert_int_equal(r[i].len, 1000);
@@ -529,7 +526,7 @@ static void keep_head(void **state)
         fetch_result_free(&r[i]);
     }
     o.keep_head = 0;
-    assert_int_equal(fetch_many(&o, q, 1, r, &d), OW_OK);
+    fetch_paths(s, &o, "/big", "/big", 1, r);
     assert_int_equal(r[0].err, OW_TOOBIG);
     fetch_result_free(&r[0]);
 }
