@@ -567,6 +567,16 @@ try:
         big.terminate()
         big.wait()
 
+    # A redirect to javascript: or data: is reported with its target (it was
+    # reported with the URL asked for).
+    rdb = os.path.join(tmp, "redirect.db")
+    r = measured(ingest_cmd(rdb, write_sources("redirect.txt", BASE + "/hostile/to-js",
+                                               BASE + "/hostile/to-data")))
+    check(r.code == 1 and ("owabi: %s/hostile/to-js: failed: redirect to a non-HTTP scheme refused: "
+                           "javascript:alert(document.domain)" % BASE) in r.err
+          and ("owabi: %s/hostile/to-data: failed: redirect to a non-HTTP scheme refused: data:text/html"
+               % BASE) in r.err, "redirects to javascript: and data: name their target: %r" % r.err)
+
     # .xml.gz sitemaps, as application/gzip and application/x-gzip, are read
     # (they were refused as an unsupported content type).
     gdb = os.path.join(tmp, "gz.db")
