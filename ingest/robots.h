@@ -9,7 +9,9 @@
  *         "*" matches any run of characters and a final "$" anchors the end.
  *         Patterns and paths are compared percent-encoded (non-ASCII bytes
  *         encoded, %xx of unreserved characters decoded, hex upper-cased),
- *         so a rule written in raw UTF-8 matches the encoded URL.  An empty
+ *         so a rule written in raw UTF-8 matches the encoded URL; a path's
+ *         dot segments are removed first (RFC 3986 5.2.4, after "%2E" is
+ *         decoded), so "/%2E/private/" meets "Disallow: /private".  An empty
  *         Disallow is no rule.  "/robots.txt" itself is always allowed.
  *         At most the first ROBOTS_MAX_BYTES bytes are read (RFC 9309 asks
  *         for at least 500 KiB); of a longer file, the line cut there is

@@ -577,6 +577,15 @@ try:
           and ("owabi: %s/hostile/to-data: failed: redirect to a non-HTTP scheme refused: data:text/html"
                % BASE) in r.err, "redirects to javascript: and data: name their target: %r" % r.err)
 
+    # robots.txt disallows /members/ for owabi: links that reach it through
+    # "/%2E/" or "%2E%2E" are not followed (one was fetched).
+    ddb = os.path.join(tmp, "dots.db")
+    mark = log_mark()
+    r = measured(ingest_cmd(ddb, write_sources("dots.txt", BASE + "/hostile/dots/")))
+    paths = [q["path"] for q in requests(mark)]
+    check(r.code == 0 and "2 skipped by robots.txt" in r.err, "dot-segment links skipped: %r" % r.err)
+    check(not any("members" in p for p in paths), "no request for /members/ by any spelling: %s" % paths)
+
     # .xml.gz sitemaps, as application/gzip and application/x-gzip, are read
     # (they were refused as an unsupported content type).
     gdb = os.path.join(tmp, "gz.db")

@@ -150,6 +150,34 @@ static void percent_encoding(void **state)
     robots_free(r);
 }
 
+/* The path as the server will take it: dot segments removed (RFC 3986
+ * 5.2.4) after unreserved escapes are decoded ("%2E" is '.'), the query
+ * left alone. */
+static void dot_segments(void **state)
+{
+    (void)state;
+    struct robots *r = parse("User-agent: *\nDisallow: /private\nAllow: /private/open/\n");
+    static const struct {
+        const char *path;
+        int allowed;
+    } cases[] = {
+        {"/%2E/private/a.html", 0},           {"/./private/a.html", 0},
+        {"/%2e/private/a.html", 0},           {"/news/../private/a.html", 0},
+        {"/news/%2E%2E/private/a.html", 0},   {"/news/%2e%2E/private", 0},
+        {"/a/b/../../private/x", 0},          {"/../private/x", 0},
+        {"/private/../news/", 1},             {"/private/open/../../news", 1},
+        {"/private/open/./x", 1},             {"/private/x/../open/y", 1},
+        {"/news/./", 1},                      {"/news/?next=/../private", 1},
+        {"/news/.", 1},                       {"/private/..", 1},   /* "/" */
+        {"/private/.", 0},                    /* "/private/" */
+        {"/.%2E/private", 0},                 {"/..private", 1},    /* a name, not "..": "/..private" */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        if (robots_allowed(r, cases[i].path) != cases[i].allowed)
+            fail_msg("%s: allowed should be %d", cases[i].path, cases[i].allowed);
+    robots_free(r);
+}
+
 static void status_codes(void **state)
 {
     (void)state;
@@ -243,6 +271,7 @@ int main(void)
         cmocka_unit_test(wildcards_and_anchor),
         cmocka_unit_test(syntax_oddities),
         cmocka_unit_test(percent_encoding),
+        cmocka_unit_test(dot_segments),
         cmocka_unit_test(status_codes),
         cmocka_unit_test(cap_and_pathological_patterns),
     };
