@@ -98,6 +98,13 @@ char *discover_resolve(const char *base, const char *href)
     res = strdup(got);
     if (res)
         canon(res);
+    /* A host no helper can hold (curl takes "a.example" and 200 U+FFFD
+     * for one) is no link: ingest could not tell its site. */
+    char host[512];
+    if (res && discover_host(res, host, sizeof host)) {
+        free(res);
+        res = NULL;
+    }
 out:
     curl_free(got);
     curl_free(scheme);

@@ -69,7 +69,8 @@ const char *discover_kind_name(enum discover_kind k);
 /* Resolves href against base (RFC 3986, libcurl's parser) to an absolute
  * http(s) URL without fragment, scheme and host lower-cased, percent escapes
  * upper-cased.  NULL when href is not an http(s) link (mailto:, javascript:,
- * ftp:, malformed) or out of memory.  The caller frees the result. */
+ * ftp:, malformed, a host of 512 bytes or more) or out of memory.  The
+ * caller frees the result. */
 char *discover_resolve(const char *base, const char *href);
 /* The host of an absolute URL, lower-cased, without port, into buf (size n);
  * 0 on success, -1 when url has none. */

@@ -253,6 +253,27 @@ static void gzip_bomb_is_capped(void **state)
     ow_buf_free(&gz);
 }
 
+/* A host no URL helper can hold is no link (fuzz/regressions/discover-*:
+ * a sitemap loc of "http://a.example" and 200 U+FFFD). */
+static void resolve_refuses_overlong_hosts(void **state)
+{
+    (void)state;
+    struct ow_buf b;
+    ow_buf_init(&b, 0);
+    assert_int_equal(ow_buf_adds(&b, "http://a.example"), OW_OK);
+    for (int i = 0; i < 200; i++)
+        assert_int_equal(ow_buf_adds(&b, "\xef\xbf\xbd"), OW_OK);
+    assert_null(discover_resolve(NULL, b.data));
+    ow_buf_free(&b);
+    char host[600];
+    memset(host, 'a', sizeof host);
+    memcpy(host, "http://", 7);
+    strcpy(host + 7 + 500, ".example/x");   /* a 510-byte host: still one */
+    char *u = discover_resolve(NULL, host);
+    assert_non_null(u);
+    free(u);
+}
+
 int main(void)
 {
     xmlInitParser();
@@ -266,6 +287,7 @@ int main(void)
         cmocka_unit_test(huge_documents_stream),
         cmocka_unit_test(gzip_sitemaps),
         cmocka_unit_test(gzip_bomb_is_capped),
+        cmocka_unit_test(resolve_refuses_overlong_hosts),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     xmlCleanupParser();
