@@ -585,13 +585,13 @@ static void judge(struct xfer *x, CURLcode rc)
         return;
     case CURLE_UNSUPPORTED_PROTOCOL:
         if (redirects > 0 || r->status / 100 == 3) {
-            /* The target as the server wrote it: curl has no redirect URL
-             * for a javascript: or data: one, and the URL asked for is not
-             * where it pointed.  Encoded, since it goes to a terminal. */
+            /* The target as the server wrote it, in the last response
+             * with a Location (curl counts the refused hop as a redirect
+             * without making its request): curl has no redirect URL for a
+             * javascript: or data: one, and the URL asked for is not where
+             * it pointed.  Encoded, since it goes to a terminal. */
             struct curl_header *hh = NULL;
             char *to = NULL, *loc = NULL;
-            /* the last response with a Location: curl counts the refused
-             * hop as a redirect without making its request */
             for (long req = redirects; req >= 0 && !to; req--)
                 if (curl_easy_header(x->h, "Location", 0, CURLH_HEADER, (int)req, &hh) == CURLHE_OK &&
                     hh->value && *hh->value)
