@@ -13,7 +13,7 @@
 VERSION  = 0.1.0
 PREFIX  ?= /usr/local
 CC      ?= cc
-PKGS     = icu-uc icu-i18n libxml-2.0 libpcre2-8 jansson uchardet sqlite3 libcrypto
+PKGS     = icu-uc icu-i18n libxml-2.0 libpcre2-8 jansson uchardet sqlite3 libcrypto zlib
 # Opened with dlopen on first use (pdf/pdf.c, fetch/libcurl.c): headers at
 # build time, no link, so that a run over local HTML does not load them.
 DLPKGS   = poppler-glib libcurl

@@ -7,8 +7,9 @@
  *      stopped on a store / output error; stderr names them
  *   2  usage error (nothing was done)
  *   3  another ingest run holds the store (nothing was done)
- * Exit statuses of export: 0 done, 1 the store cannot be read or stdout
- * failed, 2 usage error. */
+ * Exit statuses of export: 0 done, 1 the store cannot be read, a record in
+ * it is corrupt (the others are still printed) or stdout failed, 2 usage
+ * error. */
 #include "ingest.h"
 
 #include <errno.h>
@@ -21,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../core/buf.h"
+#include "../core/util.h"
 #include "../extract/extract.h"
 #include "../fetch/fetch.h"
 #include "../ingest/ingest.h"
@@ -80,13 +83,23 @@ static const char ingest_usage[] =
     "changed notice.  Made to run from cron: unchanged pages cost one 304,\n"
     "robots.txt is obeyed, one request at a time per host.\n"
     "\n"
-    "  --sources FILE     one URL a line, '#' comments (required; - for stdin)\n"
+    "  --sources FILE     one URL a line, '#' comments (required; - for stdin;\n"
+    "                     at most 4 MiB and 8192 bytes a line)\n"
     "  --db PATH          the store (default $XDG_STATE_HOME/owabi/owabi.db,\n"
     "                     else ~/.local/state/owabi/owabi.db; created if absent)\n"
     "  --out FILE         append each new or changed record to FILE as one JSON\n"
-    "                     line, exactly once, even across crashes\n"
+    "                     line, exactly once, even across crashes: a run repairs\n"
+    "                     only a torn last line of its own; lines other programs\n"
+    "                     appended are never removed\n"
     "  --delay SEC        pause between two requests to the same host (default 1)\n"
     "  --parallel N       requests at once over all hosts (default 4)\n"
+    "  --max-time SEC     end the run after SEC seconds (default 3000, 50 minutes,\n"
+    "                     for an hourly cron; 0: no limit): nothing starts after\n"
+    "                     it, transfers under way are cut, and what is not done is\n"
+    "                     left for the next run (the store stays consistent); the\n"
+    "                     run then exits 1 with the reason on one line\n"
+    "  --connect-timeout SEC  give up connecting after SEC seconds (default 10)\n"
+    "  --timeout SEC      deadline of each request (default 60)\n"
     "  --allow-private    allow loopback, private and link-local addresses\n"
     "  --quiet            print nothing but fatal errors\n"
     "  -h, --help         this help\n"
@@ -95,11 +108,11 @@ static const char ingest_usage[] =
     "one line per failed source, then the totals.\n"
     "\n"
     "Exit status: 0 all sources ok, 1 some sources failed (the others were still\n"
-    "ingested) or the run stopped on a store/output error, 2 usage error,\n"
-    "3 another ingest run holds the store.\n";
+    "ingested), the run reached --max-time, or it stopped on a store/output\n"
+    "error, 2 usage error, 3 another ingest run holds the store.\n";
 
 enum { OPT_SOURCES = 256, OPT_DB, OPT_OUT, OPT_DELAY, OPT_PARALLEL, OPT_ALLOW_PRIVATE, OPT_QUIET,
-       OPT_FORMAT, OPT_SINCE, OPT_ALL };
+       OPT_FORMAT, OPT_SINCE, OPT_ALL, OPT_BOM, OPT_MAX_TIME, OPT_TIMEOUT, OPT_CONNECT_TIMEOUT };
 
 struct progress_state {
     long long last_ms;
@@ -135,8 +148,17 @@ static void print_summary(const struct ingest_report *rep)
         const struct ingest_source_report *s = &rep->sources[i];
         if (!s->failed)
             continue;
-        fprintf(stderr, "owabi: %s: failed: %s (%ld of %ld requests failed)\n", s->url,
-                s->reason, s->pages_failed, s->pages);
+        /* a reason may quote what a server sent (a redirect target) */
+        struct ow_buf url, why;
+        ow_buf_init(&url, 0);
+        ow_buf_init(&why, 0);
+        ow_visible(&url, s->url, "");
+        ow_visible(&why, s->reason, "");
+        fprintf(stderr, "owabi: %s: failed: %s (%ld of %ld requests failed)\n",
+                url.data ? url.data : s->url, why.data ? why.data : s->reason, s->pages_failed,
+                s->pages);
+        ow_buf_free(&url);
+        ow_buf_free(&why);
     }
     const struct store_run_counts *c = &rep->counts;
     fprintf(stderr,
@@ -155,6 +177,9 @@ int cmd_ingest(int argc, char **argv)
         {"out", required_argument, NULL, OPT_OUT},
         {"delay", required_argument, NULL, OPT_DELAY},
         {"parallel", required_argument, NULL, OPT_PARALLEL},
+        {"max-time", required_argument, NULL, OPT_MAX_TIME},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT},
         {"allow-private", no_argument, NULL, OPT_ALLOW_PRIVATE},
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"help", no_argument, NULL, 'h'},
@@ -186,6 +211,21 @@ int cmd_ingest(int argc, char **argv)
             if ((v = cli_parse_count(optarg, 1, 64)) < 0)
                 return cli_usage_error("ingest", "bad --parallel '%s' (1 to 64)", optarg);
             o.parallel = (int)v;
+            break;
+        case OPT_MAX_TIME:
+            if ((v = cli_parse_seconds_ms(optarg)) < 0)
+                return cli_usage_error("ingest", "bad --max-time '%s' (seconds, 0: no limit)", optarg);
+            o.max_time_ms = v;
+            break;
+        case OPT_TIMEOUT:
+            if ((v = cli_parse_seconds_ms(optarg)) <= 0)
+                return cli_usage_error("ingest", "bad --timeout '%s'", optarg);
+            o.fetch.deadline_ms = v;
+            break;
+        case OPT_CONNECT_TIMEOUT:
+            if ((v = cli_parse_seconds_ms(optarg)) <= 0)
+                return cli_usage_error("ingest", "bad --connect-timeout '%s'", optarg);
+            o.fetch.connect_timeout_ms = v;
             break;
         case OPT_ALLOW_PRIVATE: o.fetch.allow_private = 1; break;
         case OPT_QUIET: quiet = 1; break;
@@ -249,7 +289,8 @@ int cmd_ingest(int argc, char **argv)
     if (!quiet)
         print_summary(&rep);
     if (e) {
-        fprintf(stderr, "owabi: ingest stopped: %s\n", d.msg[0] ? d.msg : ow_strerror(e));
+        fprintf(stderr, "owabi: ingest stopped: %s%s\n", d.msg[0] ? d.msg : ow_strerror(e),
+                e == OW_TIMEOUT ? " (--max-time)" : "");
         rc = EXIT_SOME_FAILED;
     } else {
         rc = rep.counts.sources_failed ? EXIT_SOME_FAILED : 0;
@@ -275,6 +316,9 @@ static const char export_usage[] =
     "  --db PATH          the store (default as for ingest)\n"
     "  --format FMT       jsonl (default: the records as stored, one a line) or\n"
     "                     csv (a fixed set of core fields, with a header line)\n"
+    "  --bom              with csv: start with a UTF-8 byte-order mark, so that\n"
+    "                     Excel reads UTF-8 (without one, Japanese Excel reads a\n"
+    "                     CSV as Shift_JIS)\n"
     "  --since DATE       only records stored on or after DATE (YYYY-MM-DD, or\n"
     "                     YYYY-MM-DDTHH:MM:SSZ, UTC)\n"
     "  --all              every revision, not only the latest of each page\n"
@@ -283,24 +327,44 @@ static const char export_usage[] =
     "CSV columns: url, revision, stored_at, sha256, is_incident, is_update,\n"
     "organization, published, title, total, attack_methods, data_types,\n"
     "attack_start, attack_end, exposure_start, exposure_end, discovered\n"
-    "(lists joined with '|').\n"
+    "(lists joined with '|').  A field a spreadsheet would take for a formula\n"
+    "(starting with =, +, -, @, tab or carriage return) gets a leading\n"
+    "apostrophe ('=HYPERLINK(...) is shown as text); control and bidi\n"
+    "characters other than tab and newline are shown as <U+XXXX>.\n"
     "\n"
-    "Exit status: 0 done, 1 the store cannot be read or output failed, 2 usage error.\n";
+    "A record whose stored JSON is corrupt is reported on stderr (by id, URL\n"
+    "and revision) and left out; the others are still printed.\n"
+    "\n"
+    "Exit status: 0 done, 1 the store cannot be read, a record is corrupt or\n"
+    "output failed, 2 usage error.\n";
 
+/* One CSV field (RFC 4180 quoting).  A value a spreadsheet would evaluate
+ * (a formula: leading =, +, -, @, or tab / CR, which Excel skips before
+ * one) is neutralised the usual way, with a leading apostrophe: a page
+ * titled =HYPERLINK("http://…"&A1,"…") must stay text.  Controls other
+ * than tab and line ends, and bidi overrides, are shown as <U+XXXX>. */
 static void csv_field(FILE *f, const char *s, int last)
 {
-    if (s && strpbrk(s, ",\"\r\n")) {
+    struct ow_buf b;
+    ow_buf_init(&b, 0);
+    if (s && *s && strchr("=+-@\t\r", *s))
+        ow_buf_addc(&b, '\'');
+    if (s)
+        ow_visible(&b, s, "\t\r\n");
+    const char *v = b.data ? b.data : "";
+    if (strpbrk(v, ",\"\r\n")) {
         fputc('"', f);
-        for (; *s; s++) {
-            if (*s == '"')
+        for (; *v; v++) {
+            if (*v == '"')
                 fputc('"', f);
-            fputc(*s, f);
+            fputc(*v, f);
         }
         fputc('"', f);
-    } else if (s) {
-        fputs(s, f);
+    } else {
+        fputs(v, f);
     }
     fputc(last ? '\n' : ',', f);
+    ow_buf_free(&b);
 }
 
 /* The value at a dotted path of the record (NULL when absent). */
@@ -355,18 +419,36 @@ static char *joined(json_t *arr)
 }
 
 struct export_ctx {
-    int csv;
+    int csv, bom;
+    const char *db;
+    long corrupt;           /* records left out */
 };
 
 static int export_row(const struct store_row *row, void *ctx)
 {
     struct export_ctx *c = ctx;
+    /* A record is a JSON object, as stored by ingest.  Anything else (a
+     * damaged store, a hand edit) is named and left out, not passed on as
+     * if it were one. */
+    json_error_t err;
+    json_t *rec = json_loads(row->json, JSON_REJECT_DUPLICATES, &err);
+    if (!json_is_object(rec)) {
+        struct ow_buf u;
+        ow_buf_init(&u, 0);
+        ow_visible(&u, row->url ? row->url : "?", "");
+        fprintf(stderr, "owabi: %s: record %lld (%s revision %d) is corrupt: %s\n", c->db,
+                (long long)row->record_id, u.data ? u.data : "?", row->revision,
+                rec ? "not a JSON object" : err.text);
+        ow_buf_free(&u);
+        json_decref(rec);
+        c->corrupt++;
+        return 0;
+    }
     if (!c->csv) {
+        json_decref(rec);
         fputs(row->json, stdout);
         return fputc('\n', stdout) == EOF;
     }
-    json_error_t err;
-    json_t *rec = json_loads(row->json, 0, &err);
     char rev[16], b[8][40];
     snprintf(rev, sizeof rev, "%d", row->revision);
     csv_field(stdout, row->url, 0);
@@ -414,6 +496,7 @@ int cmd_export(int argc, char **argv)
         {"format", required_argument, NULL, OPT_FORMAT},
         {"since", required_argument, NULL, OPT_SINCE},
         {"all", no_argument, NULL, OPT_ALL},
+        {"bom", no_argument, NULL, OPT_BOM},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -438,12 +521,15 @@ int cmd_export(int argc, char **argv)
             since = optarg;
             break;
         case OPT_ALL: all = 1; break;
+        case OPT_BOM: c.bom = 1; break;
         case 'h': fputs(export_usage, stdout); return 0;
         default: fprintf(stderr, "Try 'owabi export --help'.\n"); return EXIT_USAGE;
         }
     }
     if (optind < argc)
         return cli_usage_error("export", "unexpected argument '%s'", argv[optind]);
+    if (c.bom && !c.csv)
+        return cli_usage_error("export", "--bom goes with --format csv%s", "");
     char *dbpath = db ? strdup(db) : default_db();
     if (!dbpath) {
         fprintf(stderr, "owabi: no --db given and neither XDG_STATE_HOME nor HOME is set\n");
@@ -457,6 +543,9 @@ int cmd_export(int argc, char **argv)
         fprintf(stderr, "owabi: %s\n", d.msg);
         goto out;
     }
+    c.db = dbpath;
+    if (c.bom)
+        fputs("\xEF\xBB\xBF", stdout);
     if (c.csv)
         fputs("url,revision,stored_at,sha256,is_incident,is_update,organization,published,title,"
               "total,attack_methods,data_types,attack_start,attack_end,exposure_start,"
@@ -470,7 +559,7 @@ int cmd_export(int argc, char **argv)
         fprintf(stderr, "owabi: %s\n", d.msg);
         goto out;
     }
-    rc = 0;
+    rc = c.corrupt ? EXIT_SOME_FAILED : 0;
 out:
     store_close(s);
     free(dbpath);

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "../core/util.h"
+
 struct style {
     const char *bold, *dim, *warn, *off;
 };
@@ -82,7 +84,52 @@ static void list(FILE *f, const struct style *st, const json_t *rec, const char 
     }
 }
 
+/* A copy of v whose strings show their controls as "<U+XXXX>": the digest
+ * goes to a terminal, where a C1 CSI or OSC from a page would move the
+ * cursor or retitle the window, and U+202E would reorder the line.  NULL
+ * when out of memory. */
+static json_t *visible(json_t *v)
+{
+    json_t *r = NULL, *x;
+    if (json_is_string(v)) {
+        struct ow_buf b;
+        ow_buf_init(&b, 0);
+        if (!ow_visible(&b, json_string_value(v), ""))
+            r = json_stringn(b.data ? b.data : "", b.len);
+        ow_buf_free(&b);
+    } else if (json_is_object(v)) {
+        const char *k;
+        r = json_object();
+        json_object_foreach(v, k, x) if (r && json_object_set_new(r, k, visible(x))) {
+            json_decref(r);
+            r = NULL;
+        }
+    } else if (json_is_array(v)) {
+        size_t i;
+        r = json_array();
+        json_array_foreach(v, i, x) if (r && json_array_append_new(r, visible(x))) {
+            json_decref(r);
+            r = NULL;
+        }
+    } else {
+        r = json_incref(v);
+    }
+    return r;
+}
+
+static int print(FILE *f, const json_t *rec, int colour);
+
 int summary_print(FILE *f, const json_t *rec, int colour)
+{
+    json_t *shown = visible((json_t *)rec);
+    if (!shown)
+        return -1;
+    int rc = print(f, shown, colour);
+    json_decref(shown);
+    return rc;
+}
+
+static int print(FILE *f, const json_t *rec, int colour)
 {
     struct style st = colour ? (struct style){"\033[1m", "\033[2m", "\033[33m", "\033[0m"}
                              : (struct style){"", "", "", ""};

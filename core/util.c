@@ -106,6 +106,54 @@ int ow_utf8_valid(const char *s, size_t n)
     return 1;
 }
 
+size_t ow_utf8_control(const unsigned char *s, size_t n, unsigned *cp)
+{
+    if (!n)
+        return 0;
+    unsigned c = s[0], v = 0;
+    size_t len = 0;
+    if (c < 0x20 || c == 0x7f) {
+        v = c, len = 1;
+    } else if (c == 0xc2 && n >= 2 && s[1] >= 0x80 && s[1] <= 0x9f) {
+        v = s[1], len = 2;                                  /* C1 */
+    } else if (c == 0xd8 && n >= 2 && s[1] == 0x9c) {
+        v = 0x61c, len = 2;                                 /* ARABIC LETTER MARK */
+    } else if (c == 0xe2 && n >= 3) {
+        v = 0x2000 | (unsigned)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
+        if ((s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80 &&
+            (v == 0x200e || v == 0x200f || (v >= 0x202a && v <= 0x202e) ||
+             (v >= 0x2066 && v <= 0x2069)))
+            len = 3;
+    }
+    if (len && cp)
+        *cp = v;
+    return len;
+}
+
+ow_err ow_visible(struct ow_buf *out, const char *s, const char *keep)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen(s), run = 0;
+    ow_err e = OW_OK;
+    for (size_t i = 0; i < n && !e;) {
+        unsigned cp;
+        size_t k = ow_utf8_control(p + i, n - i, &cp);
+        if (!k || (k == 1 && strchr(keep, (char)cp))) {
+            i++;
+            run++;
+            continue;
+        }
+        /* the text before it as it is, then the character spelled out */
+        if (!(e = ow_buf_append(out, p + i - run, run)))
+            e = ow_buf_printf(out, "<U+%04X>", cp);
+        run = 0;
+        i += k;
+    }
+    if (!e)
+        e = ow_buf_append(out, p + n - run, run);
+    return e;
+}
+
 void *ow_dl_open(const char *env, const char *soname, const char **name, char *why, size_t n)
 {
     const char *e = getenv(env);

@@ -42,6 +42,19 @@ static inline size_t ow_utf8_seqlen(const unsigned char *s, size_t n)
 /* 1 if s[0..n) is valid UTF-8 (no overlongs, no surrogates). */
 int ow_utf8_valid(const char *s, size_t n);
 
+/* Length of the character at s[0..n) when a terminal or a spreadsheet
+ * would act on it rather than show it: a C0 control (U+0000-U+001F), DEL,
+ * a C1 control (U+0080-U+009F; CSI U+009B and OSC U+009D start escape
+ * sequences in many terminals), or a bidi mark, embedding, override or
+ * isolate (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069), which
+ * reorder what a line seems to say.  0 for every other character and for
+ * invalid UTF-8.  *cp (when cp is not NULL) gets the code point. */
+size_t ow_utf8_control(const unsigned char *s, size_t n, unsigned *cp);
+/* Appends s to out with each such character written as "<U+XXXX>",
+ * except the ASCII controls listed in keep (e.g. "\t\n"; may be "").
+ * OW_NOMEM or OW_TOOBIG (out's cap) on failure. */
+ow_err ow_visible(struct ow_buf *out, const char *s, const char *keep);
+
 /* Opens a shared library owabi loads on first use (libcurl, poppler-glib):
  * the file named by the environment variable env when it is set and not
  * empty, else soname; *name receives the one tried.  NULL with dlerror()'s

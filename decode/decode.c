@@ -325,11 +325,14 @@ static int has_high(const char *in, size_t len)
     return 0;
 }
 
-/* 1 when valid multi-byte UTF-8 sequences outnumber the invalid bytes at
- * least 4 to 1: UTF-8 with a few stray bytes, not text in another charset.
- * CP932 and EUC-JP pages score 0.2-0.8 (their byte pairs only now and then
- * form UTF-8), while a short UTF-8 run plus one stray byte can read as
- * error-free CP932 mojibake, so the error count alone would pick CP932. */
+/* 1 when at least three quarters of the bytes above 0x7F belong to valid
+ * UTF-8 sequences: UTF-8 with a few stray bytes, not text in another
+ * charset.  CP932 and EUC-JP pages come to 20-40% (their byte pairs only
+ * now and then form UTF-8), UTF-8 pages with stray bytes to 85% and more,
+ * while such a page can read as CP932 mojibake with fewer errors than as
+ * UTF-8, so the error count alone would pick CP932.  (Counting sequences
+ * against four times the bad bytes, as before, missed a short page with six
+ * stray bytes among twenty characters.) */
 static int mostly_utf8(const char *in, size_t len)
 {
     const unsigned char *p = (const unsigned char *)in;
@@ -341,14 +344,14 @@ static int mostly_utf8(const char *in, size_t len)
         }
         size_t k = ow_utf8_seqlen(p + i, len - i);
         if (k) {
-            good++;
+            good += k;
             i += k;
         } else {
             bad++;
             i++;
         }
     }
-    return good >= 4 * bad;
+    return good >= 3 * bad;
 }
 
 /* An ISO-2022-JP designation (ESC $ @, ESC $ B, ESC $ ( D, ESC ( J, ESC ( I):

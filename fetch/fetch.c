@@ -58,12 +58,15 @@ void fetch_result_free(struct fetch_result *r)
     memset(r, 0, sizeof *r);
 }
 
-/* application/xml, text/xml and any "+xml" type (rss, atom, rdf). */
+/* application/xml, text/xml and any "+xml" type (rss, atom, rdf); and
+ * gzip, the type of a sitemap.xml.gz file (ingest/discover.c inflates it
+ * within the same cap on the body). */
 static int xml_type(const char *ct)
 {
     size_t n = ct ? strlen(ct) : 0;
     return ct && (!strcasecmp(ct, "application/xml") || !strcasecmp(ct, "text/xml") ||
-                  (n > 4 && !strcasecmp(ct + n - 4, "+xml")));
+                  (n > 4 && !strcasecmp(ct + n - 4, "+xml")) ||
+                  !strcasecmp(ct, "application/gzip") || !strcasecmp(ct, "application/x-gzip"));
 }
 
 static int type_ok(const struct fetch_opts *o, const char *ct)
@@ -145,6 +148,7 @@ struct xfer {
     struct ow_buf body;
     enum xstate state;
     long long wake_ms;          /* X_WAITING: monotonic time to start again */
+    int clipped;                /* stop_at_ms shortened this attempt's timeouts */
     ow_err werr;                /* why the write callback stopped the transfer */
     int looked;                 /* the write callback has checked status and type */
     long long mark_ms;          /* stall detector: when mark_bytes had arrived */
@@ -196,6 +200,11 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
         }
     }
     ow_err e = ow_buf_append(&x->body, p, n);
+    if (e == OW_TOOBIG && x->o->keep_head) {
+        /* the head is all the caller wants: keep what fits, stop there */
+        ow_buf_append(&x->body, p, x->body.max - x->body.len);
+        x->r->truncated = 1;
+    }
     if (e) {
         x->werr = e;
         return 0;
@@ -269,6 +278,29 @@ static int header_safe(const char *s)
     return s && *s && !strpbrk(s, "\r\n") && strlen(s) < MAX_FIELD;
 }
 
+/* Sets the connect timeout and the deadline of the attempt about to start:
+ * the options', shortened to what is left before stop_at_ms.  OW_TIMEOUT
+ * when nothing is left. */
+static ow_err set_timeouts(struct xfer *x)
+{
+    const struct fetch_opts *o = x->o;
+    long connect = o->connect_timeout_ms, total = o->deadline_ms;
+    x->clipped = 0;
+    if (o->stop_at_ms) {
+        long long left = o->stop_at_ms - mono_ms();
+        if (left <= 0)
+            return ow_diagf(&x->r->diag, OW_TIMEOUT, "stopped at the caller's deadline");
+        if (connect <= 0 || connect > left)
+            connect = (long)left, x->clipped = 1;
+        if (total <= 0 || total > left)
+            total = (long)left, x->clipped = 1;
+    }
+    if (curl_easy_setopt(x->h, CURLOPT_CONNECTTIMEOUT_MS, connect) != CURLE_OK ||
+        curl_easy_setopt(x->h, CURLOPT_TIMEOUT_MS, total) != CURLE_OK)
+        return ow_diagf(&x->r->diag, OW_FETCH, "libcurl: cannot set the timeouts");
+    return OW_OK;
+}
+
 /* Creates and configures x->h.  OW_OK or OW_NOMEM/OW_FETCH with r->diag. */
 static ow_err setup(struct xfer *x)
 {
@@ -306,12 +338,10 @@ static ow_err setup(struct xfer *x)
     SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     SET(CURLOPT_FOLLOWLOCATION, 1L);
     SET(CURLOPT_MAXREDIRS, o->max_redirects);
-    SET(CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
-    SET(CURLOPT_TIMEOUT_MS, o->deadline_ms);
     SET(CURLOPT_LOW_SPEED_LIMIT, o->stall_bytes);
     SET(CURLOPT_LOW_SPEED_TIME, o->stall_seconds);
     SET(CURLOPT_ACCEPT_ENCODING, "");
-    if (o->max_body)
+    if (o->max_body && !o->keep_head)
         SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
     SET(CURLOPT_WRITEFUNCTION, on_body);
     SET(CURLOPT_WRITEDATA, (void *)x);
@@ -338,7 +368,7 @@ static ow_err setup(struct xfer *x)
         return ow_diagf(&x->r->diag, c == CURLE_OUT_OF_MEMORY ? OW_NOMEM : OW_FETCH,
                         "libcurl: %s", curl_easy_strerror(c));
     ow_buf_init(&x->body, o->max_body);
-    return OW_OK;
+    return set_timeouts(x);
 }
 
 /* Checks the URL before any connection: http/https only, and an IP literal
@@ -473,6 +503,9 @@ static long long retry_delay(struct xfer *x)
         secs = 0;
     if (secs > o->retry_after_max)
         secs = o->retry_after_max > 0 ? o->retry_after_max : 0;
+    /* no retry the caller's deadline would cut short anyway */
+    if (o->stop_at_ms && mono_ms() + (long long)secs * 1000 >= o->stop_at_ms)
+        return -1;
     return (long long)secs * 1000;
 }
 
@@ -495,6 +528,8 @@ static void judge(struct xfer *x, CURLcode rc)
             r->err = ow_diagf(d, OW_HTTP, "HTTP %ld", r->status);
         return;
     }
+    if (rc == CURLE_WRITE_ERROR && x->werr == OW_TOOBIG && o->keep_head && status_ok(r->status))
+        rc = CURLE_OK;   /* the head it asked for: a success, r->truncated says so */
     switch (rc) {
     case CURLE_OK: {
         long unmet = 0;
@@ -537,6 +572,8 @@ static void judge(struct xfer *x, CURLcode rc)
         if (!strncmp(x->errbuf, "Operation too slow", 18))
             r->err = ow_diagf(d, OW_TIMEOUT, "stalled: fewer than %ld bytes/s for %ld s",
                               o->stall_bytes, o->stall_seconds);
+        else if (x->clipped)
+            r->err = ow_diagf(d, OW_TIMEOUT, "stopped at the caller's deadline");
         else if (!strncmp(x->errbuf, "Operation timed out", 19))
             r->err = ow_diagf(d, OW_TIMEOUT, "deadline of %ld ms exceeded", o->deadline_ms);
         else
@@ -548,12 +585,24 @@ static void judge(struct xfer *x, CURLcode rc)
         return;
     case CURLE_UNSUPPORTED_PROTOCOL:
         if (redirects > 0 || r->status / 100 == 3) {
-            char *to = NULL;
-            curl_easy_getinfo(x->h, CURLINFO_REDIRECT_URL, &to);
+            /* The target as the server wrote it, in the last response
+             * with a Location (curl counts the refused hop as a redirect
+             * without making its request): curl has no redirect URL for a
+             * javascript: or data: one, and the URL asked for is not where
+             * it pointed.  Encoded, since it goes to a terminal. */
+            struct curl_header *hh = NULL;
+            char *to = NULL, *loc = NULL;
+            for (long req = redirects; req >= 0 && !to; req--)
+                if (curl_easy_header(x->h, "Location", 0, CURLH_HEADER, (int)req, &hh) == CURLHE_OK &&
+                    hh->value && *hh->value)
+                    to = loc = dup_url(hh->value);
+            if (!to)
+                curl_easy_getinfo(x->h, CURLINFO_REDIRECT_URL, &to);
             if (!to || !*to)
                 to = r->final_url;
             r->err = ow_diagf(d, OW_REDIRECT, "redirect to a non-HTTP scheme refused: %.120s",
                               to ? to : "?");
+            free(loc);
         }
         else
             r->err = ow_diagf(d, OW_FETCH, "%s", eb);
@@ -596,6 +645,15 @@ static void release(struct xfer *x)
     curl_slist_free_all(x->hdrs);
     x->hdrs = NULL;
     ow_buf_free(&x->body);
+}
+
+/* A transfer ends before it started (again) with e, its reason in r->diag. */
+static void end_early(struct xfer *x, ow_err e)
+{
+    x->r->err = e;
+    stamp(x->r->fetched_at);
+    release(x);
+    x->state = X_DONE;
 }
 
 /* A transfer ended (already out of the multi): done, or parked for a retry.
@@ -699,6 +757,13 @@ ow_err fetch_many(const struct fetch_opts *o, const struct fetch_req *reqs, size
             struct xfer *x = &xs[i];
             if (x->state != X_WAITING || x->wake_ms > now)
                 continue;
+            ow_err te = set_timeouts(x);
+            if (te) {
+                end_early(x, te);   /* the deadline came while it waited */
+                done++;
+                waiting--;
+                continue;
+            }
             if (curl_multi_add_handle(m, x->h) != CURLM_OK) {
                 fatal = ow_diagf(d, OW_FETCH, "libcurl: cannot add a transfer");
                 goto out;
@@ -717,10 +782,7 @@ ow_err fetch_many(const struct fetch_opts *o, const struct fetch_req *reqs, size
             if (e == OW_OK && curl_multi_add_handle(m, x->h) != CURLM_OK)
                 e = ow_diagf(&x->r->diag, OW_FETCH, "libcurl: cannot add a transfer");
             if (e) {
-                x->r->err = e;
-                stamp(x->r->fetched_at);
-                release(x);
-                x->state = X_DONE;
+                end_early(x, e);
                 done++;
                 continue;
             }

@@ -21,8 +21,10 @@
  *                             body): never a silently partial body
  *           OW_HTTP           4xx/5xx, diag "HTTP 404"; status says which
  *           OW_TIMEOUT        "connect timeout (… ms): …", "stalled: fewer
- *                             than 1 bytes in 15 s", "deadline of … ms exceeded"
- *           OW_TOOBIG         body past max_body (after decompression)
+ *                             than 1 bytes in 15 s", "deadline of … ms exceeded",
+ *                             "stopped at the caller's deadline" (stop_at_ms)
+ *           OW_TOOBIG         body past max_body (after decompression), unless
+ *                             keep_head
  *           OW_REDIRECT       too many redirects, or to a non-HTTP scheme
  *           OW_CONTENT_TYPE   2xx but a type owabi does not parse; diag
  *                             "unsupported content type: image/png";
@@ -61,11 +63,20 @@ struct fetch_opts {
     size_t max_body;          /* decompressed body cap, default 16 MiB */
     int allow_private;        /* 1: let loopback/private addresses through */
     int accept_xml;           /* 1: also accept XML media types (application/xml, text/xml,
-                                 any "+xml" type: RSS, Atom, RDF, sitemaps), for ingest;
-                                 default 0 */
+                                 any "+xml" type: RSS, Atom, RDF, sitemaps) and
+                                 application/gzip, application/x-gzip (sitemap.xml.gz),
+                                 for ingest; default 0 */
     int parallel;             /* concurrent transfers, default 4 (< 1 counts as 1) */
     int max_retries;          /* for 429/503 + Retry-After, default 2 */
     long retry_after_max;     /* seconds, default 30: a longer Retry-After waits this long */
+    int keep_head;            /* 1: a body past max_body is cut there and the fetch
+                                 succeeds with its first max_body bytes (truncated = 1;
+                                 robots.txt, of which RFC 9309 reads a head); default 0 */
+    long long stop_at_ms;     /* CLOCK_MONOTONIC time (ms) by which every transfer ends,
+                                 retries and their waits included: the connect timeout
+                                 and the deadline of each attempt are shortened to it, a
+                                 retry that would wait past it is not made (ingest's
+                                 --max-time); 0: none (default) */
     const char *user_agent;   /* default "owabi/VERSION" (static storage) */
 };
 
@@ -93,6 +104,7 @@ struct fetch_result {
     char *last_modified;        /* Last-Modified header as sent, or NULL */
     char fetched_at[32];        /* UTC, "2026-11-29T14:54:18Z"; when the transfer ended */
     int retries;                /* how many 429/503 retries were made */
+    int truncated;              /* 1: keep_head cut the body at max_body */
 };
 
 /* Opens libcurl (fetch/libcurl.h) if it is not open yet: OW_FETCH, with the

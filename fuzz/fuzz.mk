@@ -15,7 +15,7 @@ FUZZ_B        ?= build-fuzz
 FUZZ_CC       ?= clang
 FUZZ_SECONDS  ?= 60
 FUZZ_JOBS     ?= 1
-FUZZ_TARGETS  ?= decode html normalize extract parse_all
+FUZZ_TARGETS  ?= decode html normalize extract parse_all discover
 FUZZ_SAN      ?= -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS   ?= -O1 -g -fno-omit-frame-pointer
 FUZZ_ALL_CFLAGS = $(filter-out -Werror,$(WARN)) $(FUZZ_CFLAGS) $(FUZZ_SAN) $(PKGCFLAGS) \

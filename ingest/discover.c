@@ -4,11 +4,13 @@
 #include <ctype.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <zlib.h>
 
 #include "../core/buf.h"
 #include "../core/util.h"
@@ -96,6 +98,13 @@ char *discover_resolve(const char *base, const char *href)
     res = strdup(got);
     if (res)
         canon(res);
+    /* A host no helper can hold (curl takes "a.example" and 200 U+FFFD
+     * for one) is no link: ingest could not tell its site. */
+    char host[512];
+    if (res && discover_host(res, host, sizeof host)) {
+        free(res);
+        res = NULL;
+    }
 out:
     curl_free(got);
     curl_free(scheme);
@@ -283,149 +292,435 @@ static void add_link(struct links *l, const char *href, const char *text)
     l->slot[at] = r->n;
 }
 
-static int is(const xmlNode *n, const char *name)
+/* ---- reading a document as a stream -------------------------------------
+ *
+ * A libxml2 tree costs some 150 bytes a node: 16 MB of "<a/>" or "<br>" is
+ * four million nodes and 600 MB; and xmlNodeGetContent / xmlGetProp expand
+ * entity references whole on each read (one 200 KB entity used 5,000 times
+ * in a title is a gigabyte).  Discovery needs a few fields per item, so it
+ * takes them from SAX events into buffers capped at what it can use and
+ * builds no tree: memory is the input and one item, whatever the document
+ * is made of.  No handler records an internal DTD's entity declarations, so
+ * a reference to one reads as nothing (libxml2 reports it as undeclared and
+ * goes on); the five predefined entities and character references are
+ * read as usual. */
+
+/* discover_resolve refuses longer hrefs; one more byte tells "too long". */
+#define MAX_URL 8192
+/* Anchors open at once in an HTML page (libxml2 closes an <a> at the next,
+ * so only an <area> inside an <a> nests). */
+#define MAX_ANCHORS 4
+
+struct reader {
+    struct ow_buf b;    /* its max is the cap */
+    int cut;            /* 1: text was left out at the cap */
+    int *oom;           /* set when an append fails for want of memory */
+};
+
+static void reader_init(struct reader *t, size_t cap, int *oom)
 {
-    return n->type == XML_ELEMENT_NODE && !strcasecmp((const char *)n->name, name);
+    ow_buf_init(&t->b, cap);
+    t->cut = 0;
+    t->oom = oom;
 }
 
-static const xmlNode *child(const xmlNode *n, const char *name)
+/* Appends s[0..n) up to the cap, cut on a character boundary so that the
+ * text stays UTF-8. */
+static void read_text(struct reader *t, const char *s, size_t n)
 {
-    for (const xmlNode *c = n->children; c; c = c->next)
-        if (is(c, name))
-            return c;
+    size_t room = t->b.max - t->b.len;
+    if (n > room) {
+        n = room;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+        t->cut = 1;
+    }
+    if (n && ow_buf_append(&t->b, s, n))
+        *t->oom = 1;
+}
+
+/* The text read (caller frees), or NULL when empty or, with whole (a URL),
+ * when it was cut short.  The buffer is empty afterwards. */
+static char *reader_take(struct reader *t, int whole)
+{
+    char *s = NULL;
+    if (t->b.len && !(whole && t->cut))
+        s = ow_buf_take(&t->b, NULL);
+    ow_buf_free(&t->b);
+    return s;
+}
+
+/* Fields of an item, each from the first child element of that name. */
+enum field { F_TITLE, F_LINK, F_GUID, F_LOC, NFIELDS };
+static const char *const field_names[NFIELDS] = {"title", "link", "guid", "loc"};
+
+struct anchor {             /* an open <a> or <area> of an HTML page */
+    int depth;
+    char *href, *title;
+    struct reader text;
+};
+
+struct stream {
+    struct links *l;
+    xmlParserCtxtPtr ctxt;
+    int html;               /* the HTML parser (else XML) */
+    enum discover_kind kind;
+    int root_seen;          /* XML: the root element decided the kind */
+    int depth;              /* elements open */
+    /* XML: the item open (RSS item, Atom entry, sitemap url or sitemap) */
+    int item;               /* its depth, 0: none */
+    int field, field_depth; /* the field being read, -1: none */
+    struct reader f[NFIELDS];
+    int seen[NFIELDS];
+    char *about, *perma, *href;
+    int link_chosen;        /* Atom: the entry's link is decided */
+    /* HTML */
+    struct anchor a[MAX_ANCHORS];
+    int na;
+    int skip;               /* depth inside <script>/<style> within an anchor */
+    int not_head;           /* open elements other than html and head */
+    int base_seen;
+    char *base;
+};
+
+static void silent(void *ctx, xmlErrorPtr err)
+{
+    (void)ctx;
+    (void)err;
+}
+
+/* An attribute value of SAX2 (not NUL-terminated) as a capped string, or
+ * NULL; with whole, NULL when longer than cap.  Without entity substitution
+ * libxml2 hands a literal '&' over as "&#38;" (for its tree builder to
+ * decode): every '&' there comes so, so each "&#38;" is one '&'. */
+static char *xml_attr(struct stream *s, const xmlChar **attrs, int n, const char *name,
+                      size_t cap, int whole)
+{
+    for (int i = 0; i < n; i++, attrs += 5) {
+        if (strcmp((const char *)attrs[0], name))
+            continue;
+        const char *v = (const char *)attrs[3], *end = (const char *)attrs[4];
+        struct reader t;
+        reader_init(&t, cap, &s->l->oom);
+        while (v < end && !t.cut) {
+            const char *amp = memchr(v, '&', (size_t)(end - v));
+            const char *stop_at = amp ? amp : end;
+            read_text(&t, v, (size_t)(stop_at - v));
+            if (!amp)
+                break;
+            read_text(&t, "&", 1);
+            v = (end - amp >= 5 && !memcmp(amp, "&#38;", 5)) ? amp + 5 : amp + 1;
+        }
+        return reader_take(&t, whole);
+    }
     return NULL;
 }
 
-/* The text content of n (NULL for NULL); caller xmlFree()s. */
-static char *content(const xmlNode *n)
+static enum discover_kind root_kind(const char *name)
 {
-    return n ? (char *)xmlNodeGetContent(n) : NULL;
+    if (!strcmp(name, "RDF"))
+        return DISCOVER_RSS1;
+    if (!strcmp(name, "rss"))
+        return DISCOVER_RSS2;
+    if (!strcmp(name, "feed"))
+        return DISCOVER_ATOM;
+    if (!strcmp(name, "urlset"))
+        return DISCOVER_SITEMAP;
+    if (!strcmp(name, "sitemapindex"))
+        return DISCOVER_SITEMAP_INDEX;
+    return DISCOVER_HTML;
 }
 
-static void add_item(struct links *l, const char *href, const xmlNode *title)
+static int is_item(enum discover_kind k, const char *name)
 {
-    char *t = content(title);
-    add_link(l, href, t ? t : "");
-    xmlFree(t);
+    switch (k) {
+    case DISCOVER_RSS1: case DISCOVER_RSS2: return !strcasecmp(name, "item");
+    case DISCOVER_ATOM: return !strcasecmp(name, "entry");
+    case DISCOVER_SITEMAP: return !strcasecmp(name, "url");
+    case DISCOVER_SITEMAP_INDEX: return !strcasecmp(name, "sitemap");
+    case DISCOVER_HTML: return 0;
+    }
+    return 0;
 }
 
-/* Items of RSS 1.0 and 2.0, entries of Atom, urls of sitemaps: wherever they
- * sit under the root (RSS 2.0 nests them in channel, RSS 1.0 beside it). */
-static void walk_xml(struct links *l, const xmlNode *n, enum discover_kind k, int depth)
+static void item_clear(struct stream *s)
 {
-    for (; n && !l->oom; n = n->next) {
-        if (n->type != XML_ELEMENT_NODE)
+    for (int i = 0; i < NFIELDS; i++) {
+        ow_buf_free(&s->f[i].b);
+        s->seen[i] = 0;
+    }
+    free(s->about);
+    free(s->perma);
+    free(s->href);
+    s->about = s->perma = s->href = NULL;
+    s->link_chosen = 0;
+    s->item = 0;
+    s->field = -1;
+}
+
+/* The item closed: its link, after the rules of discover.h. */
+static void item_done(struct stream *s)
+{
+    struct links *l = s->l;
+    char *title = reader_take(&s->f[F_TITLE], 0);
+    char *href = NULL;
+    switch (s->kind) {
+    case DISCOVER_RSS1:
+    case DISCOVER_RSS2:
+        href = reader_take(&s->f[F_LINK], 1);
+        if (!href && s->kind == DISCOVER_RSS1) {
+            href = s->about;
+            s->about = NULL;
+        }
+        if (!href && s->kind == DISCOVER_RSS2 && s->seen[F_GUID] &&
+            (!s->perma || strcasecmp(s->perma, "false")))
+            href = reader_take(&s->f[F_GUID], 1);
+        break;
+    case DISCOVER_ATOM:
+        href = s->href;
+        s->href = NULL;
+        break;
+    case DISCOVER_SITEMAP:
+    case DISCOVER_SITEMAP_INDEX:
+        href = reader_take(&s->f[F_LOC], 1);
+        free(title);
+        title = NULL;
+        break;
+    case DISCOVER_HTML:
+        break;
+    }
+    add_link(l, href, title ? title : "");
+    free(href);
+    free(title);
+    item_clear(s);
+}
+
+static void xml_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
+                      int nns, const xmlChar **ns, int nattrs, int ndefaulted,
+                      const xmlChar **attrs)
+{
+    (void)prefix, (void)uri, (void)nns, (void)ns, (void)ndefaulted;
+    struct stream *s = ctx;
+    const char *name = (const char *)local;
+    s->depth++;
+    if (!s->root_seen) {
+        s->root_seen = 1;
+        s->kind = root_kind(name);
+        if (s->kind == DISCOVER_HTML)
+            xmlStopParser(s->ctxt);   /* XHTML, or not a feed: read as HTML */
+        return;
+    }
+    if (!s->item) {
+        /* items sit under the root, RSS 2.0's in its channel: at most five
+         * levels down */
+        if (s->depth <= 6 && is_item(s->kind, name)) {
+            s->item = s->depth;
+            if (s->kind == DISCOVER_RSS1)
+                s->about = xml_attr(s, attrs, nattrs, "about", MAX_URL + 1, 1);
+        }
+        return;
+    }
+    if (s->depth != s->item + 1 || s->field >= 0)
+        return;
+    if (s->kind == DISCOVER_ATOM && !strcasecmp(name, "link") && !s->link_chosen) {
+        char *rel = xml_attr(s, attrs, nattrs, "rel", 64, 0);
+        if (!rel || !strcmp(rel, "alternate")) {
+            s->href = xml_attr(s, attrs, nattrs, "href", MAX_URL + 1, 1);
+            s->link_chosen = 1;
+        }
+        free(rel);
+    }
+    for (int i = 0; i < NFIELDS; i++) {
+        if (s->seen[i] || strcasecmp(name, field_names[i]))
             continue;
-        if ((k == DISCOVER_RSS1 || k == DISCOVER_RSS2) && is(n, "item")) {
-            char *href = content(child(n, "link"));
-            if ((!href || !*href) && k == DISCOVER_RSS1) {
-                xmlFree(href);
-                href = (char *)xmlGetProp(n, (const xmlChar *)"about");
-            }
-            if ((!href || !*href) && k == DISCOVER_RSS2) {
-                const xmlNode *g = child(n, "guid");
-                char *perma = g ? (char *)xmlGetProp(g, (const xmlChar *)"isPermaLink") : NULL;
-                xmlFree(href);
-                href = g && (!perma || strcasecmp(perma, "false")) ? content(g) : NULL;
-                xmlFree(perma);
-            }
-            add_item(l, href, child(n, "title"));
-            xmlFree(href);
-        } else if (k == DISCOVER_ATOM && is(n, "entry")) {
-            char *best = NULL;
-            for (const xmlNode *c = n->children; c; c = c->next) {
-                if (!is(c, "link"))
-                    continue;
-                char *rel = (char *)xmlGetProp(c, (const xmlChar *)"rel");
-                if (!rel || !strcmp(rel, "alternate")) {
-                    best = (char *)xmlGetProp(c, (const xmlChar *)"href");
-                    xmlFree(rel);
-                    break;
-                }
-                xmlFree(rel);
-            }
-            add_item(l, best, child(n, "title"));
-            xmlFree(best);
-        } else if ((k == DISCOVER_SITEMAP && is(n, "url")) ||
-                   (k == DISCOVER_SITEMAP_INDEX && is(n, "sitemap"))) {
-            char *loc = content(child(n, "loc"));
-            add_link(l, loc, "");
-            xmlFree(loc);
-        } else if (depth < 4) {
-            walk_xml(l, n->children, k, depth + 1);
-        }
+        s->seen[i] = 1;
+        s->field = i;
+        s->field_depth = s->depth;
+        reader_init(&s->f[i], i == F_TITLE ? MAX_TEXT : MAX_URL + 1, &s->l->oom);
+        if (i == F_GUID)
+            s->perma = xml_attr(s, attrs, nattrs, "isPermaLink", 16, 0);
     }
 }
 
-/* Text of an anchor for matching: its text, its images' alt, its title. */
-static void anchor_text(const xmlNode *n, struct ow_buf *b, int depth)
+static void xml_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
 {
-    for (const xmlNode *c = n; c && depth < 32; c = c->next) {
-        if (c->type == XML_TEXT_NODE && c->content) {
-            ow_buf_adds(b, (const char *)c->content);
-        } else if (c->type == XML_ELEMENT_NODE) {
-            if (is(c, "img")) {
-                char *alt = (char *)xmlGetProp(c, (const xmlChar *)"alt");
-                if (alt) {
-                    ow_buf_addc(b, ' ');
-                    ow_buf_adds(b, alt);
-                    ow_buf_addc(b, ' ');
-                }
-                xmlFree(alt);
-            } else if (!is(c, "script") && !is(c, "style")) {
-                anchor_text(c->children, b, depth + 1);
-            }
-        }
-    }
+    (void)local, (void)prefix, (void)uri;
+    struct stream *s = ctx;
+    if (s->field >= 0 && s->depth == s->field_depth)
+        s->field = -1;
+    if (s->item && s->depth == s->item)
+        item_done(s);
+    s->depth--;
 }
 
-/* Iterative walk over every element: deep hostile markup cannot blow the
- * stack. */
-static void walk_html(struct links *l, xmlNode *root)
+static void on_text(void *ctx, const xmlChar *ch, int len)
 {
-    xmlNode *n = root;
-    while (n && !l->oom) {
-        if (n->type == XML_ELEMENT_NODE && (is(n, "a") || is(n, "area"))) {
-            char *href = (char *)xmlGetProp(n, (const xmlChar *)"href");
-            if (href) {
-                struct ow_buf b;
-                ow_buf_init(&b, 4 * MAX_TEXT);
-                anchor_text(n->children, &b, 0);
-                char *title = (char *)xmlGetProp(n, (const xmlChar *)"title");
-                if (title) {
-                    ow_buf_addc(&b, ' ');
-                    ow_buf_adds(&b, title);
-                }
-                xmlFree(title);
-                add_link(l, href, b.data ? b.data : "");
-                ow_buf_free(&b);
-                xmlFree(href);
-            }
-        }
-        if (n->children && n->type == XML_ELEMENT_NODE) {
-            n = n->children;
-            continue;
-        }
-        while (n && !n->next && n != root)
-            n = n->parent;
-        if (!n || n == root)
-            break;
-        n = n->next;
+    struct stream *s = ctx;
+    if (len <= 0)
+        return;
+    if (!s->html) {
+        if (s->field >= 0)
+            read_text(&s->f[s->field], (const char *)ch, (size_t)len);
+        return;
     }
+    if (s->skip)
+        return;
+    for (int i = 0; i < s->na; i++)
+        read_text(&s->a[i].text, (const char *)ch, (size_t)len);
 }
 
-static const xmlNode *find_base(const xmlNode *n, int depth)
+static const char *html_attr(const xmlChar **atts, const char *name)
 {
-    for (; n && depth < 8; n = n->next) {
-        if (is(n, "base"))
-            return n;
-        if (n->type == XML_ELEMENT_NODE && (is(n, "html") || is(n, "head"))) {
-            const xmlNode *b = find_base(n->children, depth + 1);
-            if (b)
-                return b;
-        }
-    }
+    for (; atts && atts[0]; atts += 2)
+        if (!strcasecmp((const char *)atts[0], name))
+            return atts[1] ? (const char *)atts[1] : "";
     return NULL;
+}
+
+/* An attribute of an HTML element, capped; NULL when absent or empty (or,
+ * with whole, longer than cap). */
+static char *html_attr_dup(struct stream *s, const xmlChar **atts, const char *name, size_t cap,
+                           int whole)
+{
+    const char *v = html_attr(atts, name);
+    if (!v)
+        return NULL;
+    struct reader t;
+    reader_init(&t, cap, &s->l->oom);
+    read_text(&t, v, strlen(v));
+    return reader_take(&t, whole);
+}
+
+static void html_start(void *ctx, const xmlChar *name, const xmlChar **atts)
+{
+    struct stream *s = ctx;
+    const char *n = (const char *)name;
+    s->depth++;
+    int head = !strcasecmp(n, "html") || !strcasecmp(n, "head");
+    if (!head)
+        s->not_head++;
+    /* The first <base> directly in html or head sets the base (libxml2
+     * moves a misplaced one into the body, where it counts for nothing). */
+    if (!strcasecmp(n, "base") && s->not_head == 1 && !s->base_seen && s->depth <= 8) {
+        const char *h = html_attr(atts, "href");
+        s->base_seen = 1;
+        if (h && (s->base = discover_resolve(s->l->base, h)))
+            s->l->base = s->base;
+    }
+    if (s->skip) {
+        s->skip++;
+        return;
+    }
+    if (s->na && (!strcasecmp(n, "script") || !strcasecmp(n, "style"))) {
+        s->skip = 1;
+        return;
+    }
+    if (s->na && !strcasecmp(n, "img")) {
+        const char *alt = html_attr(atts, "alt");
+        for (int i = 0; alt && i < s->na; i++) {
+            read_text(&s->a[i].text, " ", 1);
+            read_text(&s->a[i].text, alt, strlen(alt));
+            read_text(&s->a[i].text, " ", 1);
+        }
+    }
+    if ((!strcasecmp(n, "a") || !strcasecmp(n, "area")) && s->na < MAX_ANCHORS) {
+        char *href = html_attr_dup(s, atts, "href", MAX_URL + 1, 1);
+        if (!href)
+            return;
+        struct anchor *a = &s->a[s->na++];
+        a->depth = s->depth;
+        a->href = href;
+        a->title = html_attr_dup(s, atts, "title", MAX_TEXT, 0);
+        reader_init(&a->text, 4 * MAX_TEXT, &s->l->oom);
+    }
+}
+
+static void html_end(void *ctx, const xmlChar *name)
+{
+    (void)name;
+    struct stream *s = ctx;
+    if (s->skip)
+        s->skip--;
+    while (s->na && s->a[s->na - 1].depth >= s->depth) {
+        struct anchor *a = &s->a[--s->na];
+        if (a->title) {
+            read_text(&a->text, " ", 1);
+            read_text(&a->text, a->title, strlen(a->title));
+        }
+        add_link(s->l, a->href, a->text.b.data ? a->text.b.data : "");
+        free(a->href);
+        free(a->title);
+        ow_buf_free(&a->text.b);
+    }
+    const char *n = (const char *)name;
+    if (strcasecmp(n, "html") && strcasecmp(n, "head") && s->not_head > 0)
+        s->not_head--;
+    s->depth--;
+}
+
+static void stream_free(struct stream *s)
+{
+    item_clear(s);
+    for (int i = 0; i < s->na; i++) {
+        free(s->a[i].href);
+        free(s->a[i].title);
+        ow_buf_free(&s->a[i].text.b);
+    }
+    s->na = 0;
+    free(s->base);
+    s->base = NULL;
+}
+
+/* Runs the XML (html 0) or HTML parser over text with our handlers.
+ * Returns what the document turned out to be (XML: DISCOVER_HTML when its
+ * root is no feed or sitemap). */
+static enum discover_kind stream_parse(struct links *l, const char *text, size_t len, int html)
+{
+    struct stream s = {.l = l, .html = html, .field = -1};
+    xmlParserCtxtPtr ctxt = html ? htmlCreateMemoryParserCtxt(text, (int)len)
+                                 : xmlCreateMemoryParserCtxt(text, (int)len);
+    if (!ctxt) {
+        l->oom = 1;
+        return DISCOVER_HTML;
+    }
+    s.ctxt = ctxt;
+    xmlSAXHandler *sax = ctxt->sax;
+    memset(sax, 0, sizeof *sax);
+    if (html) {
+        sax->startElement = html_start;
+        sax->endElement = html_end;
+        s.kind = DISCOVER_HTML;
+    } else {
+        sax->initialized = XML_SAX2_MAGIC;
+        sax->startElementNs = xml_start;
+        sax->endElementNs = xml_end;
+        sax->cdataBlock = on_text;
+    }
+    sax->characters = on_text;
+    sax->ignorableWhitespace = on_text;
+    sax->serror = silent;
+    ctxt->userData = &s;
+    /* The text is UTF-8 (decode_bytes made it so); IGNORE_ENC keeps an XML
+     * declaration or a <meta> from switching it. */
+    ctxt->charset = XML_CHAR_ENCODING_UTF8;
+    if (html) {
+        htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                     HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC);
+        htmlParseDocument(ctxt);
+    } else {
+        xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                                    XML_PARSE_RECOVER | XML_PARSE_IGNORE_ENC);
+        xmlParseDocument(ctxt);
+    }
+    if (ctxt->errNo == XML_ERR_NO_MEMORY)
+        l->oom = 1;
+    enum discover_kind kind = s.kind;
+    stream_free(&s);
+    if (html)
+        htmlFreeParserCtxt(ctxt);
+    else
+        xmlFreeParserCtxt(ctxt);
+    return kind;
 }
 
 static int looks_xml(const char *t, size_t n, const char *ct)
@@ -444,7 +739,53 @@ static int looks_xml(const char *t, size_t n, const char *ct)
     return 0;
 }
 
-ow_err discover_links(const char *body, size_t len, const char *content_type,
+/* Inflates gzip data (every member, as gzip(1) does; trailing bytes that
+ * start no member are ignored) into out, whose max is the cap. */
+static ow_err gunzip(const char *in, size_t len, struct ow_buf *out, struct ow_diag *d)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+        return ow_diagf(d, OW_NOMEM, "out of memory");
+    const unsigned char *p = (const unsigned char *)in, *end = p + len;
+    ow_err e = OW_OK;
+    char chunk[65536];
+    int rc = Z_OK;
+    while (!e) {
+        if (z.avail_in == 0 && p < end) {
+            /* zlib counts in uInt: feed a large body in pieces */
+            size_t n = (size_t)(end - p) < (1u << 30) ? (size_t)(end - p) : (1u << 30);
+            z.next_in = (Bytef *)p;
+            z.avail_in = (uInt)n;
+            p += n;
+        }
+        z.next_out = (Bytef *)chunk;
+        z.avail_out = sizeof chunk;
+        rc = inflate(&z, Z_NO_FLUSH);
+        size_t got = sizeof chunk - z.avail_out;
+        ow_err ae = got ? ow_buf_append(out, chunk, got) : OW_OK;
+        if (ae == OW_TOOBIG) {
+            e = ow_diagf(d, OW_TOOBIG, "larger than %zu bytes after gzip decompression", out->max);
+        } else if (ae) {
+            e = ow_diagf(d, OW_NOMEM, "out of memory");
+        } else if (rc == Z_STREAM_END) {
+            if (z.avail_in == 0 && p == end)
+                break;
+            if (z.avail_in < 2 || z.next_in[0] != 0x1f || z.next_in[1] != 0x8b)
+                break;   /* padding after the last member */
+            inflateReset(&z);
+        } else if (rc == Z_BUF_ERROR && z.avail_in == 0 && p == end) {
+            e = ow_diagf(d, OW_PARSE, "damaged gzip data: it ends early");
+        } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+            e = ow_diagf(d, rc == Z_MEM_ERROR ? OW_NOMEM : OW_PARSE, "damaged gzip data: %s",
+                         z.msg ? z.msg : "?");
+        }
+    }
+    inflateEnd(&z);
+    return e;
+}
+
+ow_err discover_links(const char *body, size_t len, size_t max_len, const char *content_type,
                       const char *http_charset, const char *base_url,
                       struct discover_result *out, struct ow_diag *d)
 {
@@ -452,62 +793,44 @@ ow_err discover_links(const char *body, size_t len, const char *content_type,
     out->kind = DISCOVER_HTML;
     if (len == 0)
         return OW_OK;
+    struct ow_buf gz;
+    ow_buf_init(&gz, max_len);
+    ow_err e;
+    if (len >= 2 && (unsigned char)body[0] == 0x1f && (unsigned char)body[1] == 0x8b) {
+        if ((e = gunzip(body, len, &gz, d))) {
+            ow_buf_free(&gz);
+            return e;
+        }
+        body = gz.data;
+        len = gz.len;
+        if (len == 0) {
+            ow_buf_free(&gz);
+            return OW_OK;
+        }
+    }
     struct decode_result dec = {0};
     struct decode_hints hints = {NULL, http_charset, 1};
-    ow_err e = decode_bytes(body, len, &hints, &dec, d);
-    if (e)
+    e = decode_bytes(body, len, &hints, &dec, d);
+    if (e) {
+        ow_buf_free(&gz);
         return e;
+    }
     if (dec.len > INT_MAX) {
         decode_result_free(&dec);
+        ow_buf_free(&gz);
         return ow_diagf(d, OW_TOOBIG, "document too large to scan for links");
     }
     struct links l = {out, 0, base_url, 0, NULL, 0};
-    xmlDoc *doc = NULL;
-    if (looks_xml(dec.text, dec.len, content_type)) {
-        doc = xmlReadMemory(dec.text, (int)dec.len, base_url, "UTF-8",
-                            XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                            XML_PARSE_RECOVER | XML_PARSE_IGNORE_ENC | XML_PARSE_NOCDATA);
-        const xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
-        enum discover_kind k = DISCOVER_HTML;
-        if (root) {
-            const char *name = (const char *)root->name;
-            if (!strcmp(name, "RDF"))
-                k = DISCOVER_RSS1;
-            else if (!strcmp(name, "rss"))
-                k = DISCOVER_RSS2;
-            else if (!strcmp(name, "feed"))
-                k = DISCOVER_ATOM;
-            else if (!strcmp(name, "urlset"))
-                k = DISCOVER_SITEMAP;
-            else if (!strcmp(name, "sitemapindex"))
-                k = DISCOVER_SITEMAP_INDEX;
-        }
-        if (k != DISCOVER_HTML) {
-            out->kind = k;
-            walk_xml(&l, root->children, k, 0);
-        } else {
-            xmlFreeDoc(doc);   /* XHTML or not XML after all: read it as HTML */
-            doc = NULL;
-        }
-    }
-    if (out->kind == DISCOVER_HTML) {
-        doc = htmlReadMemory(dec.text, (int)dec.len, base_url, "UTF-8",
-                             HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                             HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC);
-        xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
-        if (root) {
-            const xmlNode *b = find_base(root, 0);
-            char *bh = b ? (char *)xmlGetProp(b, (const xmlChar *)"href") : NULL;
-            char *nb = bh ? discover_resolve(base_url, bh) : NULL;
-            xmlFree(bh);
-            if (nb)
-                l.base = nb;
-            walk_html(&l, root);
-            free(nb);
-        }
-    }
-    xmlFreeDoc(doc);
+    enum discover_kind k = DISCOVER_HTML;
+    if (looks_xml(dec.text, dec.len, content_type))
+        k = stream_parse(&l, dec.text, dec.len, 0);
+    /* XHTML, or not XML after all: read as HTML (the XML parser stopped at
+     * the root, before any link) */
+    if (k == DISCOVER_HTML && !l.oom)
+        k = stream_parse(&l, dec.text, dec.len, 1);
+    out->kind = k;
     decode_result_free(&dec);
+    ow_buf_free(&gz);
     free(l.slot);
     if (l.oom) {
         discover_result_free(out);

@@ -1,9 +1,12 @@
 /* ingest/discover.h — the links a source page offers: feeds, sitemaps, index
- * pages (libxml2, libcurl's URL parser).
+ * pages (libxml2, libcurl's URL parser, zlib).
  *
  * Input:  the fetched bytes of a source (any charset: decoded by decode/
  *         first, then parsed as UTF-8, never by libxml2's own decoders), its
  *         Content-Type, and its final URL (the base for relative links).
+ *         Bytes in gzip (the 1F 8B signature: a sitemap.xml.gz served as
+ *         application/gzip) are decompressed first, to at most max_len
+ *         bytes, the cap fetch/ puts on a body after decompression.
  * Output: the kind of document and its links, absolute http(s) URLs without
  *         fragment, in document order, without duplicates, each with its
  *         text (anchor text, item or entry title; "" for sitemaps):
@@ -13,10 +16,18 @@
  *           sitemap        url/loc        sitemap index: sitemap/loc
  *           HTML           a/@href (against <base href>); the anchor's text,
  *                          image alt texts and title attribute
- *         XML is parsed without network access and without expanding
- *         external entities.
- * Errors: OW_NOMEM; errors of decode_bytes (OW_BINARY ...).  A document that
- *         parses into nothing gives kind HTML and no links, not an error.
+ *         XML is parsed without network access; entities an internal
+ *         DTD declares are not honoured (a reference to one reads as
+ *         nothing), only the predefined five and character references.
+ * Memory: the document is read as a stream of SAX events, never as a tree,
+ *         into fields capped at what is used (1024 bytes of link text, 8193
+ *         of URL: a longer URL is no link): the input, its UTF-8 copy and
+ *         one item, whatever the markup (millions of tiny elements) or the
+ *         DTD asks for.
+ * Errors: OW_NOMEM; errors of decode_bytes (OW_BINARY ...); OW_TOOBIG when
+ *         gzip data inflates past max_len, OW_PARSE when it is damaged.  A
+ *         document that parses into nothing gives kind HTML and no links,
+ *         not an error.
  * The vocabulary (extract/vocab/links.tsv, embedded at build time) decides
  * which link looks like a disclosure: a term found in the link text or in
  * the percent-decoded URL, ASCII letters compared case-insensitively.
@@ -48,7 +59,7 @@ struct discover_result {
     size_t n;
 };
 
-ow_err discover_links(const char *body, size_t len, const char *content_type,
+ow_err discover_links(const char *body, size_t len, size_t max_len, const char *content_type,
                       const char *http_charset, const char *base_url,
                       struct discover_result *out, struct ow_diag *d);
 void discover_result_free(struct discover_result *r);
@@ -58,7 +69,8 @@ const char *discover_kind_name(enum discover_kind k);
 /* Resolves href against base (RFC 3986, libcurl's parser) to an absolute
  * http(s) URL without fragment, scheme and host lower-cased, percent escapes
  * upper-cased.  NULL when href is not an http(s) link (mailto:, javascript:,
- * ftp:, malformed) or out of memory.  The caller frees the result. */
+ * ftp:, malformed, a host of 512 bytes or more) or out of memory.  The
+ * caller frees the result. */
 char *discover_resolve(const char *base, const char *href);
 /* The host of an absolute URL, lower-cased, without port, into buf (size n);
  * 0 on success, -1 when url has none. */

@@ -72,12 +72,16 @@ struct run {
     size_t nhosts, caphosts, rr;
     struct urlset seen;
     size_t queued, inflight;
+    long long deadline;         /* monotonic ms the run ends by (max_time_ms), 0: none */
+    int out_of_time;            /* the deadline came: nothing more is started */
+    size_t left;                /* requests cut at the deadline, left for the next run */
     ow_err fatal;
     struct ow_diag fatal_diag;
     /* the --out file */
     int out_fd;
     char *out_path;
     int64_t out_len;
+    int out_nl;                 /* the file ends in another writer's unfinished line */
     /* the worker pool */
     pthread_mutex_t mu;
     pthread_cond_t work_cv, done_cv;
@@ -97,6 +101,7 @@ void ingest_opts_default(struct ingest_opts *o)
     memset(o, 0, sizeof *o);
     o->delay_ms = 1000;
     o->parallel = 4;
+    o->max_time_ms = INGEST_MAX_TIME_DEFAULT * 1000L;
     fetch_opts_default(&o->fetch);
 }
 
@@ -321,44 +326,126 @@ static void dispatch(struct run *r, struct job *j)
 /* Appends one committed record as one line: a single write(2) on an
  * O_APPEND descriptor, synced, and only then marked written in the store.
  * A crash before the mark leaves the line past the vouched length, where
- * the next run cuts it off and writes it again. */
+ * the next run finds it (out_open) and marks it instead of writing it
+ * again. */
 static ow_err out_write(struct run *r, int64_t record_id, const char *json)
 {
     struct ow_diag d = {{0}};
-    size_t n = strlen(json);
-    char *line = malloc(n + 2);
+    size_t n = strlen(json), nl = r->out_nl ? 1 : 0;
+    char *line = malloc(n + nl + 2);
     if (!line)
         return fatal(r, OW_NOMEM, NULL);
-    memcpy(line, json, n);
-    line[n] = '\n';
-    line[n + 1] = 0;
+    /* after another writer's unfinished last line: end it first, so that
+     * ours is a line of its own */
+    line[0] = '\n';
+    memcpy(line + nl, json, n);
+    line[nl + n] = '\n';
+    n += nl + 1;
     ssize_t w;
     do
-        w = write(r->out_fd, line, n + 1);
+        w = write(r->out_fd, line, n);
     while (w < 0 && errno == EINTR);
     free(line);
-    if (w != (ssize_t)(n + 1)) {
+    /* with O_APPEND the offset is now the end of what this write added,
+     * whatever others appended before it */
+    off_t end = lseek(r->out_fd, 0, SEEK_CUR);
+    if (w != (ssize_t)n) {
         ow_diagf(&d, OW_IO, "%s: %s", r->out_path,
                  w < 0 ? strerror(errno) : "short write (disk full?)");
-        if (w > 0 && ftruncate(r->out_fd, (off_t)r->out_len) != 0) {
-            /* the next run cuts the torn line off all the same */
+        struct stat st;
+        /* cut off our own torn line, unless someone appended after it */
+        if (w > 0 && end >= w && fstat(r->out_fd, &st) == 0 && st.st_size == end &&
+            ftruncate(r->out_fd, end - w) != 0) {
+            /* the next run cuts it off all the same: it is a pending line's start */
         }
         return fatal(r, OW_IO, &d);
     }
-    if (fdatasync(r->out_fd) != 0) {
+    r->out_nl = 0;
+    if (fdatasync(r->out_fd) != 0 || end < 0) {
         ow_diagf(&d, OW_IO, "%s: %s", r->out_path, strerror(errno));
         return fatal(r, OW_IO, &d);
     }
-    r->out_len += (int64_t)(n + 1);
+    r->out_len = end;
     ow_err e = store_out_done(r->s, r->out_path, record_id, r->out_len, &d);
     if (e)
         return fatal(r, e, &d);
     return OW_OK;
 }
 
-/* Opens the out file, cuts it back to the length the store vouches for (a
- * torn or unmarked line from a crashed run goes), and writes the records a
- * crashed run committed but did not get to write. */
+/* The pending record whose line (JSON and '\n') is s[0..n), whole (or,
+ * with prefix, of which s[0..n) is the start), or -1. */
+static long pending_line(const struct store_pending *pend, size_t np, const char *s, size_t n,
+                         int prefix)
+{
+    for (size_t i = 0; i < np; i++) {
+        size_t len = strlen(pend[i].json);
+        if (pend[i].id && (prefix ? n <= len + 1 : n == len + 1) &&
+            !memcmp(s, pend[i].json, n <= len ? n : len) && (n <= len || s[len] == '\n'))
+            return (long)i;
+    }
+    return -1;
+}
+
+/* What lies past the length the store vouches for (from, to end): lines a
+ * killed run wrote before it could mark them, and whatever other programs
+ * appended (another `owabi parse --jsonl >> FILE`).  Only owabi's own are
+ * dealt with: a whole line that is a pending record's is marked written
+ * (and its id zeroed in pend, so it is not written again); a last line
+ * without its '\n' that is the start of a pending record's (a torn write)
+ * is cut off.  Every other line stays as it is.  *size gets the length of
+ * the file afterwards.  np > 0: lines are held only up to the longest
+ * pending one, a longer line is passed over. */
+static ow_err out_scan_tail(struct run *r, off_t from, off_t to, struct store_pending *pend,
+                            size_t np, off_t *size, struct ow_diag *d)
+{
+    size_t longest = 0;
+    for (size_t i = 0; i < np; i++)
+        if (strlen(pend[i].json) + 1 > longest)
+            longest = strlen(pend[i].json) + 1;
+    /* a line longer than any pending one is not kept, only skipped */
+    struct ow_buf line;
+    ow_buf_init(&line, longest);
+    int too_long = 0;
+    off_t start = from, pos = from;
+    char chunk[65536];
+    ow_err e = OW_OK;
+    *size = to;
+    while (pos < to && !e) {
+        ssize_t got = pread(r->out_fd, chunk, sizeof chunk < (size_t)(to - pos) ? sizeof chunk
+                                                                                 : (size_t)(to - pos), pos);
+        if (got <= 0) {
+            e = ow_diagf(d, OW_IO, "%s: %s", r->out_path, got < 0 ? strerror(errno) : "shrank while read");
+            break;
+        }
+        for (ssize_t i = 0; i < got && !e; i++) {
+            if (!too_long && ow_buf_addc(&line, chunk[i]) != OW_OK)
+                too_long = 1;
+            if (chunk[i] != '\n')
+                continue;
+            long k = too_long ? -1 : pending_line(pend, np, line.data, line.len, 0);
+            off_t end = pos + i + 1;
+            if (k >= 0) {
+                e = store_out_done(r->s, r->out_path, pend[k].id, end, d);
+                pend[k].id = 0;
+            }
+            ow_buf_reset(&line);
+            too_long = 0;
+            start = end;
+        }
+        pos += got;
+    }
+    if (!e && start < to && !too_long && pending_line(pend, np, line.data, line.len, 1) >= 0) {
+        if (ftruncate(r->out_fd, start) != 0)
+            e = ow_diagf(d, OW_IO, "%s: cannot cut a torn line off: %s", r->out_path, strerror(errno));
+        *size = start;
+    }
+    ow_buf_free(&line);
+    return e;
+}
+
+/* Opens the out file, settles what lies past the length the store vouches
+ * for (out_scan_tail), and writes the records a killed run committed but
+ * did not get to write. */
 static ow_err out_open(struct run *r, struct ow_diag *d)
 {
     const char *p = r->o->out_path;
@@ -374,7 +461,7 @@ static ow_err out_open(struct run *r, struct ow_diag *d)
     }
     if (!r->out_path)
         return ow_diagf(d, OW_NOMEM, "out of memory");
-    r->out_fd = open(r->out_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    r->out_fd = open(r->out_path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (r->out_fd < 0)
         return ow_diagf(d, OW_IO, "%s: %s", p, strerror(errno));
     struct stat st;
@@ -386,33 +473,32 @@ static ow_err out_open(struct run *r, struct ow_diag *d)
     ow_err e = store_out_get(r->s, r->out_path, &found, &len, &dev, &ino, d);
     if (e)
         return e;
-    if (found && dev == (uint64_t)st.st_dev && ino == (uint64_t)st.st_ino) {
-        if (st.st_size > len) {
-            if (ftruncate(r->out_fd, (off_t)len) != 0)
-                return ow_diagf(d, OW_IO, "%s: cannot cut a torn line off: %s", p, strerror(errno));
-        } else {
-            len = st.st_size;   /* shortened by someone else: append after what is there */
-        }
-    } else {
-        /* A file the store has not written to (new, or rotated away and
-         * replaced): what it holds is not ours to cut. */
-        len = st.st_size;
-    }
-    r->out_len = len;
-    if ((e = store_out_set(r->s, r->out_path, len, (uint64_t)st.st_dev, (uint64_t)st.st_ino, d)))
-        return e;
     struct store_pending *pend;
     size_t np;
     if ((e = store_out_pending(r->s, r->out_path, &pend, &np, d)))
         return e;
-    for (size_t i = 0; i < np && !r->fatal; i++)
-        out_write(r, pend[i].id, pend[i].json);
+    off_t size = st.st_size;
+    /* In a file the store has not written to (new, or rotated away and
+     * replaced) nothing is ours to settle. */
+    if (found && dev == (uint64_t)st.st_dev && ino == (uint64_t)st.st_ino && st.st_size > len &&
+        np > 0)
+        e = out_scan_tail(r, (off_t)len, st.st_size, pend, np, &size, d);
+    char last = '\n';
+    if (!e && size > 0 && pread(r->out_fd, &last, 1, size - 1) != 1)
+        e = ow_diagf(d, OW_IO, "%s: %s", p, strerror(errno));
+    r->out_nl = last != '\n';
+    r->out_len = size;
+    if (!e)
+        e = store_out_set(r->s, r->out_path, size, (uint64_t)st.st_dev, (uint64_t)st.st_ino, d);
+    for (size_t i = 0; i < np && !e && !r->fatal; i++)
+        if (pend[i].id)
+            out_write(r, pend[i].id, pend[i].json);
     store_pending_free(pend, np);
-    if (r->fatal) {
+    if (!e && r->fatal) {
         *d = r->fatal_diag;
-        return r->fatal;
+        e = r->fatal;
     }
-    return OW_OK;
+    return e;
 }
 
 /* ---- what came back ------------------------------------------------------ */
@@ -579,6 +665,12 @@ static void handle_page_body(struct run *r, struct job *j, struct found *fl)
         .is_incident = -1,
     };
     char why[300];
+    if (res->err == OW_TIMEOUT && r->deadline && now_ms() >= r->deadline) {
+        /* cut by the run's deadline: not a failure of the page, which the
+         * store keeps as it was for the next run */
+        r->left++;
+        return;
+    }
     sr->pages++;
     if (res->err) {
         snprintf(why, sizeof why, "%s", res->diag.msg[0] ? res->diag.msg : ow_strerror(res->err));
@@ -614,7 +706,8 @@ static void handle_page_body(struct run *r, struct job *j, struct found *fl)
     struct ow_diag d = {{0}};
     if (j->role == R_SOURCE || j->role == R_SITEMAP) {
         struct discover_result dr;
-        ow_err e = discover_links(res->body, res->len, res->content_type, res->charset,
+        ow_err e = discover_links(res->body, res->len, r->fo_page.max_body, res->content_type,
+                                  res->charset,
                                   res->final_url ? res->final_url : j->url, &dr, &d);
         if (e == OW_NOMEM) {
             fatal(r, e, &d);
@@ -716,6 +809,8 @@ static void handle_robots(struct run *r, struct job *j)
     struct host *h = &r->hosts[j->host];
     const struct fetch_result *res = &j->res;
     long status = res->status;
+    if (res->err == OW_TIMEOUT && r->deadline && now_ms() >= r->deadline)
+        r->left++;   /* cut by the deadline; nothing of the host starts after it */
     int readable = res->err == OW_OK || res->err == OW_HTTP;
     if (res->err == OW_OK && res->not_modified)
         readable = 0;
@@ -790,6 +885,10 @@ static void drop(struct run *r, struct job *j, const char *why, int failure)
 static long long schedule(struct run *r)
 {
     long long now = now_ms(), wake = 0;
+    if (r->deadline && now >= r->deadline) {
+        r->out_of_time = 1;   /* what is queued is left for the next run */
+        return 0;
+    }
     for (size_t k = 0; k < r->nhosts && !r->fatal; k++) {
         if (r->inflight >= (size_t)r->o->parallel)
             break;
@@ -885,8 +984,11 @@ static void coordinate(struct run *r)
 {
     for (;;) {
         long long wake = r->fatal ? 0 : schedule(r);
-        if (r->inflight == 0 && (r->queued == 0 || r->fatal))
+        if (r->inflight == 0 && (r->queued == 0 || r->fatal || r->out_of_time))
             break;
+        /* wake at the deadline at the latest, to start nothing after it */
+        if (r->deadline && !r->out_of_time && (!wake || wake > r->deadline))
+            wake = r->deadline;
         pthread_mutex_lock(&r->mu);
         while (!r->done) {
             if (r->inflight == 0 || wake) {
@@ -943,10 +1045,16 @@ ow_err ingest_run(struct store *s, const struct ingest_opts *o, struct ingest_re
     /* every source is a URL: without libcurl there is nothing to do */
     if ((e = fetch_init(d)))
         return e;
+    if (o->max_time_ms > 0)
+        r.deadline = now_ms() + o->max_time_ms;
     r.fo_page = o->fetch;
     r.fo_page.parallel = 1;
+    r.fo_page.stop_at_ms = r.deadline;   /* no transfer outlives the run */
     r.fo_robots = r.fo_page;
-    r.fo_robots.max_body = 4 * ROBOTS_MAX_BYTES;
+    /* one byte more than is parsed: robots_parse then knows the file went
+     * on and leaves out the line cut there */
+    r.fo_robots.max_body = ROBOTS_MAX_BYTES + 1;
+    r.fo_robots.keep_head = 1;
     r.fo_page.accept_xml = 1;   /* feeds and sitemaps are XML */
     rep->sources = calloc(o->nsources ? o->nsources : 1, sizeof *rep->sources);
     r.source_ids = calloc(o->nsources ? o->nsources : 1, sizeof *r.source_ids);
@@ -1018,6 +1126,10 @@ ow_err ingest_run(struct store *s, const struct ingest_opts *o, struct ingest_re
     if (r.fatal) {
         *d = r.fatal_diag;
         e = r.fatal;
+    } else if (r.out_of_time && r.queued + r.left > 0) {
+        e = ow_diagf(d, OW_TIMEOUT, "time limit of %g s reached: %zu %s left for the next run",
+                     o->max_time_ms / 1000.0, r.queued + r.left,
+                     r.queued + r.left == 1 ? "request" : "requests");
     }
 out:
     if (mu_ok) {
@@ -1043,7 +1155,8 @@ out:
             rep->counts.sources_failed++;
     if (r.run_id) {
         struct ow_diag d2 = {{0}};
-        const char *status = e ? "failed" : rep->counts.sources_failed ? "partial" : "ok";
+        const char *status = e == OW_TIMEOUT ? "stopped"
+                             : e ? "failed" : rep->counts.sources_failed ? "partial" : "ok";
         ow_err e2 = store_run_end(s, r.run_id, &rep->counts, status, &d2);
         if (!e && e2) {
             e = e2;
@@ -1078,17 +1191,45 @@ ow_err ingest_read_sources(const char *path, char ***urls, size_t *n, struct ow_
 {
     *urls = NULL;
     *n = 0;
-    FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
     if (!f)
         return ow_diagf(d, OW_IO, "%s: %s", path, strerror(errno));
-    char *line = NULL;
-    size_t lcap = 0, cap = 0, lineno = 0;
-    ssize_t got;
-    ow_err e = OW_OK;
+    /* Read whole, with a cap: /dev/zero or a log file given by mistake
+     * ends here with a reason, not after gigabytes. */
+    struct ow_buf b;
+    ow_buf_init(&b, INGEST_SOURCES_MAX_BYTES);
+    struct ow_diag rd = {{0}};
+    ow_err e = ow_read_stream(f, &b, &rd);
+    if (f != stdin)
+        fclose(f);
+    if (e == OW_TOOBIG)
+        e = ow_diagf(d, OW_USAGE, "%s: larger than %d bytes: not a list of URLs", path,
+                     INGEST_SOURCES_MAX_BYTES);
+    else if (e)
+        e = ow_diagf(d, e, "%s: %s", path, rd.msg);
+    size_t cap = 0, lineno = 0;
     char **v = NULL;
-    while ((got = getline(&line, &lcap, f)) >= 0) {
+    char *line = b.data, *stop = b.data + b.len;
+    /* A UTF-8 byte-order mark (Windows editors write one) is not part of
+     * the first URL. */
+    if (line && b.len >= 3 && !memcmp(line, "\xEF\xBB\xBF", 3))
+        line += 3;
+    for (; !e && line && line < stop; line++) {
+        char *nl = memchr(line, '\n', (size_t)(stop - line));
+        char *end = nl ? nl : stop;
         lineno++;
-        char *p = line, *end = line + got;
+        if (end - line > INGEST_SOURCES_MAX_LINE) {
+            e = ow_diagf(d, OW_USAGE, "%s:%zu: line longer than %d bytes", path, lineno,
+                         INGEST_SOURCES_MAX_LINE);
+            break;
+        }
+        /* C strings would end the line there, silently */
+        if (memchr(line, 0, (size_t)(end - line))) {
+            e = ow_diagf(d, OW_USAGE, "%s:%zu: NUL byte in the line", path, lineno);
+            break;
+        }
+        char *p = line;
+        line = end;
         while (p < end && (*p == ' ' || *p == '\t'))
             p++;
         char *hash = memchr(p, '#', (size_t)(end - p));
@@ -1098,7 +1239,7 @@ ow_err ingest_read_sources(const char *path, char ***urls, size_t *n, struct ow_
             hash = memchr(hash + 1, '#', (size_t)(end - hash - 1));
         if (hash)
             end = hash;
-        while (end > p && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
+        while (end > p && (end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
             end--;
         if (end == p)
             continue;
@@ -1108,23 +1249,15 @@ ow_err ingest_read_sources(const char *path, char ***urls, size_t *n, struct ow_
             e = ow_diagf(d, OW_USAGE, "%s:%zu: not an http(s) URL: %.80s", path, lineno, p);
             break;
         }
-        if (ow_array_grow((void **)&v, &cap, *n, sizeof *v)) {
-            e = ow_diagf(d, OW_NOMEM, "out of memory");
-            break;
-        }
-        if (!(v[*n] = strdup(p))) {
+        if (ow_array_grow((void **)&v, &cap, *n, sizeof *v) || !(v[*n] = strdup(p))) {
             e = ow_diagf(d, OW_NOMEM, "out of memory");
             break;
         }
         (*n)++;
     }
-    if (!e && ferror(f))
-        e = ow_diagf(d, OW_IO, "%s: read error", path);
     if (!e && *n == 0)
         e = ow_diagf(d, OW_USAGE, "%s: no source URL in it", path);
-    free(line);
-    if (f != stdin)
-        fclose(f);
+    ow_buf_free(&b);
     if (e) {
         store_strv_free(v, *n);
         *n = 0;

@@ -87,6 +87,54 @@ static char *normalize(const char *s, size_t n, size_t *outlen)
     return o;
 }
 
+/* Drops the last segment (and its '/') of the output s[0..o). */
+static size_t pop_segment(const char *s, size_t o)
+{
+    while (o > 0 && s[o - 1] != '/')
+        o--;
+    return o > 0 ? o - 1 : 0;
+}
+
+/* RFC 3986 5.2.4, remove_dot_segments, in place on the path s[0..n):
+ * "/./private/a" and "/news/../private/a" are "/private/a" to the server,
+ * so they must be to the rules too.  The output is never longer than what
+ * was read of the input, so it is written over it.  Returns its length. */
+static size_t remove_dots(char *s, size_t n)
+{
+    size_t i = 0, o = 0;
+    while (i < n) {
+        const char *p = s + i;
+        size_t left = n - i;
+        if (left >= 3 && !memcmp(p, "../", 3)) {
+            i += 3;
+        } else if (left >= 2 && !memcmp(p, "./", 2)) {
+            i += 2;
+        } else if (left >= 3 && !memcmp(p, "/./", 3)) {
+            i += 2;                              /* "/./" → "/" */
+        } else if (left == 2 && !memcmp(p, "/.", 2)) {
+            s[++i] = '/';                        /* "/." → "/" */
+        } else if (left >= 4 && !memcmp(p, "/../", 4)) {
+            i += 3;                              /* "/../" → "/", one segment up */
+            o = pop_segment(s, o);
+        } else if (left == 3 && !memcmp(p, "/..", 3)) {
+            i += 2;
+            s[i] = '/';
+            o = pop_segment(s, o);
+        } else if ((left == 1 && p[0] == '.') || (left == 2 && !memcmp(p, "..", 2))) {
+            i = n;
+        } else {
+            /* the first segment, with its leading '/', goes to the output */
+            size_t k = p[0] == '/';
+            while (k < left && p[k] != '/')
+                k++;
+            memmove(s + o, p, k);
+            o += k;
+            i += k;
+        }
+    }
+    return o;
+}
+
 /* Does pattern p (with '*' wildcards and an optional final '$') match the
  * start of s?  The classic two-pointer wildcard walk: on a mismatch it
  * retries from the last '*' one character further, so the cost is bounded
@@ -210,8 +258,14 @@ struct robots *robots_parse(const char *body, size_t len, const char *agent)
     r->mode = -1;
     if (!body)
         len = 0;
-    if (len > ROBOTS_MAX_BYTES)
+    if (len > ROBOTS_MAX_BYTES) {
+        /* RFC 9309 lets a crawler read only the first 500 KiB and more; the
+         * line cut at the limit could be a shorter, wider rule than the one
+         * written ("Disallow: /p" of "/private"): it goes too */
         len = ROBOTS_MAX_BYTES;
+        while (len > 0 && body[len - 1] != '\n' && body[len - 1] != '\r')
+            len--;
+    }
     int g = collect(r, body, len, agent, 0);
     if (g == 0)
         g = collect(r, body, len, agent, 1);
@@ -244,6 +298,11 @@ int robots_allowed(const struct robots *r, const char *path_query)
     char *s = normalize(pq, strlen(pq), &n);
     if (!s)
         return 0;   /* out of memory: the cautious answer */
+    /* dot segments of the path (normalize has decoded "%2E" to '.') go as
+     * the server would take them; the query is left as it is */
+    size_t plen = strcspn(s, "?"), kept = remove_dots(s, plen);
+    memmove(s + kept, s + plen, n - plen + 1);
+    n -= plen - kept;
     size_t best = 0;
     int found = 0, allow = 1;
     for (size_t i = 0; i < r->n; i++) {

@@ -9,10 +9,13 @@
  *         "*" matches any run of characters and a final "$" anchors the end.
  *         Patterns and paths are compared percent-encoded (non-ASCII bytes
  *         encoded, %xx of unreserved characters decoded, hex upper-cased),
- *         so a rule written in raw UTF-8 matches the encoded URL.  An empty
+ *         so a rule written in raw UTF-8 matches the encoded URL; a path's
+ *         dot segments are removed first (RFC 3986 5.2.4, after "%2E" is
+ *         decoded), so "/%2E/private/" meets "Disallow: /private".  An empty
  *         Disallow is no rule.  "/robots.txt" itself is always allowed.
  *         At most the first ROBOTS_MAX_BYTES bytes are read (RFC 9309 asks
- *         for at least 500 KiB).
+ *         for at least 500 KiB); of a longer file, the line cut there is
+ *         left out and the rest ignored.
  * What HTTP said about the file decides before its content (robots_for_status):
  *         2xx → parse; 4xx other than 429 → allow all ("unavailable");
  *         429, 5xx, network failure → disallow all ("unreachable").

@@ -143,6 +143,27 @@ static int is_meaningful(uint32_t c)
     return 1;
 }
 
+/* Drops the controls and bidi formatting characters of b (ow_utf8_control:
+ * C1 controls such as CSI U+009B, U+202E and the other overrides and
+ * isolates; C0 ones are spaces before they get here).  Shown, they move a
+ * terminal's cursor or reorder a title or a name on the screen of whoever
+ * reads the record; as text they mean nothing. */
+static void drop_controls(struct ow_buf *b)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < b->len;) {
+        size_t c = ow_utf8_control((const unsigned char *)b->data + i, b->len - i, NULL);
+        if (c) {
+            i += c;
+            continue;
+        }
+        b->data[k++] = b->data[i++];
+    }
+    if (b->data)
+        b->data[k] = '\0';
+    b->len = k;
+}
+
 static int starts_with(const char *s, size_t n, const char *p)
 {
     size_t k = strlen(p);
@@ -1376,6 +1397,7 @@ static int blank(const char *s, size_t n)
 static void flush(struct emit *e)
 {
     struct line *ln = &e->ln;
+    drop_controls(&ln->b);
     if (!e->err && ln->started && ln->b.len && !blank(ln->b.data, ln->b.len) &&
         !junk_line(ln->b.data, ln->b.len, ln)) {
         if (e->in_h1 && e->first_h1 < 0)
@@ -1615,6 +1637,7 @@ static ow_err title_text(struct html *h, uint32_t t, char **out)
             i += k;
         }
     }
+    drop_controls(&b);
     if (!b.len || blank(b.data, b.len)) {
         ow_buf_free(&b);
         return OW_OK;
@@ -2167,6 +2190,7 @@ ow_err parse_plain(const char *text, size_t len, struct parse_doc *out, struct o
     while (!e) {
         int eol = i >= len || s[i] == '\n' || s[i] == '\r';
         if (eol) {
+            drop_controls(&line);
             /* "[PR]" lines are the ad slots blog hosts put into reposts. */
             if (line.len && !blank(line.data, line.len) && !starts_with(line.data, line.len, "[PR]") &&
                 !starts_with(line.data, line.len, "【PR】")) {

@@ -173,6 +173,13 @@ static ow_err add_text(struct ow_buf *b, size_t line_start, const char *s, size_
             }
             continue;
         }
+        /* C1 controls and bidi overrides are dropped, as parse/ drops them
+         * (drop_controls): nothing a record should carry */
+        size_t ctl = c >= 0x80 ? ow_utf8_control((const unsigned char *)s + i, n - i, NULL) : 0;
+        if (ctl) {
+            i += ctl;
+            continue;
+        }
         if (ow_buf_addc(b, (char)c))
             return OW_NOMEM;
         i++;

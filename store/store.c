@@ -196,19 +196,11 @@ void store_close(struct store *s)
 ow_err store_lock(const char *db_path, int *fd, struct ow_diag *d)
 {
     *fd = -1;
-    size_t n = strlen(db_path);
-    char *p = malloc(n + 6);
-    if (!p)
-        return ow_diagf(d, OW_NOMEM, "out of memory");
-    memcpy(p, db_path, n);
-    memcpy(p + n, ".lock", 6);
-    int f = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (f < 0) {
-        ow_err e = ow_diagf(d, OW_IO, "cannot open %s: %s", p, strerror(errno));
-        free(p);
-        return e;
-    }
-    free(p);
+    /* The file, not a name of it: a lock on "PATH.lock" let two runs in at
+     * once through --db db and --db dblink (a symlink to it). */
+    int f = open(db_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (f < 0)
+        return ow_diagf(d, OW_IO, "cannot open %s: %s", db_path, strerror(errno));
     if (flock(f, LOCK_EX | LOCK_NB) != 0) {
         int err = errno;
         close(f);

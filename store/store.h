@@ -46,10 +46,15 @@ void store_close(struct store *s);
 int store_schema_version(struct store *s);
 
 /* Takes the one-run-at-a-time lock: an exclusive, non-blocking flock(2) on
- * "DB_PATH.lock" (created if absent).  On success *fd holds the lock until
- * store_unlock (or the process ends: the kernel drops it, so a killed run
- * never leaves a stale lock).  OW_LOCKED when another process holds it,
- * OW_IO when the lock file cannot be opened. */
+ * the database file itself (created empty if absent: SQLite takes an empty
+ * file for a new database), so that every path to it — a symlink, a hard
+ * link, another spelling — meets the same lock.  On success *fd holds the
+ * lock until store_unlock (or the process ends: the kernel drops it, so a
+ * killed run never leaves a stale lock).  OW_LOCKED when another process
+ * holds it, OW_IO when the file cannot be opened.
+ * flock and SQLite's fcntl locks do not meet on Linux, but closing any
+ * descriptor of a file drops every fcntl lock this process holds on it:
+ * call store_unlock only after store_close of the same database. */
 ow_err store_lock(const char *db_path, int *fd, struct ow_diag *d);
 void store_unlock(int fd);
 
@@ -69,7 +74,8 @@ struct store_run_counts {
 /* Inserts a run row (status "running") and marks any earlier row still
  * "running" as "aborted" (the caller holds the lock, so such a run died). */
 ow_err store_run_begin(struct store *s, int64_t *run_id, struct ow_diag *d);
-/* status: "ok", "partial" (some sources failed) or "failed". */
+/* status: "ok", "partial" (some sources failed), "stopped" (the time limit
+ * left work for the next run) or "failed". */
 ow_err store_run_end(struct store *s, int64_t run_id, const struct store_run_counts *c,
                      const char *status, struct ow_diag *d);
 

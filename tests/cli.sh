@@ -93,6 +93,19 @@ run 0 parse --jsonl notice.txt
 want=$(sha256sum notice.txt | cut -d' ' -f1)
 rec 1 "r['source']['sha256'] == '$want' and r['source']['bytes'] == $(wc -c <notice.txt)"
 
+# Controls never reach the terminal: a path with U+202E (right-to-left
+# override) is shown as <U+202E> by the summary; and a subject with it and
+# with CSI (U+009B) gives a title without them.
+rlo=$(printf '\342\200\256')
+cp notice.txt "notice${rlo}txt.html"
+run 0 parse --format summary "notice${rlo}txt.html"
+stdout_has "^notice<U+202E>txt.html$"
+if grep -q "$rlo" out; then bad "summary printed a raw U+202E"; else ok; fi
+printf 'From: info@example.jp\nSubject: =?UTF-8?B?%s?=\nMIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n\n%s\n' \
+    "$(printf '\343\201\212\350\251\253\342\200\256\343\201\263\302\233' | base64 | tr -d '\n')" "$(cat notice.txt)" >rlo.eml
+run 0 parse --jsonl rlo.eml
+rec 1 'r["notice"]["title"] == "お詫び"'
+
 # An e-mail notice: the title is the decoded subject, without the header name.
 run 0 parse --jsonl "$root/fixtures/iso2022jp-misdelivery.eml"
 rec 1 'r["source"]["format"] == "mail" and r["notice"]["title"].startswith("【お詫び】") and "Subject" not in r["notice"]["title"]'

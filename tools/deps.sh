@@ -2,7 +2,7 @@
 # Installs the Debian packages owabi's build and tests need, when missing.
 # Safe to run again: it does nothing when everything is there.
 set -e
-PKGS="gcc make pkg-config python3 libicu-dev libxml2-dev libsqlite3-dev
+PKGS="gcc make pkg-config python3 libicu-dev libxml2-dev libsqlite3-dev zlib1g-dev
 libcurl4-openssl-dev libssl-dev libpcre2-dev libjansson-dev libuchardet-dev libcmocka-dev
 python3-jsonschema libxml2-utils libpoppler-glib-dev python3-cairo fonts-noto-cjk qpdf
 valgrind"

@@ -13,7 +13,7 @@ Retry routes count hits per path including the query, so /retry429?k=1 and
 /retry429?k=2 each see one 429 first.
 
 Routes: /notice.html /sjis /lying-meta /gzip /deflate /chain/1 (3 hops)
-/loop/a /to-file /to-ftp /status/404 /status/500 /retry429 /retry-date
+/loop/a /to-file /to-ftp /to-js /to-data /to-esc /status/404 /status/500 /retry429 /retry-date
 /retry-long /retry-forever /503 /stall /slow /big /big-close /bomb /chunked-trunc /short
 /pdf /etag /ctype-odd /empty /no-type /png /octet
 /pdf-file/NAME /pdf-octet/NAME: the file NAME of the directory in $OW_PDF_DIR
@@ -156,6 +156,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.redirect("/loop/a")
         elif path == "/to-file":
             self.redirect("file:///etc/passwd")
+        elif path == "/to-js":
+            self.redirect("javascript:alert(document.domain)")
+        elif path == "/to-data":
+            self.redirect("data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==")
+        elif path == "/to-esc":
+            # a target that would write to the terminal
+            self.redirect("javascript:\x1b]0;owned\x07")
         elif path == "/to-ftp":
             self.redirect("ftp://127.0.0.1/notice.html")
         elif path.startswith("/status/"):

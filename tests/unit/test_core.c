@@ -92,6 +92,43 @@ static void errors_have_names_and_messages(void **state)
     assert_int_equal(ow_diagf(NULL, OW_IO, "ignored"), OW_IO);
 }
 
+static void controls_are_found_and_shown(void **state)
+{
+    (void)state;
+    /* each: bytes, then its length as a control (0: not one) */
+    static const struct {
+        const char *s;
+        size_t len;
+        unsigned cp;
+    } cases[] = {
+        {"\x1b[31m", 1, 0x1b},        {"\t", 1, 0x09},        {"\x7f", 1, 0x7f},
+        {"\xc2\x80", 2, 0x80},        {"\xc2\x9b", 2, 0x9b},  {"\xc2\x9d", 2, 0x9d},
+        {"\xc2\x9f", 2, 0x9f},        {"\xc2\xa0", 0, 0},     /* NBSP is text */
+        {"\xd8\x9c", 2, 0x61c},       {"\xe2\x80\x8e", 3, 0x200e},
+        {"\xe2\x80\x8f", 3, 0x200f}, {"\xe2\x80\xaa", 3, 0x202a},
+        {"\xe2\x80\xae", 3, 0x202e}, {"\xe2\x80\xaf", 0, 0},     /* U+202F NNBSP */
+        {"\xe2\x80\x8b", 0, 0},      /* U+200B ZWSP */
+        {"\xe2\x81\xa6", 3, 0x2066}, {"\xe2\x81\xa9", 3, 0x2069},
+        {"\xe2\x81\xaa", 0, 0},      {"お", 0, 0},           {"A", 0, 0},
+        {"\xc2", 0, 0},                /* cut short */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        unsigned cp = 0;
+        size_t n = ow_utf8_control((const unsigned char *)cases[i].s, strlen(cases[i].s), &cp);
+        assert_int_equal(n, cases[i].len);
+        if (n)
+            assert_int_equal(cp, cases[i].cp);
+    }
+    struct ow_buf b;
+    ow_buf_init(&b, 0);
+    assert_int_equal(ow_visible(&b, "a\tb\xe2\x80\xaeお詫び\xc2\x9b" "31m\x1b]0;x\x07\n", "\t\n"), OW_OK);
+    assert_string_equal(b.data, "a\tb<U+202E>お詫び<U+009B>31m<U+001B>]0;x<U+0007>\n");
+    ow_buf_free(&b);
+    assert_int_equal(ow_visible(&b, "\t", ""), OW_OK);
+    assert_string_equal(b.data, "<U+0009>");
+    ow_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -101,6 +138,7 @@ int main(void)
         cmocka_unit_test(sha256_known_vectors),
         cmocka_unit_test(utf8_validity),
         cmocka_unit_test(errors_have_names_and_messages),
+        cmocka_unit_test(controls_are_found_and_shown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -235,6 +235,23 @@ static void test_utf8_stray_byte_kept(void **state)
     decode_result_free(&r);
 }
 
+static void test_utf8_a_few_stray_bytes(void **state)
+{
+    (void)state;
+    /* Nothing declared, six stray 0xA6 bytes (half-width ｦ in Shift_JIS, a
+     * lone continuation byte in UTF-8) among twenty characters: nearly all
+     * of the bytes are UTF-8, so UTF-8 with six replacements, not the
+     * windows-31j mojibake that makes fewer errors. */
+    struct decode_result r = RUN("<html><body><h1>不正\xa6アクセス\xa6に関する\xa6お詫び\xa6</h1>"
+                                 "<p>株式会社\xa6テスト\xa6</p></body></html>", NULL, NULL, OW_OK);
+    assert_string_equal(r.charset, "UTF-8");
+    assert_int_equal(r.invalid, 6);
+    assert_string_equal(r.text, "<html><body><h1>不正\xef\xbf\xbdアクセス\xef\xbf\xbdに関する"
+                                "\xef\xbf\xbdお詫び\xef\xbf\xbd</h1><p>株式会社\xef\xbf\xbdテスト"
+                                "\xef\xbf\xbd</p></body></html>");
+    decode_result_free(&r);
+}
+
 static void test_http_beats_meta(void **state)
 {
     (void)state;
@@ -510,6 +527,7 @@ int main(void)
         cmocka_unit_test(test_mail_html_only),
         cmocka_unit_test(test_mail_qp_cp932),
         cmocka_unit_test(test_not_mail),
+        cmocka_unit_test(test_utf8_a_few_stray_bytes),
         cmocka_unit_test(test_large_linear),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fetch/fetch.h"
@@ -406,19 +407,26 @@ static void conditional(void **state)
         fetch_result_free(&r[i]);
 }
 
+/* Fetches the first n (1 or 2) of the server's paths a and b into r. */
+static void fetch_paths(const struct srv *s, const struct fetch_opts *o, const char *a,
+                        const char *b, size_t n, struct fetch_result r[2])
+{
+    char u[2][96];
+    url(u[0], sizeof u[0], s, a);
+    url(u[1], sizeof u[1], s, b);
+    struct fetch_req q[2] = {{u[0], NULL, NULL}, {u[1], NULL, NULL}};
+    struct ow_diag d = {{0}};
+    assert_int_equal(fetch_many(o, q, n, r, &d), OW_OK);
+}
+
 static void retries_counted(void **state)
 {
     struct srv *s = need_server(state);
     struct fetch_opts o;
     test_opts(&o);
     o.max_retries = 1;
-    char a[96], b[96];
-    url(a, sizeof a, s, "/retry429?k=unit");
-    url(b, sizeof b, s, "/retry-forever?k=unit");
-    struct fetch_req q[2] = {{a, NULL, NULL}, {b, NULL, NULL}};
     struct fetch_result r[2];
-    struct ow_diag d = {{0}};
-    assert_int_equal(fetch_many(&o, q, 2, r, &d), OW_OK);
+    fetch_paths(s, &o, "/retry429?k=unit", "/retry-forever?k=unit", 2, r);
     assert_int_equal(r[0].err, OW_OK);
     assert_int_equal(r[0].retries, 1);
     assert_int_equal(r[0].status, 200);
@@ -464,6 +472,65 @@ static void limits(void **state)
     }
 }
 
+static long long mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* stop_at_ms (ingest's --max-time) ends every transfer by then: one that
+ * trickles four bytes a second (no stall, no end) is cut there; a 429 whose
+ * Retry-After would wait past it is not retried; past it nothing starts. */
+static void stops_at_the_callers_deadline(void **state)
+{
+    struct srv *s = need_server(state);
+    struct fetch_opts o;
+    test_opts(&o);
+    struct fetch_result r[2];
+    long long t0 = mono_ms();
+    o.stop_at_ms = t0 + 1500;
+    fetch_paths(s, &o, "/slow", "/retry-long?k=stop", 2, r);
+    long long took = mono_ms() - t0;
+    assert_true(took >= 1400 && took < 5000);
+    assert_int_equal(r[0].err, OW_TIMEOUT);
+    assert_string_equal(r[0].diag.msg, "stopped at the caller's deadline");
+    assert_int_equal(r[1].err, OW_HTTP);
+    assert_int_equal(r[1].retries, 0);
+    assert_string_equal(r[1].diag.msg, "HTTP 429");
+    fetch_result_free(&r[0]);
+    fetch_result_free(&r[1]);
+    o.stop_at_ms = mono_ms() - 1;
+    fetch_paths(s, &o, "/slow", "/slow", 1, r);
+    assert_int_equal(r[0].err, OW_TIMEOUT);
+    assert_string_equal(r[0].diag.msg, "stopped at the caller's deadline");
+    fetch_result_free(&r[0]);
+}
+
+/* keep_head (robots.txt): a body past max_body is its head, a success;
+ * without it the same body is refused, Content-Length or not. */
+static void keep_head(void **state)
+{
+    struct srv *s = need_server(state);
+    struct fetch_opts o;
+    test_opts(&o);
+    o.max_body = 1000;
+    o.keep_head = 1;
+    struct fetch_result r[2];
+    fetch_paths(s, &o, "/big", "/big-close", 2, r);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(r[i].err, OW_OK);
+        assert_int_equal(r[i].len, 1000);
+        assert_int_equal(r[i].truncated, 1);
+        assert_memory_equal(r[i].body, "<!DOCTYPE html>", 15);
+        fetch_result_free(&r[i]);
+    }
+    o.keep_head = 0;
+    fetch_paths(s, &o, "/big", "/big", 1, r);
+    assert_int_equal(r[0].err, OW_TOOBIG);
+    fetch_result_free(&r[0]);
+}
+
 /* The guard on the resolved address: "localhost" is a name, so only the
  * socket callback can catch it. */
 static void guard_on_resolved_address(void **state)
@@ -499,6 +566,8 @@ int main(void)
         cmocka_unit_test(retries_counted),
         cmocka_unit_test(limits),
         cmocka_unit_test(guard_on_resolved_address),
+        cmocka_unit_test(stops_at_the_callers_deadline),
+        cmocka_unit_test(keep_head),
     };
     int rc = cmocka_run_group_tests_name("fetch", pure, NULL, NULL);
     rc += cmocka_run_group_tests_name("fetch against tests/fetch/server.py", live, srv_start,

@@ -580,6 +580,31 @@ static void free_twice_is_safe(void **state)
     parse_doc_free(NULL);
 }
 
+/* C1 controls (CSI U+009B, OSC U+009D) and bidi overrides and isolates
+ * (U+202E, U+2066), raw or as character references, are dropped from the
+ * title and the text: they reorder or take over whatever shows them. */
+static void controls_are_dropped(void **state)
+{
+    (void)state;
+    struct parse_doc d;
+    html("<html><head><title>不正アクセス\xe2\x80\xaeによる\xc2\x9b" "31m漏えい\xc2\x9dお詫び</title>"
+         "</head><body><h1>&#x202E;お詫び&#155;</h1>"
+         "<p>株式会社\xe2\x80\xaeひばり\xe2\x81\xa6運輸</p><p>\xe2\x80\xae</p></body></html>", &d);
+    assert_well_formed(&d);
+    assert_string_equal(d.title, "不正アクセスによる31m漏えいお詫び");
+    assert_block(&d, PARSE_TITLE, "不正アクセスによる31m漏えいお詫び");
+    assert_block(&d, PARSE_HEADING, "お詫び");
+    assert_block(&d, PARSE_PARA, "株式会社ひばり運輸");
+    assert_int_equal(d.nblocks, 3);   /* the paragraph of nothing but U+202E is gone */
+    parse_doc_free(&d);
+    struct ow_diag dg = {{0}};
+    const char *txt = "お詫び\xe2\x80\xae\xc2\x9b\n株式会社\xe2\x81\xa9テスト\n";
+    assert_int_equal(parse_plain(txt, strlen(txt), &d, &dg), OW_OK);
+    assert_string_equal(d.title, "お詫び");
+    assert_string_equal(d.text, "お詫び\n株式会社テスト");
+    parse_doc_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -607,6 +632,7 @@ int main(void)
         cmocka_unit_test(mail_with_html_body),
         cmocka_unit_test(looks_html),
         cmocka_unit_test(free_twice_is_safe),
+        cmocka_unit_test(controls_are_dropped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -150,6 +150,34 @@ static void percent_encoding(void **state)
     robots_free(r);
 }
 
+/* The path as the server will take it: dot segments removed (RFC 3986
+ * 5.2.4) after unreserved escapes are decoded ("%2E" is '.'), the query
+ * left alone. */
+static void dot_segments(void **state)
+{
+    (void)state;
+    struct robots *r = parse("User-agent: *\nDisallow: /private\nAllow: /private/open/\n");
+    static const struct {
+        const char *path;
+        int allowed;
+    } cases[] = {
+        {"/%2E/private/a.html", 0},           {"/./private/a.html", 0},
+        {"/%2e/private/a.html", 0},           {"/news/../private/a.html", 0},
+        {"/news/%2E%2E/private/a.html", 0},   {"/news/%2e%2E/private", 0},
+        {"/a/b/../../private/x", 0},          {"/../private/x", 0},
+        {"/private/../news/", 1},             {"/private/open/../../news", 1},
+        {"/private/open/./x", 1},             {"/private/x/../open/y", 1},
+        {"/news/./", 1},                      {"/news/?next=/../private", 1},
+        {"/news/.", 1},                       {"/private/..", 1},   /* "/" */
+        {"/private/.", 0},                    /* "/private/" */
+        {"/.%2E/private", 0},                 {"/..private", 1},    /* a name, not "..": "/..private" */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        if (robots_allowed(r, cases[i].path) != cases[i].allowed)
+            fail_msg("%s: allowed should be %d", cases[i].path, cases[i].allowed);
+    robots_free(r);
+}
+
 static void status_codes(void **state)
 {
     (void)state;
@@ -195,6 +223,25 @@ static void cap_and_pathological_patterns(void **state)
     robots_free(r);
     free(big);
 
+    /* the line cut at ROBOTS_MAX_BYTES is left out: read as far as the
+     * limit, "Disallow: /private" would be "Disallow: /p" and shut /public */
+    const char grp[] = "User-agent: owabi\nAllow: /\n";
+    const char rule[] = "Disallow: /private\n";
+    size_t cut = 12;   /* "Disallow: /p" before the limit, "rivate\n" after it */
+    n = ROBOTS_MAX_BYTES - cut + sizeof rule - 1;
+    big = malloc(n);
+    assert_non_null(big);
+    memset(big, '#', n);
+    memcpy(big, grp, sizeof grp - 1);
+    big[sizeof grp - 1 + 100] = '\n';   /* the padding is one comment line */
+    big[ROBOTS_MAX_BYTES - cut - 1] = '\n';
+    memcpy(big + ROBOTS_MAX_BYTES - cut, rule, sizeof rule - 1);
+    r = robots_parse(big, n, "owabi");
+    assert_int_equal(robots_allowed(r, "/public"), 1);
+    assert_int_equal(robots_allowed(r, "/private"), 1);   /* past the limit: not read */
+    robots_free(r);
+    free(big);
+
     /* many stars against a long path: bounded work, no backtracking blow-up */
     r = parse("User-agent: *\nDisallow: /*a*a*a*a*a*a*a*a*a*a*a*a*b$\n");
     char *path = malloc(20002);
@@ -224,6 +271,7 @@ int main(void)
         cmocka_unit_test(wildcards_and_anchor),
         cmocka_unit_test(syntax_oddities),
         cmocka_unit_test(percent_encoding),
+        cmocka_unit_test(dot_segments),
         cmocka_unit_test(status_codes),
         cmocka_unit_test(cap_and_pathological_patterns),
     };

@@ -147,6 +147,38 @@ static void lock_is_exclusive(void **state)
     store_unlock(b);
 }
 
+/* Every name of the database meets the same lock: a symlink, a hard link,
+ * a path with "./" in it (two runs used to get in through a symlink). */
+static void lock_is_per_file(void **state)
+{
+    (void)state;
+    char sym[160], hard[160], dotted[160];
+    snprintf(sym, sizeof sym, "%s/link.db", dir);
+    snprintf(hard, sizeof hard, "%s/hard.db", dir);
+    snprintf(dotted, sizeof dotted, "%s/./owabi.db", dir);
+    int a, b;
+    struct ow_diag d = {{0}};
+    store_close(open_new());
+    assert_int_equal(store_lock(path, &a, &d), OW_OK);
+    assert_int_equal(symlink("owabi.db", sym), 0);
+    assert_int_equal(link(path, hard), 0);
+    assert_int_equal(store_lock(sym, &b, &d), OW_LOCKED);
+    assert_int_equal(store_lock(hard, &b, &d), OW_LOCKED);
+    assert_int_equal(store_lock(dotted, &b, &d), OW_LOCKED);
+    store_unlock(a);
+    assert_int_equal(store_lock(sym, &b, &d), OW_OK);
+    assert_int_equal(store_lock(path, &a, &d), OW_LOCKED);
+    store_unlock(b);
+    /* A store not made yet: the lock makes an empty file, which SQLite
+     * takes for a new database. */
+    unlink(path);
+    assert_int_equal(store_lock(path, &a, &d), OW_OK);
+    struct store *st = open_new();
+    assert_int_equal(store_schema_version(st), STORE_SCHEMA_VERSION);
+    store_close(st);
+    store_unlock(a);
+}
+
 static void pages_and_revisions(void **state)
 {
     (void)state;
@@ -409,6 +441,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(migrates_a_version_1_store, setup, teardown),
         cmocka_unit_test_setup_teardown(refuses_newer_and_foreign_files, setup, teardown),
         cmocka_unit_test_setup_teardown(lock_is_exclusive, setup, teardown),
+        cmocka_unit_test_setup_teardown(lock_is_per_file, setup, teardown),
         cmocka_unit_test_setup_teardown(pages_and_revisions, setup, teardown),
         cmocka_unit_test_setup_teardown(links_are_remembered, setup, teardown),
         cmocka_unit_test_setup_teardown(robots_cache, setup, teardown),
