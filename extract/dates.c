@@ -485,6 +485,8 @@ static int timeline_row(struct ctx *c, size_t li)
 static int announced(struct ctx *c, const struct dtok *t)
 {
     size_t si = ex_sent_of(c, t->s), ss = c->sents[si].s;
+    if (c->sflag[si] & SF_OTHER)
+        return 0;
     size_t p = t->s;
     while (p > ss && (c->s[p - 1] == ' ' || c->s[p - 1] == '\t'))
         p--;

@@ -839,7 +839,7 @@ int ex_mention_ok(const struct ctx *c, size_t pos)
     if (!ex_in_body(c, pos) || ex_negated(c, pos))
         return 0;
     unsigned char f = c->sflag[ex_sent_of(c, pos)];
-    return !((f & SF_ADVICE) && !(f & SF_LEAK));
+    return !(f & SF_OTHER) && !((f & SF_ADVICE) && !(f & SF_LEAK));
 }
 
 
@@ -1070,6 +1070,7 @@ static ow_err flag_sentences(struct ctx *c)
         {"incident", "cue", SF_CUE},
         {"incident", "event", SF_EVENT},
         {"incident", "generic", SF_GENERIC},
+        {"incident", "other", SF_OTHER},
     };
     struct flagarg fa = {0, 0, OW_OK, 0};
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
@@ -1449,7 +1450,7 @@ static void incident(struct ctx *c, struct extract_result *res)
     int topic = cue_title || title_has(c, "topic") || head_has(c, "topic");
     size_t cues = 0, first = SIZE_MAX;
     for (size_t i = 0; i < c->nsents; i++)
-        if ((c->sflag[i] & SF_CUE) && !(c->sflag[i] & (SF_NEG | SF_GENERIC)) &&
+        if ((c->sflag[i] & SF_CUE) && !(c->sflag[i] & (SF_NEG | SF_GENERIC | SF_OTHER)) &&
             c->sents[i].s < c->body_e && (topic || (c->sflag[i] & SF_EVENT))) {
             if (first == SIZE_MAX)
                 first = i;

@@ -151,7 +151,8 @@ enum {
     SF_CUE = 8,       /* has an incident cue (outside a negated clause) */
     SF_POLICY = 16,   /* a prevention / policy statement (incident.tsv policy) */
     SF_EVENT = 32,    /* reports an event: …を受け, 判明, 発生 (incident.tsv event) */
-    SF_GENERIC = 64   /* a general or hypothetical statement (incident.tsv generic) */
+    SF_GENERIC = 64,  /* a general or hypothetical statement (incident.tsv generic) */
+    SF_OTHER = 128    /* about another incident, as background (incident.tsv other) */
 };
 
 /* ---- literal patterns (literal.c) ------------------------------------- */

@@ -415,6 +415,8 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
                 (ex_label_match(c, "org", "orgend", ns, ne, 0, &w) && w.s == ns))
                 continue;
             size_t si = ex_sent_of(c, ms);
+            if (c->sflag[si] & SF_OTHER)
+                continue;      /* …を巡っては、北浜市が昨年: another incident */
             int hearsay = !strcmp(ru->arg, "source") || !strcmp(ru->arg, "found");
             int reports, weak = 0;
             if (!strcmp(ru->arg, "owner")) {
