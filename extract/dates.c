@@ -840,12 +840,16 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
          * による不正アクセスが行われ" (periods.tsv attackday). */
         for (size_t i = 0; i < c->ndates && !res->attack_period.present; i++) {
             struct dtok t = c->dates[i];
-            if (t.prec != 3 || (t.in_range && !t.oneday) || !t.y || !ex_in_body(c, t.s) ||
-                ex_negated(c, t.s))
+            if (t.prec < 2 || (t.in_range && !t.oneday) || !t.y || !ex_in_body(c, t.s) ||
+                ex_negated(c, t.s) || !ex_mention_ok(c, t.s))
                 continue;
             size_t si = ex_sent_of(c, t.s);
             if (!ex_label_match(c, "periods", "attackday", t.e,
-                                ex_upto(c, t.e, c->sents[si].e, EX_WINDOW), PCRE2_ANCHORED, NULL)) {
+                                ex_upto(c, t.e, c->sents[si].e, EX_WINDOW), PCRE2_ANCHORED, NULL) &&
+                !(ex_label_match(c, "periods", "attackbefore", ex_back(c, c->sents[si].s, t.s, 40),
+                                 t.s, 0, NULL) &&
+                  ex_label_match(c, "periods", "cleftend", t.e, ex_upto(c, t.e, c->sents[si].e, 30),
+                                 PCRE2_ANCHORED, NULL))) {
                 /* a timeline row: the date alone, the attack on the line below */
                 size_t nl = next_line(c, ex_line_of(c, t.s));
                 if (nl == SIZE_MAX || !ex_tok_is_lone(c, &c->dates[i]))
@@ -935,6 +939,28 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
                 continue;
             set_day(&res->attack_period, &t);
         }
+    }
+
+    /* A file left open: the window opens the day it went up (periods.tsv
+     * openday, 2025年3月25日に掲載されたファイル); when it closed is told
+     * apart, if at all. */
+    int misconf = 0;
+    for (size_t i = 0; i < res->nmethods; i++)
+        misconf |= !strcmp(res->methods[i].value, "misconfiguration");
+    for (size_t i = 0; misconf && i < c->ndates && !res->attack_period.present; i++) {
+        struct dtok t = c->dates[i];
+        if (t.prec < 2 || t.in_range || !t.y || !ex_mention_ok(c, t.s) ||
+            announced(c, &c->dates[i]) || dates_page(c, &c->dates[i]) ||
+            !ex_label_match(c, "periods", "openday", t.e,
+                            ex_upto(c, t.e, c->sents[ex_sent_of(c, t.s)].e, 60), PCRE2_ANCHORED, NULL) ||
+            !cap_year(c, &t))
+            continue;
+        struct drange r;
+        memset(&r, 0, sizeof r);
+        r.a = t;
+        r.s = t.s;
+        r.e = t.e;
+        set_period(&res->attack_period, &r);
     }
 
     /* Discovery: the earliest date of a sentence that says the organization
