@@ -808,8 +808,11 @@ static char *fullest(struct ctx *c, const char *name)
         return ex_strndup(name, nl);
     const char *p = c->s, *end = c->s + c->n;
     for (int seen = 0; seen < 64 && (p = memmem(p, (size_t)(end - p), name, nl)); seen++, p += nl) {
-        size_t at = (size_t)(p - c->s), after = at + nl;
+        size_t at = (size_t)(p - c->s), after = at + nl, k;
         char pre[96] = "", post[64] = "";
+        /* 社会福祉法人長野県社会福祉協議会: a form before a longer name is
+         * not this name's */
+        int ends = after >= c->n || !is_solid(cp_at(c->s, c->n, after, &k));
         for (const struct rule *ru = ex_rules_next(c->r, NULL, "org", "form"); ru;
              ru = ex_rules_next(c->r, ru, "org", "form")) {
             size_t fl = strlen(ru->arg);
@@ -818,7 +821,7 @@ static char *fullest(struct ctx *c, const char *name)
                 q--;
             else if (q >= 3 && !memcmp(c->s + q - 3, "・", 3))
                 q -= 3;
-            if (q >= fl && !memcmp(c->s + q - fl, ru->arg, fl) && fl > strlen(pre))
+            if (ends && q >= fl && !memcmp(c->s + q - fl, ru->arg, fl) && fl > strlen(pre))
                 snprintf(pre, sizeof pre, "%s", ru->arg);
             if (after + fl <= c->n && !memcmp(c->s + after, ru->arg, fl) && fl > strlen(post))
                 snprintf(post, sizeof post, "%s", ru->arg);
@@ -826,7 +829,7 @@ static char *fullest(struct ctx *c, const char *name)
         if (!post[0]) {
             /* トヨタ written トヨタ自動車 elsewhere: the name and a Han word
              * that ends an organization's name (org.tsv orgend) */
-            size_t q = after, k;
+            size_t q = after;
             int nch = 0;
             while (q < c->n && nch < 6 && is_han(cp_at(c->s, c->n, q, &k)))
                 q += k, nch++;
@@ -836,9 +839,10 @@ static char *fullest(struct ctx *c, const char *name)
                 memcpy(post, c->s + after, q - after), post[q - after] = 0;
         }
         if (!pre[0] && !post[0] && at > 0) {
-            /* a prefecture or district right before: at most four Han
-             * characters ending in 県 都 道 府 郡, after a non-Han one */
-            size_t q = at, k;
+            /* a prefecture, district or city right before: at most four
+             * Han characters ending in 県 都 道 府 郡 市 町 村 区, after a
+             * non-Han one (名古屋市上下水道局; not 本市, 同市) */
+            size_t q = at;
             int nch = 0;
             while (q > 0 && nch < 5) {
                 size_t pq = prev_start(c->s, q);
@@ -849,9 +853,14 @@ static char *fullest(struct ctx *c, const char *name)
             }
             size_t last = prev_start(c->s, at);
             uint32_t lc = cp_at(c->s, c->n, last, &k);
+            uint32_t fc = cp_at(c->s, c->n, q, &k);
+            int pub = lc == 0x5e02 /* 市 */ || lc == 0x753a /* 町 */ || lc == 0x6751 /* 村 */ ||
+                      lc == 0x533a /* 区 */;
             if (nch >= 2 && nch <= 4 &&
                 (lc == 0x770c /* 県 */ || lc == 0x90fd /* 都 */ || lc == 0x9053 /* 道 */ ||
-                 lc == 0x5e9c /* 府 */ || lc == 0x90e1 /* 郡 */) &&
+                 lc == 0x5e9c /* 府 */ || lc == 0x90e1 /* 郡 */ ||
+                 (pub && fc != 0x672c /* 本 */ && fc != 0x5f53 /* 当 */ &&
+                  fc != 0x540c /* 同 */ && fc != 0x5404 /* 各 */ && fc != 0x5168 /* 全 */)) &&
                 at - q < sizeof pre)
                 memcpy(pre, c->s + q, at - q), pre[at - q] = 0;
         }
