@@ -178,7 +178,7 @@ static int timeline_row(struct ctx *c, size_t li);
 static int resolve_one(struct ctx *c, size_t i);
 
 /* What a table or list labels a date as (date_label). */
-enum { DL_PUB = 1, DL_UPD = 2, DL_EVENT = 4, DL_DISC = 8 };
+enum { DL_PUB = 1, DL_UPD = 2, DL_EVENT = 4, DL_DISC = 8, DL_ANN = 16 };
 
 static void infer_years(struct ctx *c)
 {
@@ -418,14 +418,16 @@ ow_err ex_dates_scan(struct ctx *c)
 static int label_in(struct ctx *c, size_t a, size_t b)
 {
     ex_trim(c->s, &a, &b);
-    /* a label is short and ends its text: (1) 発生日・発覚日: */
-    while (b > a && (c->s[b - 1] == ':' || c->s[b - 1] == ' '))
+    /* a label is short and ends its text: (1) 発生日・発覚日:, a table's
+     * 発表日時 | */
+    while (b > a && (c->s[b - 1] == ':' || c->s[b - 1] == ' ' || c->s[b - 1] == '|'))
         b--;
     if (a >= b || b - a > 72 || memmem(c->s + a, b - a, "。", 3) ||
         (b - a >= 3 && !memcmp(c->s + b - 3, "」", 3)))
         return 0;
     static const struct { const char *label; int flag; } labels[] = {
-        {"labelpub", DL_PUB}, {"labelupd", DL_UPD}, {"labelevent", DL_EVENT}, {"labeldisc", DL_DISC}};
+        {"labelpub", DL_PUB}, {"labelupd", DL_UPD}, {"labelevent", DL_EVENT}, {"labeldisc", DL_DISC},
+        {"labelann", DL_ANN}};
     int f = 0;
     for (size_t k = 0; k < sizeof labels / sizeof labels[0]; k++)
         if (ex_label_match(c, "periods", labels[k].label, a, b, 0, NULL))
@@ -487,6 +489,12 @@ static int announced(struct ctx *c, const struct dtok *t)
     size_t si = ex_sent_of(c, t->s), ss = c->sents[si].s;
     if (c->sflag[si] & SF_OTHER)
         return 0;
+    /* an article's …と2025年7月18日に発表しました (a notice's own …に公表
+     * いたしました tells of an earlier one) */
+    if (ex_third_party(c) &&
+        ex_label_match(c, "periods", "announcedon", t->e, ex_upto(c, t->e, c->sents[si].e, 40),
+                       PCRE2_ANCHORED, NULL))
+        return 1;
     size_t p = t->s;
     while (p > ss && (c->s[p - 1] == ' ' || c->s[p - 1] == '\t'))
         p--;
@@ -567,12 +575,16 @@ ow_err ex_published(struct ctx *c, struct extract_result *res)
         int lone = (ex_tok_is_lone(c, t) || (label & (DL_PUB | DL_UPD))) && !timeline_row(c, li);
         /* 令和4年1月 under a signature: the notice's month, when nothing
          * gives its day */
-        if (t->prec == 2 && !(lone && !third))
+        /* 2025年12月、北浜市は…を公表し: a month that opens an article's
+         * sentence (not 教諭が2012年4月、…紛失していたと発表) */
+        size_t sa = c->sents[ex_sent_of(c, t->s)].s, sb = t->s;
+        ex_trim(c->s, &sa, &sb);
+        if (t->prec == 2 && !(lone && !third) && !(news && sa == sb))
             continue;
         if (t->prec == 2)
             sc -= 1;
-        if (third && !news)
-            continue;
+        if (third && !news && !(label & DL_ANN))
+            continue;                       /* an article's dateline; its 発表日 is the notice's */
         PCRE2_SIZE *ov;
         if (lone) {
             sc += 3;
