@@ -444,6 +444,13 @@ static int date_label(struct ctx *c, const struct dtok *t)
     size_t li = ex_line_of(c, t->s);
     size_t a = c->lines[li].s, b = t->s;
     ex_trim(c->s, &a, &b);
+    /* (発生日:平成28年10月12日 午後9時頃) inside a sentence: the label
+     * opens the parenthesis */
+    for (size_t p = b; p > a && b - p < 40; p--)
+        if (c->s[p - 1] == '(')
+            return label_in(c, p, b);
+        else if (c->s[p - 1] == ')')
+            break;
     if (b > a)
         return label_in(c, a, b);
     if (!ex_tok_is_lone(c, t))
@@ -926,10 +933,12 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
             if (ex_label_match(c, "periods", "expafter", xe, ee, PCRE2_ANCHORED, NULL) ||
                 bound(c, &c->dates[i]))
                 continue;
+            /* the notice's own date (更新日:…, the dateline of the sentence
+             * that announces) is no event */
+            if (c->pub_y && t.y == c->pub_y && t.m == c->pub_m && t.d == c->pub_d &&
+                (pass == 1 || si == ex_sent_of(c, res->published_ev.start)))
+                continue;
             if (pass == 1) {
-                /* the notice's own date (更新日:…) is no event */
-                if (c->pub_y && t.s == res->published_ev.start)
-                    continue;
                 /* a timeline row: the date (and a time) heads a short line,
                  * the event is on the line below */
                 size_t li = ex_line_of(c, t.s), nl = next_line(c, li);
