@@ -488,7 +488,7 @@ static ow_err build_builtins(struct extract_rules *r, struct ow_diag *d)
             /* a blog header "【事件簿#12】北浜県 …" counts as the line start;
              * "北浜市は、…と公表" is a news subject (not 当市は / 本市は) */
             if (ow_buf_adds(&b, "^[ \\t]*(?:【[^】\\n]{0,40}】[ \\t]*|この度、|このたび、)?(?!当|本|同|各|貴|弊|全|他)"
-                                "([\\p{sc=Han}\\p{sc=Hiragana}\\p{sc=Katakana}ー]{1,6}?") ||
+                                "((?:(?!の)[\\p{sc=Han}\\p{sc=Hiragana}\\p{sc=Katakana}ー]){1,6}?") ||
                 put_alternation(&b, r, "org", "public", 0) ||
                 ow_buf_adds(&b, ")(?=[ \\t]|$|役所|役場|ホームページ|公式|教育委員会|議会|長\\s|は"
                                 "|[\\p{sc=Han}\\p{sc=Hiragana}\\p{sc=Katakana}ー]{1,10}?(?:課|部|局|室|係)"

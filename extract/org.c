@@ -649,6 +649,15 @@ static ow_err forms(struct ctx *c, struct cands *cs)
         }
         if (b <= a)
             continue;
+        /* NPO法人ポータルサイト, 株式会社Xのサイト: a page, not a company */
+        static const char *const pages[] = {"サイト", "ページ"};
+        int page = 0;
+        for (size_t i = 0; i < sizeof pages / sizeof pages[0] && !page; i++) {
+            size_t pl = strlen(pages[i]);
+            page = b - a > pl && !memcmp(c->s + b - pl, pages[i], pl);
+        }
+        if (page)
+            continue;
         /* (株式会社X提供): the name of a supplier */
         int supplier = 0;
         if (form_first && b - a > 6 && !memcmp(c->s + b - 6, "提供", 6)) {
@@ -892,6 +901,30 @@ static void drop_sha(struct ctx *c, char *name)
         name[n - 3] = 0;
 }
 
+/* 北浜県私学振興課 → 北浜県: a section (課 係 室 班) of a public body speaks
+ * for the body; a bureau or board (局, 委員会) keeps its name. */
+static void drop_section(char *name)
+{
+    size_t n = strlen(name), k;
+    static const char *const sect[] = {"課", "係", "室", "班"};
+    int is_sect = 0;
+    for (size_t i = 0; i < sizeof sect / sizeof sect[0] && !is_sect; i++)
+        is_sect = n > 3 && !memcmp(name + n - 3, sect[i], 3);
+    if (!is_sect)
+        return;
+    for (size_t p = n - 3; p > 0;) {
+        p = prev_start(name, p);
+        uint32_t q = cp_at(name, n, p, &k);
+        if (!is_han(q))
+            return;
+        if ((q == 0x90fd || q == 0x9053 || q == 0x5e9c || q == 0x770c || q == 0x5e02 ||
+             q == 0x533a || q == 0x753a || q == 0x6751) && p >= 6 && n - 3 - (p + k) >= 6) {
+            name[p + k] = 0;     /* 都 道 府 県 市 区 町 村, two or more characters before */
+            return;
+        }
+    }
+}
+
 ow_err ex_org(struct ctx *c, struct extract_result *res)
 {
     struct cands cs = {0};
@@ -933,6 +966,7 @@ ow_err ex_org(struct ctx *c, struct extract_result *res)
             goto out;
         }
         drop_sha(c, res->org);
+        drop_section(res->org);
         res->org_ev.start = best->s;
         res->org_ev.end = best->e;
         c->org_line = best->line;
