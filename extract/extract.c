@@ -1467,7 +1467,7 @@ static void incident(struct ctx *c, struct extract_result *res)
         owned = ex_label_match(c, "incident", "self", 0, c->body_e, 0, NULL) ||
                 ex_label_match(c, "incident", "report", 0, c->body_e, 0, NULL) ||
                 ex_label_match(c, "incident", "apology", 0, c->body_e, 0, NULL) ||
-                ex_label_match(c, "incident", "pressrelease", 0, c->body_e, 0, NULL) ||
+                ex_label_match(c, "incident", "pressrelease", 0, c->body_e, 0, NULL) || c->faqleak ||
                 title_has(c, "owntitle") || head_has(c, "owntitle") ||
                 title_has(c, "apology");
         expl = ex_label_match(c, "incident", "explainer", 0, c->body_e, 0, NULL);
@@ -1629,8 +1629,8 @@ ow_err extract_run(const struct extract_rules *r, const char *text, size_t len,
     if ((e = ex_gate_scan(&c)) || (e = segment(&c)) || (e = flag_sentences(&c)))
         goto done;
     find_structure(&c);
+    ex_kind_scan(&c);    /* incident() asks whether the page is a FAQ */
     incident(&c, out);
-    ex_kind_scan(&c);
     if ((e = ex_dates_scan(&c)) || (e = ex_org(&c, out)) || (e = ex_published(&c, out)))
         goto done;
     if (c.unowned && !out->org)

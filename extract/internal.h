@@ -142,6 +142,7 @@ struct ctx {
      * and of third-party report (発表した, 同社, によると), and markers */
     size_t nself, nreport;
     int release, faq, repost, blog;
+    int faqleak;                  /* a FAQ whose questions ask about a leak (kind.tsv faqleak) */
 };
 
 enum {

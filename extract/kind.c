@@ -86,6 +86,7 @@ void ex_kind_scan(struct ctx *c)
     c->nreport = report;
     c->release = head_line(c, "addressee", 12, 0) && head_line(c, "releasefield", 24, 0);
     c->faq = head_line(c, "faqhead", 6, 1) || count_label(c, "kind", "question", 0, head, 2) >= 2;
+    c->faqleak = c->faq && count_label(c, "kind", "faqleak", 0, to, 1) > 0;
     c->repost = count_label(c, "kind", "repost", 0, head, 1) > 0;
     c->blog = count_label(c, "kind", "blog", 0, head, 1) > 0;
 }
