@@ -16,11 +16,11 @@ static int exclude(struct ctx *c, const char *label, size_t ws, size_t ns, size_
     PCRE2_SIZE *ov;
     for (const struct rule *ru = ex_rules_next(c->r, NULL, "counts", label); ru;
          ru = ex_rules_next(c->r, ru, "counts", label)) {
-        if (!ru->re && !ru->re2)
+        if (!ru->text && !ru->text2)
             continue;
-        if (ru->re && !ex_rule_match(c, ru, ws, ns, 0, &ov))
+        if (ru->text && !ex_rule_match(c, ru, ws, ns, 0, &ov))
             continue;
-        if (ru->re2 && !ex_match(c, ru->id2, ue, le, PCRE2_ANCHORED, &ov))
+        if (ru->text2 && !ex_match(c, ru->id2, ue, le, PCRE2_ANCHORED, &ov))
             continue;
         return 1;
     }

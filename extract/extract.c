@@ -124,29 +124,6 @@ const char *extract_qualifier_name(enum ex_qualifier q)
 
 #define COMPILE_OPTS (PCRE2_UTF | PCRE2_UCP | PCRE2_MULTILINE | PCRE2_DOLLAR_ENDONLY)
 
-/* Compiles pat and keeps a copy of it in *text (ex_match compiles it again
- * anchored when that pays). */
-static pcre2_code *compile(const char *pat, size_t len, char **text, struct ow_diag *d,
-                           const char *where, ow_err *err)
-{
-    int ec;
-    PCRE2_SIZE eo;
-    *text = ex_strndup(pat, len);
-    if (!*text) {
-        *err = ow_diagf(d, OW_NOMEM, "%s: out of memory", where);
-        return NULL;
-    }
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, len, COMPILE_OPTS, &ec, &eo, NULL);
-    if (!re) {
-        PCRE2_UCHAR msg[160];
-        pcre2_get_error_message(ec, msg, sizeof msg);
-        *err = ec == PCRE2_ERROR_NOMEMORY ? OW_NOMEM : OW_PATTERN;
-        ow_diagf(d, *err, "%s: %s at offset %zu", where, (const char *)msg, (size_t)eo);
-        return NULL;
-    }
-    return re;   /* JIT-compiled in ex_match once it pays */
-}
-
 /* Wraps a vocabulary pattern so that it must end where the subject ends
  * ("before" windows: the text right before a number). */
 static char *end_anchored(const char *p)
@@ -255,7 +232,6 @@ static ow_err load_file(struct ruleset *rs, const struct ow_vocab_file *f, struc
                 copy_field(ru->arg2, sizeof ru->arg2, fld[2], fl[2]);
             continue;
         }
-        ow_err e = OW_OK;
         const char *pat = fld[nf - 1];
         size_t plen = fl[nf - 1];
         int before = (!strcmp(ru->file, "qualifiers") && !strcmp(ru->arg, "before"));
@@ -266,26 +242,20 @@ static ow_err load_file(struct ruleset *rs, const struct ow_vocab_file *f, struc
             pat = fld[1];
             plen = fl[1];
             before = 1;
-            if (!(fl[2] == 1 && fld[2][0] == '-')) {
-                ru->re2 = compile(fld[2], fl[2], &ru->text2, d, where, &e);
-                if (!ru->re2)
-                    return e;
-            }
+            if (!(fl[2] == 1 && fld[2][0] == '-') && !(ru->text2 = ex_strndup(fld[2], fl[2])))
+                return ow_diagf(d, OW_NOMEM, "out of memory loading %s", f->path);
             if (plen == 1 && pat[0] == '-')
                 continue;
         }
         if (before) {
-            char *tmp = ex_strndup(pat, plen), *wrapped = tmp ? end_anchored(tmp) : NULL;
+            char *tmp = ex_strndup(pat, plen);
+            ru->text = tmp ? end_anchored(tmp) : NULL;
             free(tmp);
-            if (!wrapped)
-                return ow_diagf(d, OW_NOMEM, "out of memory loading %s", f->path);
-            ru->re = compile(wrapped, strlen(wrapped), &ru->text, d, where, &e);
-            free(wrapped);
         } else {
-            ru->re = compile(pat, plen, &ru->text, d, where, &e);
+            ru->text = ex_strndup(pat, plen);
         }
-        if (!ru->re)
-            return e;
+        if (!ru->text)
+            return ow_diagf(d, OW_NOMEM, "out of memory loading %s", f->path);
         /* the gate reads the pattern as written; an end-anchored "before"
          * pattern and an exclude pair keep theirs off (they run on a window) */
         if (!before && ex_gate_compile(ru))
@@ -528,11 +498,8 @@ static ow_err build_builtins(struct extract_rules *r, struct ow_diag *d)
                                 "(?:[ \\t][\\p{sc=Han}\\p{sc=Hiragana}\\p{sc=Katakana}ー]{1,8})?)(?=[\\s、。,)]|$)"))
                 goto nomem;
         }
-        char where[64];
-        snprintf(where, sizeof where, "built-in pattern %d", i);
-        r->bi[i] = compile(b.data, b.len, &r->bi_text[i], d, where, &e);
-        if (!r->bi[i])
-            goto out;
+        if (!(r->bi_text[i] = ex_strndup(b.data, b.len)))
+            goto nomem;
     }
     goto out;
 nomem:
@@ -590,26 +557,66 @@ struct extract_rules *extract_rules_compile(struct ow_diag *d)
     for (size_t i = 0; i < r->n; i++) {
         struct rule *ru = &r->v[i];
         ru->id2 = (unsigned)(r->n + BI_NBUILTIN + i);
-        r->pat[ru->id] = (struct pattern){.re = ru->re, .text = ru->text};
-        r->pat[ru->id2] = (struct pattern){.re = ru->re2, .text = ru->text2};
+        r->pat[ru->id].text = ru->text;
+        r->pat[ru->id2].text = ru->text2;
     }
     for (int i = 0; i < BI_NBUILTIN; i++)
-        r->pat[r->n + i] = (struct pattern){.re = r->bi[i], .text = r->bi_text[i]};
+        r->pat[r->n + i].text = r->bi_text[i];
     for (size_t i = 0; i < r->npat; i++)
-        if (r->pat[i].text) {
-            r->pat[i].len = strlen(r->pat[i].text);
-            r->pat[i].lit = ex_literal_compile(r->pat[i].text, r->pat[i].len);
-        }
-    /* Match data must hold every group of the largest pattern: with too
-     * few pairs pcre2_match returns 0, which reads as no match. */
-    for (size_t i = 0; i < 2 * r->n + BI_NBUILTIN; i++) {
-        const pcre2_code *re = i < r->n ? r->v[i].re : i < 2 * r->n ? r->v[i - r->n].re2
-                                                                    : r->bi[i - 2 * r->n];
-        uint32_t groups = 0;
-        if (re && pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &groups) == 0 && groups > r->groups)
-            r->groups = groups;
-    }
+        r->pat[i].len = r->pat[i].text ? strlen(r->pat[i].text) : 0;
     return r;
+}
+
+int ex_pattern_ready(const struct extract_rules *r, unsigned id)
+{
+    struct pattern *p = &r->pat[id];
+    if (p->state == 0) {
+        p->state = -1;
+        if (!p->text)
+            return 0;
+        p->lit = ex_literal_compile(p->text, p->len);
+        if (!p->lit) {
+            int ec;
+            PCRE2_SIZE eo;
+            uint32_t groups = 0;
+            p->re = pcre2_compile((PCRE2_SPTR)p->text, p->len, COMPILE_OPTS, &ec, &eo, NULL);
+            /* match data holds EX_MAX_GROUPS: with too few pairs
+             * pcre2_match returns 0, which would read as no match */
+            if (p->re && (pcre2_pattern_info(p->re, PCRE2_INFO_CAPTURECOUNT, &groups) != 0 ||
+                          groups > EX_MAX_GROUPS)) {
+                pcre2_code_free(p->re);
+                p->re = NULL;
+            }
+        }
+        if (p->lit || p->re)
+            p->state = 1;
+    }
+    return p->state == 1;
+}
+
+ow_err extract_rules_check(const struct extract_rules *r, struct ow_diag *d)
+{
+    for (size_t id = 0; id < r->npat; id++) {
+        if (!r->pat[id].text || ex_pattern_ready(r, (unsigned)id))
+            continue;
+        const char *what = "built-in", *label = "";
+        for (size_t i = 0; i < r->n; i++)
+            if (r->v[i].id == id || r->v[i].id2 == id) {
+                what = r->v[i].file;
+                label = r->v[i].label;
+            }
+        int ec;
+        PCRE2_SIZE eo = 0;
+        PCRE2_UCHAR msg[160] = "more than EX_MAX_GROUPS capture groups";
+        pcre2_code *re = pcre2_compile((PCRE2_SPTR)r->pat[id].text, r->pat[id].len, COMPILE_OPTS,
+                                       &ec, &eo, NULL);
+        if (!re)
+            pcre2_get_error_message(ec, msg, sizeof msg);
+        pcre2_code_free(re);
+        return ow_diagf(d, OW_PATTERN, "vocabulary %s, label %s: %s (offset %zu)", what, label,
+                        (const char *)msg, (size_t)eo);
+    }
+    return OW_OK;
 }
 
 void extract_rules_free(struct extract_rules *r)
@@ -617,18 +624,15 @@ void extract_rules_free(struct extract_rules *r)
     if (!r)
         return;
     for (size_t i = 0; i < r->n; i++) {
-        pcre2_code_free(r->v[i].re);
-        pcre2_code_free(r->v[i].re2);
         free(r->v[i].src);
         free(r->v[i].text);
         free(r->v[i].text2);
         free(r->v[i].gate);
     }
-    for (int i = 0; i < BI_NBUILTIN; i++) {
-        pcre2_code_free(r->bi[i]);
+    for (int i = 0; i < BI_NBUILTIN; i++)
         free(r->bi_text[i]);
-    }
     for (size_t i = 0; i < r->npat; i++) {
+        pcre2_code_free(r->pat[i].re);
         pcre2_code_free(r->pat[i].anchored);
         ex_literal_free(r->pat[i].lit);
     }
@@ -643,9 +647,9 @@ void extract_rules_free(struct extract_rules *r)
 int ex_match(struct ctx *c, unsigned id, size_t from, size_t to, uint32_t opts, PCRE2_SIZE **ov)
 {
     struct pattern *p = &c->r->pat[id];
-    const pcre2_code *re = p->re;
-    if (!re || c->skipped[id] || from > to)
+    if (c->skipped[id] || from > to || !ex_pattern_ready(c->r, id))
         return 0;
+    const pcre2_code *re = p->re;
     /* A pattern is JIT-compiled once the work it has done reaches JIT_AFTER
      * kilobytes, each call counting as one more: compiling all two hundred
      * up front costs a one-page run 15 ms, several times what interpreting
@@ -1325,7 +1329,7 @@ static ow_err collect_tags(struct ctx *c, const char *file, struct tagset *t)
 {
     for (const struct rule *ru = ex_rules_next(c->r, NULL, file, NULL); ru;
          ru = ex_rules_next(c->r, ru, file, NULL)) {
-        if (ru->label[0] == '@' || !ru->re || tag_has(t, ru->label) ||
+        if (ru->label[0] == '@' || !ru->text || tag_has(t, ru->label) ||
             (ru->gate && !ex_gate_open(c, ru)))
             continue;
         struct firstarg fa = {{0, 0}, 0, !strcmp(file, "countermeasures"), !strcmp(file, "types"),
@@ -1405,9 +1409,14 @@ static int title_has(struct ctx *c, const char *label)
     if (!ts || !ow_utf8_valid(ts, tlen))
         return 0;
     for (const struct rule *ru = ex_rules_next(c->r, NULL, "incident", label); ru;
-         ru = ex_rules_next(c->r, ru, "incident", label))
-        if (pcre2_match(ru->re, (PCRE2_SPTR)ts, tlen, 0, 0, c->md, c->r->mctx) > 0)
+         ru = ex_rules_next(c->r, ru, "incident", label)) {
+        const struct pattern *p = &c->r->pat[ru->id];
+        size_t ms, me;
+        if (ex_pattern_ready(c->r, ru->id) &&
+            (p->lit ? ex_literal_match(p->lit, ts, 0, tlen, 0, &ms, &me)
+                    : pcre2_match(p->re, (PCRE2_SPTR)ts, tlen, 0, 0, c->md, c->r->mctx) > 0))
             return 1;
+    }
     return 0;
 }
 
@@ -1620,7 +1629,7 @@ ow_err extract_run(const struct extract_rules *r, const char *text, size_t len,
         copy[c.n] = 0;
         c.s = copy;
     }
-    c.md = pcre2_match_data_create(r->groups + 1, NULL);
+    c.md = pcre2_match_data_create(EX_MAX_GROUPS + 1, NULL);
     c.skipped = calloc(r->npat, 1);
     if (!c.md || !c.skipped) {
         e = OW_NOMEM;

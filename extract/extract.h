@@ -7,16 +7,16 @@
  *         (../shared/spec/record-core.md) plus the representative, service
  *         names, contact block, countermeasures and timeline, each value with
  *         the span of normalized text it came from.
- * Rules:  patterns are compiled once by extract_rules_compile() (with
- *         match and depth limits); each is JIT-compiled on use once it has
- *         matched often enough to pay for it, so one rules object serves many
- *         documents, one thread at a time.  Vocabulary (attack
+ * Rules:  extract_rules_compile() loads the vocabulary; each pattern is
+ *         compiled on its first use (with match and depth limits) and
+ *         JIT-compiled once it has matched often enough to pay for it, so one
+ *         rules object serves many documents, one thread at a time.  Vocabulary (attack
  *         methods, data types, qualifiers, notice keywords, countermeasures)
  *         lives in the .tsv files of extract/vocab/, embedded at build time.
  * Environment: OWABI_NO_JIT set (to anything) compiles without the PCRE2
  *         JIT, for valgrind runs (JIT code gives memcheck false reports).
- * Errors: OW_NOMEM; OW_PATTERN when a vocabulary pattern does not compile
- *         (diag names the file and line).  A match limit reached on a pattern
+ * Errors: OW_NOMEM; OW_PATTERN from extract_rules_check() when a vocabulary
+ *         pattern does not compile (a pattern that does not is never run).  A match limit reached on a pattern
  *         skips that pattern for that document and is counted in
  *         `limited`, never an error.
  * Ownership: the result owns all its strings and arrays; extract_result_free.
@@ -127,8 +127,12 @@ struct extract_result {
                                          only its first EXTRACT_MAX_TEXT bytes were read */
 };
 
-/* Compiles every pattern and vocabulary table.  NULL on failure (d says why). */
+/* Loads every vocabulary table.  NULL on failure (d says why).  Each pattern
+ * is compiled on its first use. */
 struct extract_rules *extract_rules_compile(struct ow_diag *d);
+/* Compiles every pattern now: OW_PATTERN, naming the vocabulary file and
+ * label, when one does not compile.  The tests run it; a run need not. */
+ow_err extract_rules_check(const struct extract_rules *r, struct ow_diag *d);
 void extract_rules_free(struct extract_rules *r);
 
 /* Extracts from text[0..len) (normalized, NUL-terminated).  title may be NULL.

@@ -258,7 +258,7 @@ ow_err ex_gate_compile(struct rule *ru)
 {
     ru->gate = NULL;
     ru->ngate = 0;
-    if (!ru->re || !ru->src)
+    if (!ru->text || !ru->src)
         return OW_OK;
     struct litset *s = malloc(sizeof *s);
     if (!s)

@@ -18,12 +18,11 @@ struct rule {
     char label[32];
     char arg[64];
     char arg2[64];        /* a further literal column (@implies B, abbr canonical) */
-    pcre2_code *re;
-    pcre2_code *re2;      /* a second pattern (counts.tsv exclude: the "after" side) */
     char *src;            /* the last column as written, owned */
-    char *text, *text2;   /* what re and re2 were compiled from, owned */
-    unsigned id;          /* re's pattern id (extract_rules.pat) */
-    unsigned id2;         /* re2's pattern id */
+    char *text;           /* its pattern as compiled (NULL: a literal line), owned */
+    char *text2;          /* a second pattern (counts.tsv exclude: the "after" side) */
+    unsigned id;          /* text's pattern id (extract_rules.pat) */
+    unsigned id2;         /* text2's pattern id */
     size_t next;          /* the next rule of the same file and label, or SIZE_MAX */
     char *gate;           /* literals one of which every match holds, NUL-separated,
                              owned (gate.c); NULL: no gate, always run */
@@ -52,15 +51,17 @@ enum builtin {
 /* What the matcher keeps of each compiled pattern, by id: rule i's re is i,
  * built-in b is n + b, rule i's re2 is n + BI_NBUILTIN + i. */
 struct pattern {
-    pcre2_code *re;       /* owned by its rule or by extract_rules.bi */
-    const char *text;     /* what it was compiled from (owned by its rule or
-                             by the built-in table) */
+    const char *text;     /* its source (owned by its rule or by bi_text) */
     size_t len;
+    int state;            /* 0 not yet compiled, 1 ready, -1 does not compile */
+    struct literal *lit;  /* ready as words (literal.c), or */
+    pcre2_code *re;       /* ready as PCRE2 code */
     pcre2_code *anchored; /* the same compiled anchored, made when JIT pays:
                              JIT ignores PCRE2_ANCHORED given at match time */
-    struct literal *lit;  /* the same as words (literal.c), or NULL */
     unsigned work;        /* KB matched, up to JIT_AFTER */
 };
+
+#define EX_MAX_GROUPS 64  /* capture groups a pattern may have (the most now: 29) */
 
 #define EX_GROUPS 256   /* hash slots for (file, label) → first rule */
 
@@ -68,13 +69,11 @@ struct extract_rules {
     struct rule *v;
     size_t n;
     size_t group[EX_GROUPS];     /* first rule of a (file, label), SIZE_MAX: empty */
-    pcre2_code *bi[BI_NBUILTIN];
-    char *bi_text[BI_NBUILTIN];  /* what they were compiled from */
+    char *bi_text[BI_NBUILTIN];  /* the built-in patterns' sources */
     pcre2_match_context *mctx;   /* match and depth limits; read-only */
     struct pattern *pat;         /* by pattern id: rules' re, built-ins, rules' re2 */
     size_t npat;
     int jit;                     /* 0: OWABI_NO_JIT, interpret everything */
-    uint32_t groups;             /* capture groups of the largest pattern */
 };
 
 struct span {
@@ -175,6 +174,11 @@ int ex_literal_match(const struct literal *l, const char *s, size_t from, size_t
  * pattern is then skipped for the rest of the document and counted in
  * c->limited). */
 int ex_match(struct ctx *c, unsigned id, size_t from, size_t to, uint32_t opts, PCRE2_SIZE **ov);
+/* Makes pattern id ready to match, on its first use: most of the
+ * vocabulary never runs on a given notice, and compiling it all would cost
+ * a one-notice run a third of its time.  0 when it does not compile or has
+ * more than EX_MAX_GROUPS groups (extract_rules_check reports which). */
+int ex_pattern_ready(const struct extract_rules *r, unsigned id);
 int ex_rule_match(struct ctx *c, const struct rule *ru, size_t from, size_t to, uint32_t opts,
                   PCRE2_SIZE **ov);
 int ex_bi_match(struct ctx *c, enum builtin b, size_t from, size_t to, uint32_t opts,

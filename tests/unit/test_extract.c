@@ -24,6 +24,25 @@ static int setup(void **state)
     return rules ? 0 : -1;
 }
 
+/* ---- the vocabulary compiles --------------------------------------------- */
+
+static void test_vocabulary_compiles(void **state)
+{
+    (void)state;
+    struct ow_diag d = {{0}};
+    ow_err e = extract_rules_check(rules, &d);
+    if (e)
+        fprintf(stderr, "%s\n", d.msg);
+    assert_int_equal(e, OW_OK);
+    /* and the check can fail: a pattern that does not compile is named */
+    unsigned id = (unsigned)rules->n + BI_DATE;
+    struct pattern saved = rules->pat[id];
+    rules->pat[id] = (struct pattern){.text = "(unclosed", .len = 9};
+    assert_int_equal(extract_rules_check(rules, &d), OW_PATTERN);
+    assert_non_null(strstr(d.msg, "built-in"));
+    rules->pat[id] = saved;
+}
+
 static int teardown(void **state)
 {
     (void)state;
@@ -126,7 +145,7 @@ static void test_match_limit_skips_pattern(void **state)
     /* the catastrophic pattern stands in for a built-in one for a while */
     unsigned id = (unsigned)rules->n + BI_DATE;
     struct pattern saved = rules->pat[id];
-    rules->pat[id] = (struct pattern){.re = re};
+    rules->pat[id] = (struct pattern){.re = re, .state = 1};
     PCRE2_SIZE *ov;
     assert_int_equal(ex_match(&c, id, 0, c.n, 0, &ov), 0);
     assert_int_equal(c.limited, 1);
@@ -393,13 +412,13 @@ static void test_literal_agrees_with_pcre2(void **state)
     (void)state;
     static const char *filler[] = {"、", "。", "\n", "あ", "社", "当", "の", "a", "1", " ", "不正",
                                    "情報", "漏", "え", "い"};
-    pcre2_match_data *md = pcre2_match_data_create(rules->groups + 1, NULL);
+    pcre2_match_data *md = pcre2_match_data_create(EX_MAX_GROUPS + 1, NULL);
     assert_non_null(md);
     unsigned seed = 1;
     size_t checked = 0, patterns = 0;
     for (size_t id = 0; id < rules->npat; id++) {
         const struct pattern *p = &rules->pat[id];
-        if (!p->lit)
+        if (!p->text || !ex_pattern_ready(rules, (unsigned)id) || !p->lit)
             continue;
         patterns++;
         int ec;
@@ -476,6 +495,7 @@ static void test_literal_agrees_with_pcre2(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_vocabulary_compiles),
         cmocka_unit_test(test_compile_and_run),
         cmocka_unit_test(test_rules_reusable),
         cmocka_unit_test(test_qualifier_names),
