@@ -215,6 +215,7 @@ static void infer_years(struct ctx *c)
                     t->m = 0;                      /* 6月31日: not a date */
                 t->d = t->sortday = d;
                 t->explicit_year = lastday->explicit_year;
+                t->behind = lastday->behind && t->y == lastday->y;
             } else {
                 t->m = 0;                          /* nothing to refer to */
             }
@@ -224,9 +225,12 @@ static void infer_years(struct ctx *c)
             t->y = last;
             /* timeline rows run forward: 2024年12月28日 … 1月5日 is January
              * of the next year */
-            if (last && lastday && lastday->y == last && t->m && t->m < lastday->m &&
-                ex_tok_is_lone(c, t) && ex_tok_is_lone(c, lastday))
-                t->y = ++last;
+            if (last && lastday && lastday->y == last && t->m && t->m < lastday->m) {
+                if (ex_tok_is_lone(c, t) && ex_tok_is_lone(c, lastday))
+                    t->y = ++last;
+                else
+                    t->behind = 1;    /* prose: settled once the notice's date is known */
+            }
         }
         if (t->prec == 3 && t->m)
             lastday = t;
@@ -283,6 +287,11 @@ static void resolve_relative(struct ctx *c)
 {
     for (size_t i = 0; i < c->ndates; i++) {
         struct dtok *t = &c->dates[i];
+        /* 令和5年12月28日、注意喚起があり…1月16日に判明 in a notice of
+         * February 2024: the next January, when that is not after it */
+        if (t->behind && c->pub_y == t->y + 1 &&
+            (t->m < c->pub_m || (t->m == c->pub_m && (t->prec < 3 || t->d <= c->pub_d))))
+            t->y++;
         if (!t->rel)
             continue;
         resolve_one(c, i);

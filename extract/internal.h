@@ -93,6 +93,8 @@ struct dtok {
     int rel;              /* 昨年10月 (year), 先月8日 (month): counted back from the
                              notice's date; y stays 0 until it is known */
     int back;             /* how many years (rel 1) or months (rel 2) back */
+    int behind;           /* year-less, given the year of an earlier date that
+                             it precedes in the calendar (12月28日 … 1月16日) */
 };
 
 struct drange {
