@@ -718,6 +718,16 @@ static int bound(struct ctx *c, const struct dtok *t)
     return aside(c, t->s, t->e);
 }
 
+/* A single date that says who the people are, not when anything happened
+ * (periods.tsv expafter: 12月25日に手続きをした5250人, 4月5日(水)に入院された
+ * 患者様); *who ends after them.  A comma after に (12日に、検診を受けた患者様
+ * の…を誤送付) gives the date to the sentence's event instead. */
+static int people_after(struct ctx *c, size_t from, size_t to, struct span *who)
+{
+    return ex_label_match(c, "periods", "expafter", from, to, PCRE2_ANCHORED, who) &&
+           !memmem(c->s + from, who->e - from, "に、", 6);
+}
+
 /* The first non-blank line among the two after li, or SIZE_MAX. */
 static size_t next_line(const struct ctx *c, size_t li)
 {
@@ -872,8 +882,13 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
                 ex_negated(c, t.s) || !ex_mention_ok(c, t.s))
                 continue;
             size_t si = ex_sent_of(c, t.s);
-            if (!ex_label_match(c, "periods", "attackday", t.e,
-                                ex_upto(c, t.e, c->sents[si].e, EX_WINDOW), PCRE2_ANCHORED, NULL) &&
+            size_t se = ex_upto(c, t.e, c->sents[si].e, EX_WINDOW);
+            struct span cue, who;
+            int day = ex_label_match(c, "periods", "attackday", t.e, se, PCRE2_ANCHORED, &cue);
+            /* …患者様の…を紛失する事案が発生: the event comes after the people */
+            if (day && people_after(c, t.e, se, &who) && who.e < cue.e)
+                continue;
+            if (!day &&
                 !(ex_label_match(c, "periods", "attackbefore", ex_back(c, c->sents[si].s, t.s, 40),
                                  t.s, 0, NULL) &&
                   ex_label_match(c, "periods", "cleftend", t.e, ex_upto(c, t.e, c->sents[si].e, 30),
@@ -935,12 +950,11 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
             }
             if (pass == 0 && !here)
                 continue;
-            /* 12月25日と29日に手続きをした5250人: the people's window, no event */
+            /* 12月25日と29日に手続きをした5250人: the people's days, no event */
             size_t xe = t.e;
             if (ex_label_match(c, "periods", "andday", t.e, ex_upto(c, t.e, ee, 40), PCRE2_ANCHORED, &ev))
                 xe = ev.e;
-            if (ex_label_match(c, "periods", "expafter", xe, ee, PCRE2_ANCHORED, NULL) ||
-                bound(c, &c->dates[i]))
+            if (people_after(c, xe, ee, &ev) || bound(c, &c->dates[i]))
                 continue;
             /* the notice's own date (更新日:…, the dateline of the sentence
              * that announces) is no event */
