@@ -154,7 +154,8 @@ ow_err ex_counts(struct ctx *c, struct extract_result *res)
         size_t ms = ov[0], me = ov[1];
         size_t ns = ov[2], ne = ov[3], us = ov[4], ue = ov[5];
         pos = me > ms ? me : ms + 1;
-        if (!ex_in_body(c, ms))
+        /* a background sentence about another incident (incident.tsv other) */
+        if (!ex_in_body(c, ms) || (c->sflag[ex_sent_of(c, ms)] & SF_OTHER))
             continue;
         long long val = 0;
         for (size_t i = ns; i < ne; i++)
