@@ -1240,6 +1240,7 @@ struct firstarg {
     int strict;       /* types.tsv @fallback: only a leak verb says the data leaked
                          (the pattern is itself data: クレジットカード情報) */
     const char *value;  /* the value a mention stands for (methods.tsv @unless) */
+    struct span vetoed; /* the first mention @unless ruled out */
 };
 
 /* Is a data item named where the text says what leaked: in a sentence with
@@ -1282,43 +1283,53 @@ static int leak_context(struct ctx *c, size_t pos, int strict)
 static int first_ok(struct ctx *c, PCRE2_SIZE *ov, void *arg)
 {
     struct firstarg *fa = arg;
+    /* the mention; ov itself is reused by every match made below */
+    size_t ms = ov[0], me = ov[1];
     if (fa->measure) {
         /* A countermeasure is often worded as a negation (カード情報を保持しない
          * 方式に変更): only advice to the reader is left out. */
-        unsigned char f = c->sflag[ex_sent_of(c, ov[0])];
-        if (!ex_in_body(c, ov[0]) || ((f & SF_ADVICE) && !(f & SF_LEAK)))
+        unsigned char f = c->sflag[ex_sent_of(c, ms)];
+        if (!ex_in_body(c, ms) || ((f & SF_ADVICE) && !(f & SF_LEAK)))
             return 0;
-    } else if (!ex_mention_ok(c, ov[0])) {
+    } else if (!ex_mention_ok(c, ms)) {
         return 0;
     } else if (fa->types) {
         /* Data named while explaining how an attack works (the sender name
          * and address an Emotet mail shows, the IDs a list attack tries)
          * count only when the same sentence says they leaked. */
-        size_t si = ex_sent_of(c, ov[0]);
+        size_t si = ex_sent_of(c, ms);
         size_t a = c->sents[si].s, b = ex_upto(c, a, c->sents[si].e, EX_WINDOW);
         if (ex_label_match(c, "incident", "mechanism", a, b, 0, NULL) &&
             !ex_label_match(c, "incident", "mechleak", a, b, 0, NULL))
             return 0;
-        if (!leak_context(c, ov[0], fa->strict))
+        if (!leak_context(c, ms, fa->strict))
             return 0;
     } else if (fa->methods) {
         /* "不正アクセスを防止するため", "感染すると…" say nothing of this
          * incident; @unless names what rules a value out in its sentence
          * (閲覧できる状態 after 不正アクセスを受け is no misconfiguration) */
-        size_t si = ex_sent_of(c, ov[0]);
+        size_t si = ex_sent_of(c, ms);
         unsigned char f = c->sflag[si];
         if ((f & SF_GENERIC) || ((f & SF_POLICY) && !(f & SF_EVENT)))
             return 0;
-        size_t a = ex_back(c, c->sents[si].s, ov[0], EX_WINDOW);
-        size_t b = ex_upto(c, ov[1], c->sents[si].e, EX_WINDOW);
+        size_t a = ex_back(c, c->sents[si].s, ms, EX_WINDOW);
+        size_t b = ex_upto(c, me, c->sents[si].e, EX_WINDOW);
         for (const struct rule *ru = ex_rules_next(c->r, NULL, "methods", "@unless"); ru;
              ru = ex_rules_next(c->r, ru, "methods", "@unless")) {
             PCRE2_SIZE *uv;
-            if (!strcmp(ru->arg, fa->value) && ex_rule_match(c, ru, a, b, 0, &uv))
+            if (!strcmp(ru->arg, fa->value) && ex_rule_match(c, ru, a, b, 0, &uv)) {
+                if (fa->vetoed.e == fa->vetoed.s)
+                    fa->vetoed = (struct span){ms, me};
                 return 0;
+            }
         }
+        /* the same words again (宛先が閲覧できる状態でメールを送信 … 閲覧
+         * できる状態にあるとの指摘) tell of the same thing, still ruled out */
+        size_t vl = fa->vetoed.e - fa->vetoed.s;
+        if (vl && me - ms == vl && !memcmp(c->s + ms, c->s + fa->vetoed.s, vl))
+            return 0;
     }
-    fa->at = (struct span){ov[0], ov[1]};
+    fa->at = (struct span){ms, me};
     fa->found = 1;
     return 1;
 }
@@ -1333,7 +1344,7 @@ static ow_err collect_tags(struct ctx *c, const char *file, struct tagset *t)
             (ru->gate && !ex_gate_open(c, ru)))
             continue;
         struct firstarg fa = {{0, 0}, 0, !strcmp(file, "countermeasures"), !strcmp(file, "types"),
-                              !strcmp(file, "methods"), 0, ru->label};
+                              !strcmp(file, "methods"), 0, ru->label, {0, 0}};
         scan(c, ru->id, c->body_s, c->body_e, first_ok, &fa);
         if (fa.found && tag_add(t, ru->label, fa.at.s, fa.at.e))
             return OW_NOMEM;
@@ -1365,7 +1376,7 @@ static ow_err apply_directives(struct ctx *c, const char *file, struct tagset *t
                 blocked = 1;
         if (blocked || tag_has(t, ru->arg) || (ru->gate && !ex_gate_open(c, ru)))
             continue;
-        struct firstarg fa = {{0, 0}, 0, 0, !strcmp(file, "types"), !strcmp(file, "methods"), 1, ru->arg};
+        struct firstarg fa = {{0, 0}, 0, 0, !strcmp(file, "types"), !strcmp(file, "methods"), 1, ru->arg, {0, 0}};
         scan(c, ru->id, c->body_s, c->body_e, first_ok, &fa);
         if (fa.found && tag_add(t, ru->arg, fa.at.s, fa.at.e))
             return OW_NOMEM;
@@ -1376,7 +1387,7 @@ static ow_err apply_directives(struct ctx *c, const char *file, struct tagset *t
          ru = ex_rules_next(c->r, ru, file, "@ifcard")) {
         if (tag_has(t, ru->arg) || (ru->gate && !ex_gate_open(c, ru)))
             continue;
-        struct firstarg fa = {{0, 0}, 0, 0, 0, 1, 0, ru->arg};
+        struct firstarg fa = {{0, 0}, 0, 0, 0, 1, 0, ru->arg, {0, 0}};
         scan(c, ru->id, c->body_s, c->body_e, first_ok, &fa);
         if (fa.found && tag_add(t, ru->arg, fa.at.s, fa.at.e))
             return OW_NOMEM;
@@ -1509,12 +1520,12 @@ static int service_hit(struct ctx *c, PCRE2_SIZE *ov, void *arg)
 {
     struct extract_result *res = arg;
     int g = ov[2] != PCRE2_UNSET ? 1 : 2;
-    size_t a = ov[2 * g], b = ov[2 * g + 1];
-    if (!ex_in_body(c, ov[0]) || res->nservices >= 16)
+    size_t ms = ov[0], a = ov[2 * g], b = ov[2 * g + 1];   /* ov is reused below */
+    if (!ex_in_body(c, ms) || res->nservices >= 16)
         return res->nservices >= 16;
-    size_t wa = ex_char_start(c->s, ov[0] > 36 ? ov[0] - 36 : 0, 0);
+    size_t wa = ex_char_start(c->s, ms > 36 ? ms - 36 : 0, 0);
     int named = ex_label_match(c, "sections", "service", a, b, 0, NULL);
-    int before = ex_label_match(c, "sections", "servicebefore", wa, ov[0], 0, NULL);
+    int before = ex_label_match(c, "sections", "servicebefore", wa, ms, 0, NULL);
     if (!(named || before) || ex_label_match(c, "sections", "notservice", a, b, 0, NULL))
         return 0;
     char *name = ex_strndup(c->s + a, b - a);

@@ -326,6 +326,29 @@ static void test_spans_inside_text(void **state)
     extract_result_free(&x);
 }
 
+/* A data type's evidence is the item itself, not the leak verb or the
+ * heading that made it count (the match data is shared by every match). */
+static void test_type_spans_name_the_item(void **state)
+{
+    (void)state;
+    const char *t = "個人情報漏えいのお詫び\n"
+                    "2024年6月3日\n"
+                    "株式会社ひばり運輸\n"
+                    "当社サーバーが不正アクセスを受けました。\n"
+                    "【漏えいした可能性のある情報】\n"
+                    "氏名\n"
+                    "電話番号\n";
+    struct extract_result x;
+    run(t, strlen(t), &x);
+    assert_int_equal(x.ntypes, 2);
+    for (size_t i = 0; i < x.ntypes; i++) {
+        const char *w = !strcmp(x.types[i].value, "name") ? "氏名" : "電話番号";
+        assert_true(span_has(t, x.types[i].ev, w));
+        assert_false(span_has(t, x.types[i].ev, "漏えい"));
+    }
+    extract_result_free(&x);
+}
+
 /* ---- any bytes in -------------------------------------------------------- */
 
 static void test_invalid_bytes(void **state)
@@ -506,6 +529,7 @@ int main(void)
         cmocka_unit_test(test_many_short_lines),
         cmocka_unit_test(test_negation_clause),
         cmocka_unit_test(test_spans_inside_text),
+        cmocka_unit_test(test_type_spans_name_the_item),
         cmocka_unit_test(test_invalid_bytes),
         cmocka_unit_test(test_literal_which),
         cmocka_unit_test(test_literal_order),
