@@ -162,6 +162,16 @@ static int rep_near(struct ctx *c, size_t from, size_t li, struct span *title, s
     return 0;
 }
 
+/* Do the n bytes at p hold a legal form (org.tsv form)? */
+static int has_form(struct ctx *c, const char *p, size_t n)
+{
+    for (const struct rule *ru = ex_rules_next(c->r, NULL, "org", "form"); ru;
+         ru = ex_rules_next(c->r, ru, "org", "form"))
+        if (memmem(p, n, ru->arg, strlen(ru->arg)))
+            return 1;
+    return 0;
+}
+
 /* Scores one mention whose name spans [ns, ne) of line li. */
 static int score_mention(struct ctx *c, size_t ns, size_t ne, size_t li)
 {
@@ -194,14 +204,16 @@ static int score_mention(struct ctx *c, size_t ns, size_t ne, size_t li)
         sc += 4;
     if (ex_label_match(c, "org", "reference", ns, ne, 0, NULL))
         sc -= 6;
-    /* 株式会社X(京都市)は …発表した */
+    /* 株式会社X(京都市)は …発表した; with a legal form, …を運営する株式会社Xが、
+     * …と発表 too */
     size_t p = ne;
     if (p < le && c->s[p] == '(') {
         const char *q = memchr(c->s + p, ')', le - p < 40 ? le - p : 40);
         if (q)
             p = (size_t)(q - c->s) + 1;
     }
-    if (p + 3 <= le && !memcmp(c->s + p, "は", 3)) {
+    if (p + 3 <= le && (!memcmp(c->s + p, "は", 3) ||
+                        (!memcmp(c->s + p, "が", 3) && has_form(c, c->s + ns, ne - ns)))) {
         size_t si = ex_sent_of(c, ns);
         if (ex_label_match(c, "org", "report", p, ex_upto(c, p, c->sents[si].e, EX_WINDOW), 0,
                            NULL))
@@ -795,16 +807,6 @@ static ow_err forms(struct ctx *c, struct cands *cs)
     return OW_OK;
 }
 
-/* Does name hold a legal form (org.tsv form)? */
-static int has_form(struct ctx *c, const char *name)
-{
-    for (const struct rule *ru = ex_rules_next(c->r, NULL, "org", "form"); ru;
-         ru = ex_rules_next(c->r, ru, "org", "form"))
-        if (strstr(name, ru->arg))
-            return 1;
-    return 0;
-}
-
 /* The fullest form in which the text writes the chosen name: a news subject
  * read without its legal form (アオバ商事) is written 株式会社アオバ商事 in
  * the next paragraph; a town (嘉手納町) is written with its prefecture or
@@ -813,7 +815,7 @@ static char *fullest(struct ctx *c, const char *name)
 {
     size_t nl = strlen(name);
     char bpre[96] = "", bpost[64] = "";
-    if (has_form(c, name) || nl == 0)
+    if (has_form(c, name, nl) || nl == 0)
         return ex_strndup(name, nl);
     const char *p = c->s, *end = c->s + c->n;
     for (int seen = 0; seen < 64 && (p = memmem(p, (size_t)(end - p), name, nl)); seen++, p += nl) {
@@ -894,7 +896,7 @@ static char *fullest(struct ctx *c, const char *name)
 static void drop_sha(struct ctx *c, char *name)
 {
     size_t n = strlen(name), k;
-    if (n < 6 || memcmp(name + n - 3, "社", 3) || has_form(c, name) || !ex_third_party(c))
+    if (n < 6 || memcmp(name + n - 3, "社", 3) || has_form(c, name, n) || !ex_third_party(c))
         return;
     uint32_t q = cp_at(name, n - 3, prev_start(name, n - 3), &k);
     if ((is_kata(q) && q != 0x30fb) || (q < 0x80 && is_alnum(q) && !(q >= '0' && q <= '9')))
