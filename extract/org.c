@@ -180,6 +180,10 @@ static int score_mention(struct ctx *c, size_t ns, size_t ne, size_t li)
     size_t a = ls, b = ns;
     ex_trim(c->s, &a, &b);
     int at_start = a == b;
+    /* このたび、株式会社Xが提供する…: a notice that names itself first */
+    if (!at_start && ((b - a == 15 && !memcmp(c->s + a, "このたび、", 15)) ||
+                      (b - a == 12 && !memcmp(c->s + a, "この度、", 12))))
+        at_start = 1;
     if (!at_start && b - a >= 1) {
         size_t k, p = prev_start(c->s, b);
         uint32_t pc = cp_at(c->s, c->n, p, &k);
