@@ -465,7 +465,9 @@ static ow_err build_builtins(struct extract_rules *r, struct ow_diag *d)
                                 "(?:[ \\t]|$|から|で|において|は|が))"))
                 goto nomem;
         } else if (i == BI_NAMED) {
-            if (ow_buf_adds(&b, "^[ \\t]*(?:【[^】\\n]{0,40}】[ \\t]*)?(?!当|本|同|各|貴|弊|全|他)"
+            /* a signature after its date (平成30年3月 北浜病院 院長 …) */
+            if (ow_buf_adds(&b, "^[ \\t]*(?:【[^】\\n]{0,40}】[ \\t]*|[^ \\t\\n0-9]{0,2}[0-9元]{1,4}年[0-9]{1,2}月"
+                                "(?:[0-9]{1,2}日)?(?:\\([^)\\n]{1,4}\\))?[ \\t]+)?(?!当|本|同|各|貴|弊|全|他)"
                                 "([\\p{sc=Han}\\p{sc=Katakana}\\p{sc=Hiragana}ーA-Za-z0-9&・]{2,20}?") ||
                 put_alternation(&b, r, "org", "suffix", 0) ||
                 ow_buf_adds(&b, ")(?=[ \\t]|$|は|\\([^()\\n]{1,24}\\)は)"))
