@@ -394,6 +394,7 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
 {
     PCRE2_SIZE *ov;
     int third = ex_third_party(c);
+    int self = ex_label_match(c, "incident", "self", 0, c->body_e, 0, NULL);
     for (const struct rule *ru = ex_rules_next(c->r, NULL, "org", "subject"); ru;
          ru = ex_rules_next(c->r, ru, "org", "subject")) {
         size_t pos = 0;
@@ -434,12 +435,21 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
             if (c->sflag[si] & SF_OTHER)
                 continue;      /* …を巡っては、北浜市が昨年: another incident */
             int hearsay = !strcmp(ru->arg, "source") || !strcmp(ru->arg, "found");
-            int reports, weak = 0;
+            int reports, weak = 0, owner = 0;
             if (!strcmp(ru->arg, "owner")) {
-                /* 北浜病院のサーバーが…感染: whose systems were hit */
+                /* 北浜病院のサーバーが…感染: whose systems were hit; in a
+                 * text that never speaks as 弊社/本市, the one it is about
+                 * (not a unit written in Latin letters, SYSCO社, …GmbH: a
+                 * subsidiary the parent's release names) */
                 if (!(c->sflag[si] & SF_CUE))
                     continue;
                 reports = 1;
+                size_t we = ne >= ns + 3 && !memcmp(c->s + ne - 3, "社", 3) ? ne - 3 : ne;
+                int latin = 1;
+                for (size_t p = ns; p < we && latin; p++)
+                    latin = (unsigned char)c->s[p] < 0x80;
+                if (!self && !latin)
+                    owner = 2;
             } else if (!strcmp(ru->arg, "place")) {
                 /* only where it opens a sentence that reports the incident, in
              * the notice's own voice (an article's 子会社X社では is not it) */
@@ -463,7 +473,7 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
                 continue;
             /* a mention with no report adds to the count of a name that has one */
             int sc = !reports ? 0 : weak ? score_mention(c, ns, ne, li) - 1
-                                         : score_mention(c, ns, ne, li) + (hearsay ? 2 : 0) + (third ? 4 : 0);
+                                         : score_mention(c, ns, ne, li) + (hearsay ? 2 : 0) + (third ? 4 : 0) + owner;
             if (add(cs, "", c->s, ns, ne, 1, ns, ne, li, sc))
                 return OW_NOMEM;
             cs->v[cs->n - 1].norep = 1;
