@@ -1492,7 +1492,9 @@ static void incident(struct ctx *c, struct extract_result *res)
                 ex_label_match(c, "incident", "pressrelease", 0, c->body_e, 0, NULL) || c->faqleak ||
                 title_has(c, "owntitle") || head_has(c, "owntitle") ||
                 title_has(c, "apology");
-        expl = ex_label_match(c, "incident", "explainer", 0, c->body_e, 0, NULL);
+        expl = ex_label_match(c, "incident", "explainer", 0, c->body_e, 0, NULL) ||
+               (ex_label_match(c, "incident", "explainweak", 0, c->body_e, 0, NULL) &&
+                !ex_label_match(c, "incident", "report", 0, c->body_e, 0, NULL));
     }
     c->unowned = cues > 0 && !owned;     /* settled once the organization is known */
     /* A title that reads like a warning (なりすましメールに関するお詫び)
