@@ -314,7 +314,13 @@ static size_t name_back(struct ctx *c, size_t lo, size_t e)
     while (a > lo && e - a < 120) {
         size_t p = prev_start(c->s, a);
         uint32_t q = cp_at(c->s, c->n, p, &k);
-        if (!(is_solid(q) || q == 0x30fb || q == 0x30fc))
+        /* a dot between letters belongs to the name, and a space after
+         * such a dot (N.T.Technology, N.T. Technology) */
+        int dot = (q == '.' && p > lo && a < e && is_alnum((unsigned char)c->s[p - 1]) &&
+                   (is_alnum((unsigned char)c->s[a]) || c->s[a] == ' ')) ||
+                  (q == ' ' && p >= lo + 2 && a < e && c->s[p - 1] == '.' &&
+                   is_alnum((unsigned char)c->s[p - 2]) && is_alnum((unsigned char)c->s[a]));
+        if (!(is_solid(q) || q == 0x30fb || q == 0x30fc || dot))
             break;
         a = p;
     }
