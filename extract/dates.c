@@ -531,8 +531,12 @@ static int announced(struct ctx *c, const struct dtok *t)
     }
     if (p < ss + 3 || (memcmp(c->s + p - 3, "は", 3) != 0 && memcmp(c->s + p - 3, "が", 3) != 0))
         return 0;
+    /* …は2023年12月22日、(a long account)…ことを確認したと発表した: the
+     * report may close a sentence longer than the window */
+    size_t se = c->sents[si].e;
     return ex_label_match(c, "org", "report", ex_back(c, ss, t->s, EX_WINDOW),
-                          ex_upto(c, t->e, c->sents[si].e, EX_WINDOW), 0, NULL);
+                          ex_upto(c, t->e, se, EX_WINDOW), 0, NULL) ||
+           ex_label_match(c, "org", "report", ex_back(c, t->e, se, 24), se, 0, NULL);
 }
 
 /* Does the date date the page rather than an event: a date line in its
