@@ -698,11 +698,6 @@ static int cap_range(const struct ctx *c, struct drange *r)
     return cap_year(c, &r->a) && cap_year(c, &r->b);
 }
 
-/* Is the date that of a document or an announcement rather than of an
- * event (2019年8月13日付の伝票, 6月7日に公表, 令和3年7月公表) — or set in
- * parentheses, an aside to the sentence it stands in? */
-static int date_label(struct ctx *c, const struct dtok *t);
-
 /* Is [s, e) set in parentheses, an aside to its sentence (前当務日(8月11日
  * から12日)に出場した…)? */
 static int aside(struct ctx *c, size_t s, size_t e)
@@ -715,6 +710,9 @@ static int aside(struct ctx *c, size_t s, size_t e)
     return memchr(c->s + e, ')', ex_upto(c, e, c->n, 40) - e) != NULL;
 }
 
+/* Is the date that of a document or an announcement rather than of an
+ * event (2019年8月13日付の伝票, 6月7日に公表, 令和3年7月公表) — or set in
+ * parentheses, an aside to the sentence it stands in? */
 static int bound(struct ctx *c, const struct dtok *t)
 {
     if (ex_label_match(c, "periods", "bound", t->e, ex_upto(c, t->e, c->n, 40), PCRE2_ANCHORED, NULL))

@@ -71,6 +71,37 @@ static int is_particle(uint32_t c)
     return is_stop_kana(c) || c == 0x3084 /* や */ || c == 0x3088 /* よ */ || c == 0x304b /* か */;
 }
 
+/* 都 道 府 県 郡: a prefecture or a district ends here */
+static int is_region(uint32_t c)
+{
+    return c == 0x90fd || c == 0x9053 || c == 0x5e9c || c == 0x770c || c == 0x90e1;
+}
+
+/* 市 区 町 村: a municipality ends here */
+static int is_municipality(uint32_t c)
+{
+    return c == 0x5e02 || c == 0x533a || c == 0x753a || c == 0x6751;
+}
+
+/* A katakana or Latin letter (not ・, not a digit): a foreign proper name
+ * ends in one (ハウステンボス, JTB) */
+static int is_foreign_letter(uint32_t c)
+{
+    return (is_kata(c) && c != 0x30fb) || (c < 0x80 && is_alnum(c) && !(c >= '0' && c <= '9'));
+}
+
+/* The length of このたび、 or この度、 opening [a, b) of s, else 0 */
+static size_t opener_len(const char *s, size_t a, size_t b)
+{
+    static const char *const w[] = {"このたび、", "この度、"};
+    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++) {
+        size_t l = strlen(w[i]);
+        if (b - a >= l && !memcmp(s + a, w[i], l))
+            return l;
+    }
+    return 0;
+}
+
 struct cand {
     char name[128];
     size_t s, e;          /* the mention */
@@ -181,8 +212,7 @@ static int score_mention(struct ctx *c, size_t ns, size_t ne, size_t li)
     ex_trim(c->s, &a, &b);
     int at_start = a == b;
     /* このたび、株式会社Xが提供する…: a notice that names itself first */
-    if (!at_start && ((b - a == 15 && !memcmp(c->s + a, "このたび、", 15)) ||
-                      (b - a == 12 && !memcmp(c->s + a, "この度、", 12))))
+    if (!at_start && b > a && opener_len(c->s, a, b) == b - a)
         at_start = 1;
     if (!at_start && b - a >= 1) {
         size_t k, p = prev_start(c->s, b);
@@ -275,7 +305,7 @@ static int org_shaped(struct ctx *c, size_t a, size_t b)
     uint32_t q = cp_at(c->s, c->n, last, &k);
     if (q == 0x30fc && last > a)     /* ー ends many katakana names */
         q = cp_at(c->s, c->n, prev_start(c->s, last), &k);
-    int foreign = (is_kata(q) && q != 0x30fb) || (q < 0x80 && is_alnum(q) && !(q >= '0' && q <= '9'));
+    int foreign = is_foreign_letter(q);
     /* エヌ・ティ・ティ・データ: katakana spelled out with middle dots is a
      * proper name, whatever word it ends in (財務・会計システム is not) */
     int spelled = memmem(c->s + a, b - a, "・", 3) != NULL;
@@ -343,9 +373,7 @@ static size_t name_back(struct ctx *c, size_t lo, size_t e)
             return e;
         if (!is_solid(before)) {
             a = x;
-        } else if (before == 0x770c /* 県 */ || before == 0x90e1 /* 郡 */ ||
-                   before == 0x90fd /* 都 */ || before == 0x5e9c /* 府 */ ||
-                   before == 0x9053 /* 道 */) {
+        } else if (is_region(before)) {
             size_t y = x;
             int nch = 0;
             while (y > lo && nch < 5 && is_han(cp_at(c->s, c->n, prev_start(c->s, y), &k)))
@@ -461,9 +489,7 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
              * the notice's own voice (an article's 子会社X社では is not it) */
                 size_t sa = c->sents[si].s, sb = ns;
                 ex_trim(c->s, &sa, &sb);
-                if (sb - sa >= 12 && (!memcmp(c->s + sa, "このたび、", 15) ||
-                                      !memcmp(c->s + sa, "この度、", 12)))
-                    sa += !memcmp(c->s + sa, "この度、", 12) ? 12 : 15;
+                sa += opener_len(c->s, sa, sb);
                 if (sa != sb || !(c->sflag[si] & SF_CUE))
                     continue;
                 /* in an article, a name where it happened ranks below the
@@ -903,12 +929,9 @@ static char *fullest(struct ctx *c, const char *name)
             size_t last = prev_start(c->s, at);
             uint32_t lc = cp_at(c->s, c->n, last, &k);
             uint32_t fc = cp_at(c->s, c->n, q, &k);
-            int pub = lc == 0x5e02 /* 市 */ || lc == 0x753a /* 町 */ || lc == 0x6751 /* 村 */ ||
-                      lc == 0x533a /* 区 */;
             if (nch >= 2 && nch <= 4 &&
-                (lc == 0x770c /* 県 */ || lc == 0x90fd /* 都 */ || lc == 0x9053 /* 道 */ ||
-                 lc == 0x5e9c /* 府 */ || lc == 0x90e1 /* 郡 */ ||
-                 (pub && fc != 0x672c /* 本 */ && fc != 0x5f53 /* 当 */ &&
+                (is_region(lc) ||
+                 (is_municipality(lc) && fc != 0x672c /* 本 */ && fc != 0x5f53 /* 当 */ &&
                   fc != 0x540c /* 同 */ && fc != 0x5404 /* 各 */ && fc != 0x5168 /* 全 */)) &&
                 at - q < sizeof pre)
                 memcpy(pre, c->s + q, at - q), pre[at - q] = 0;
@@ -937,7 +960,7 @@ static void drop_sha(struct ctx *c, char *name)
     if (n < 6 || memcmp(name + n - 3, "社", 3) || has_form(c, name, n) || !ex_third_party(c))
         return;
     uint32_t q = cp_at(name, n - 3, prev_start(name, n - 3), &k);
-    if ((is_kata(q) && q != 0x30fb) || (q < 0x80 && is_alnum(q) && !(q >= '0' && q <= '9')))
+    if (is_foreign_letter(q))
         name[n - 3] = 0;
 }
 
@@ -957,8 +980,8 @@ static void drop_section(char *name)
         uint32_t q = cp_at(name, n, p, &k);
         if (!is_han(q))
             return;
-        if ((q == 0x90fd || q == 0x9053 || q == 0x5e9c || q == 0x770c || q == 0x5e02 ||
-             q == 0x533a || q == 0x753a || q == 0x6751) && p >= 6 && n - 3 - (p + k) >= 6) {
+        if (((is_region(q) && q != 0x90e1 /* not 郡 */) || is_municipality(q)) && p >= 6 &&
+            n - 3 - (p + k) >= 6) {
             name[p + k] = 0;     /* 都 道 府 県 市 区 町 村, two or more characters before */
             return;
         }
