@@ -808,18 +808,15 @@ static ow_err forms(struct ctx *c, struct cands *cs)
         if (add(cs, "", c->s, ns, ne, 1, ns, ne, li, sc))
             return OW_NOMEM;
     }
-    /* 当社(関西みなと送配電)は: the notice names itself in parentheses */
-    static const char *const selfp[] = {"当社(", "弊社(", "当法人(", "本会(", "当会(", "当院(", "本学("};
-    for (size_t k = 0; k < sizeof selfp / sizeof selfp[0]; k++) {
-        size_t kl = strlen(selfp[k]);
-        for (const char *p = c->s; cs->n < MAX_CANDS &&
-             (p = memmem(p, c->n - (size_t)(p - c->s), selfp[k], kl)); p += kl) {
-            size_t ns = (size_t)(p - c->s) + kl;
-            const char *q = memchr(c->s + ns, ')', c->n - ns < 60 ? c->n - ns : 60);
-            if (!q || !ex_in_body(c, ns))
-                continue;
-            size_t ne = (size_t)(q - c->s);
-            if (ne == ns || name_back(c, ns, ne) != ns || !plausible_name(c, ns, ne))
+    /* 当社(関西みなと送配電)は: the notice names itself in parentheses
+     * (org.tsv selfparen) */
+    for (const struct rule *ru = ex_rules_next(c->r, NULL, "org", "selfparen"); ru;
+         ru = ex_rules_next(c->r, ru, "org", "selfparen")) {
+        pos = 0;
+        while (pos < c->n && cs->n < MAX_CANDS && ex_rule_match(c, ru, pos, c->n, 0, &ov)) {
+            size_t ns = ov[2], ne = ov[3];
+            pos = ov[1];
+            if (!ex_in_body(c, ns) || name_back(c, ns, ne) != ns || !plausible_name(c, ns, ne))
                 continue;
             size_t li = ex_line_of(c, ns);
             if (add(cs, "", c->s, ns, ne, 1, ns, ne, li, score_mention(c, ns, ne, li) + 6))
