@@ -46,6 +46,14 @@ size_t ex_char_start(const char *s, size_t p, size_t lo)
     return p;
 }
 
+size_t ex_nchars(const char *s, size_t a, size_t b)
+{
+    size_t n = 0;
+    for (size_t p = a; p < b; p++)
+        n += ((unsigned char)s[p] & 0xc0) != 0x80;
+    return n;
+}
+
 size_t ex_upto(const struct ctx *c, size_t from, size_t end, size_t max)
 {
     if (end <= from || end - from <= max)
@@ -883,9 +891,7 @@ static int continues(const struct ctx *c, size_t ls, size_t le)
     size_t last = ex_char_start(s, b - 1, a);
     if (b - last == 3 && !memcmp(s + last, "、", 3))
         return 1;
-    size_t nch = 0;
-    for (size_t p = a; p < b; p++)
-        nch += ((unsigned char)s[p] & 0xc0) != 0x80;
+    size_t nch = ex_nchars(s, a, b);
     if (nch < 15 || b - last != 3)
         return 0;
     for (size_t k = 0; k < sizeof heads / sizeof heads[0]; k++) {
@@ -1267,10 +1273,7 @@ static int leak_context(struct ctx *c, size_t pos, int strict)
         if (a == b)
             continue;
         seen++;
-        size_t nch = 0;
-        for (size_t p = a; p < b; p++)
-            nch += ((unsigned char)c->s[p] & 0xc0) != 0x80;
-        int para = nch > 120 || memmem(c->s + a, b - a, "。", 3);
+        int para = ex_nchars(c->s, a, b) > 120 || memmem(c->s + a, b - a, "。", 3);
         if (prose && para)
             return 0;
         if (ex_label_match(c, "negations", "leak", a, ex_upto(c, a, b, EX_WINDOW), 0, NULL) ||
@@ -1345,8 +1348,10 @@ static ow_err collect_tags(struct ctx *c, const char *file, struct tagset *t)
         if (ru->label[0] == '@' || !ru->text || tag_has(t, ru->label) ||
             (ru->gate && !ex_gate_open(c, ru)))
             continue;
-        struct firstarg fa = {{0, 0}, 0, !strcmp(file, "countermeasures"), !strcmp(file, "types"),
-                              !strcmp(file, "methods"), 0, ru->label, {0, 0}};
+        struct firstarg fa = {.measure = !strcmp(file, "countermeasures"),
+                              .types = !strcmp(file, "types"),
+                              .methods = !strcmp(file, "methods"),
+                              .value = ru->label};
         scan(c, ru->id, c->body_s, c->body_e, first_ok, &fa);
         if (fa.found && tag_add(t, ru->label, fa.at.s, fa.at.e))
             return OW_NOMEM;
@@ -1378,7 +1383,8 @@ static ow_err apply_directives(struct ctx *c, const char *file, struct tagset *t
                 blocked = 1;
         if (blocked || tag_has(t, ru->arg) || (ru->gate && !ex_gate_open(c, ru)))
             continue;
-        struct firstarg fa = {{0, 0}, 0, 0, !strcmp(file, "types"), !strcmp(file, "methods"), 1, ru->arg, {0, 0}};
+        struct firstarg fa = {.types = !strcmp(file, "types"), .methods = !strcmp(file, "methods"),
+                              .strict = 1, .value = ru->arg};
         scan(c, ru->id, c->body_s, c->body_e, first_ok, &fa);
         if (fa.found && tag_add(t, ru->arg, fa.at.s, fa.at.e))
             return OW_NOMEM;
@@ -1389,7 +1395,7 @@ static ow_err apply_directives(struct ctx *c, const char *file, struct tagset *t
          ru = ex_rules_next(c->r, ru, file, "@ifcard")) {
         if (tag_has(t, ru->arg) || (ru->gate && !ex_gate_open(c, ru)))
             continue;
-        struct firstarg fa = {{0, 0}, 0, 0, 0, 1, 0, ru->arg, {0, 0}};
+        struct firstarg fa = {.methods = 1, .value = ru->arg};
         scan(c, ru->id, c->body_s, c->body_e, first_ok, &fa);
         if (fa.found && tag_add(t, ru->arg, fa.at.s, fa.at.e))
             return OW_NOMEM;

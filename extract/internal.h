@@ -207,6 +207,8 @@ int ex_in_body(const struct ctx *c, size_t pos);
 /* Start of the UTF-8 character holding byte p (walks back over continuation
  * bytes, never below lo). */
 size_t ex_char_start(const char *s, size_t p, size_t lo);
+/* The number of UTF-8 characters in [a, b) of s. */
+size_t ex_nchars(const char *s, size_t a, size_t b);
 /* Bounded windows: every look-around a match does is at most EX_WINDOW bytes,
  * so that one huge line (no newline, no 。 in 20 MB) cannot make the work
  * quadratic.  ex_upto: min(end, from + max) at a character boundary;

@@ -272,11 +272,7 @@ static int score_mention(struct ctx *c, size_t ns, size_t ne, size_t li)
  * anywhere in it) and the placeholders of a template (○○). */
 static int plausible_name(struct ctx *c, size_t a, size_t b)
 {
-    size_t nch = 0, k;
-    for (size_t p = a; p < b; p += k) {
-        cp_at(c->s, c->n, p, &k);
-        nch++;
-    }
+    size_t nch = ex_nchars(c->s, a, b);
     if (nch < 2 || nch > 40)
         return 0;
     struct span w;
