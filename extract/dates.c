@@ -417,13 +417,7 @@ ow_err ex_dates_scan(struct ctx *c)
 
 /* ---- published ---------------------------------------------------------- */
 
-/* "…株式会社にしき堂は9月14日、…と発表した": a date right after "は" in a
- * sentence that reports an announcement. */
-/* The label a date carries in a table or a list (periods.tsv label*): the
- * text before it on its line when that is all label ("(1) 発生日・発覚日
- * 令和6年7月10日"), or, for a date on a line of its own, the short line
- * above it ("1 判明日時" / "令和4年11月20日 午前11時30分頃"). */
-
+/* The DL_ flags of the label text [a, b), 0 when it is not all label. */
 static int label_in(struct ctx *c, size_t a, size_t b)
 {
     ex_trim(c->s, &a, &b);
@@ -448,6 +442,10 @@ static int label_in(struct ctx *c, size_t a, size_t b)
     return f;
 }
 
+/* The label a date carries in a table or a list (periods.tsv label*): the
+ * text before it on its line when that is all label ("(1) 発生日・発覚日
+ * 令和6年7月10日"), or, for a date on a line of its own, the short line
+ * above it ("1 判明日時" / "令和4年11月20日 午前11時30分頃"). */
 static int date_label(struct ctx *c, const struct dtok *t)
 {
     size_t li = ex_line_of(c, t->s);
@@ -480,11 +478,18 @@ static int date_label(struct ctx *c, const struct dtok *t)
 /* Is line li one row of a timeline: a date line with another date line
  * within four lines of it, past the page's head (where a notice's date and
  * an updated date stand together)? */
-static int timeline_row(struct ctx *c, size_t li)
+/* Is line li among the first three lines with text (the head: a title, a
+ * date, a name)?  It stops at the third, so asking costs nothing per date. */
+static int in_head(const struct ctx *c, size_t li)
 {
     size_t nonblank = 0;
     for (size_t l = 0; l < li && nonblank < 3; l++)
         nonblank += c->lines[l].e > c->lines[l].s;
+    return nonblank < 3;
+}
+
+static int timeline_row(struct ctx *c, size_t li)
+{
     size_t lo = li >= 8 ? li - 8 : 0, hi = li + 8 < c->nlines ? li + 8 : c->nlines - 1;
     size_t near = 0, rows = 0, last = SIZE_MAX;
     for (size_t i = ex_date_at(c, c->lines[lo].s); i < c->ndates && c->dates[i].s < c->lines[hi].e; i++) {
@@ -497,9 +502,11 @@ static int timeline_row(struct ctx *c, size_t li)
     }
     /* two more date lines close by make a timeline anywhere; one makes it
      * past the head, where a notice's date and its updated date stand */
-    return rows >= 2 || (nonblank >= 3 && near >= 1);
+    return rows >= 2 || (!in_head(c, li) && near >= 1);
 }
 
+/* Is the date that of an announcement the text reports ("…株式会社にしき堂
+ * は9月14日、…と発表した": right after は or が, or opening the sentence)? */
 static int announced(struct ctx *c, const struct dtok *t)
 {
     size_t si = ex_sent_of(c, t->s), ss = c->sents[si].s;
@@ -545,10 +552,8 @@ static int dates_page(struct ctx *c, const struct dtok *t)
 {
     if (head_dateline(c, t))
         return 1;
-    size_t li = ex_line_of(c, t->s), seen = 0;
-    for (size_t l = 0; l < li; l++)
-        seen += c->lines[l].e > c->lines[l].s;
-    if (seen < 3 && ex_tok_is_lone(c, t) && !timeline_row(c, li))
+    size_t li = ex_line_of(c, t->s);
+    if (in_head(c, li) && ex_tok_is_lone(c, t) && !timeline_row(c, li))
         return 1;
     size_t a = c->lines[li].s, b = c->lines[li].e;
     return b - a <= 300 && !memmem(c->s + a, b - a, "。", 3) && !memmem(c->s + a, b - a, "、", 3) &&
@@ -561,10 +566,8 @@ static int head_dateline(struct ctx *c, const struct dtok *t)
 {
     if (!t->explicit_year || t->prec != 3)
         return 0;
-    size_t li = ex_line_of(c, t->s), seen = 0;
-    for (size_t l = 0; l < li; l++)
-        seen += c->lines[l].e > c->lines[l].s;
-    if (seen >= 3)
+    size_t li = ex_line_of(c, t->s);
+    if (!in_head(c, li))
         return 0;
     size_t a = c->lines[li].s, b = t->s, ra = t->e, rb = c->lines[li].e;
     ex_trim(c->s, &a, &b);
