@@ -39,6 +39,13 @@ static inline size_t ow_utf8_seqlen(const unsigned char *s, size_t n)
         return 3;
     return ow_utf8_seqlen_multi(s, n);
 }
+/* The length a UTF-8 lead byte announces (1 for ASCII and for a stray
+ * continuation byte), without checking what follows: for text already
+ * known to be valid, such as the vocabulary. */
+static inline size_t ow_utf8_leadlen(unsigned char c)
+{
+    return c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+}
 /* 1 if s[0..n) is valid UTF-8 (no overlongs, no surrogates). */
 int ow_utf8_valid(const char *s, size_t n);
 

@@ -32,11 +32,6 @@ struct litset {
     int ok;                /* 0: no literal is required */
 };
 
-static size_t utf8_len(unsigned char c)
-{
-    return c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-}
-
 /* Skips a character class [...] starting at *p == '['. */
 static void skip_class(const char **p, const char *end)
 {
@@ -195,7 +190,7 @@ static void parse_seq(const char **p, const char *end, struct litset *best, int 
         } else if (*q == '.') {
             q++;
         } else {
-            ll = utf8_len((unsigned char)*q);
+            ll = ow_utf8_leadlen((unsigned char)*q);
             if (q + ll > end)
                 ll = (size_t)(end - q);
             memcpy(lit, q, ll);
@@ -327,7 +322,7 @@ int ex_gate_open(struct ctx *c, const struct rule *ru)
         size_t len = strlen(lit);
         int all = 1;
         for (size_t j = 0; j < len && all;) {
-            size_t k = utf8_len((unsigned char)lit[j]);
+            size_t k = ow_utf8_leadlen((unsigned char)lit[j]);
             if (j + k > len)
                 k = len - j;
             uint32_t v = fold((const unsigned char *)lit + j, k);

@@ -190,7 +190,7 @@ static int alternation(struct parser *ps, struct words *out)
 /* The first character of s, its bytes packed into a key. */
 static uint32_t first_key(const unsigned char *s, size_t n)
 {
-    size_t k = s[0] < 0x80 ? 1 : s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : 2;
+    size_t k = ow_utf8_leadlen(s[0]);
     uint32_t key = 0;
     for (size_t i = 0; i < k && i < n; i++)
         key = key << 8 | s[i];
