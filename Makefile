@@ -38,13 +38,16 @@ EXTRACT_SRC   = extract/extract.c extract/dates.c extract/counts.c extract/org.c
 FETCH_SRC     = fetch/fetch.c fetch/addr.c fetch/libcurl.c
 PDF_SRC       = pdf/pdf.c
 STORE_SRC     = store/store.c
-INGEST_SRC    = ingest/ingest.c ingest/robots.c ingest/discover.c cli/ingest.c
+INGEST_SRC    = ingest/ingest.c ingest/robots.c ingest/discover.c
 SCHEMA_SRC    = schema/record.c
-CLI_SRC       = cli/main.c cli/args.c cli/pipeline.c cli/summary.c
+API_SRC       = lib/pipeline.c lib/owabi.c
+# The tool only: never linked into the library.
+CLI_SRC       = cli/main.c cli/args.c cli/summary.c cli/ingest.c
 
 LIB_SRC = $(CORE_SRC) $(DECODE_SRC) $(PARSE_SRC) $(NORMALIZE_SRC) $(EXTRACT_SRC) \
-          $(FETCH_SRC) $(SCHEMA_SRC) cli/args.c cli/pipeline.c cli/summary.c $(B)/vocab.c $(STORE_SRC) $(INGEST_SRC) $(PDF_SRC)
+          $(FETCH_SRC) $(SCHEMA_SRC) $(B)/vocab.c $(STORE_SRC) $(INGEST_SRC) $(PDF_SRC) $(API_SRC)
 LIB_OBJ = $(patsubst %.c,$(B)/%.o,$(patsubst $(B)/%,%,$(LIB_SRC)))
+CLI_OBJ = $(patsubst %.c,$(B)/%.o,$(CLI_SRC))
 
 VOCAB = $(sort $(wildcard extract/vocab/*.tsv))
 
@@ -58,12 +61,27 @@ all: owabi
 owabi: $(B)/owabi
 	cp $(B)/owabi $@
 
-$(B)/owabi: $(B)/cli/main.o $(B)/libowabi.a
+$(B)/owabi: $(CLI_OBJ) $(B)/libowabi.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKGLIBS) -lm
 
 $(B)/libowabi.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
+
+# The shared library: position-independent objects of its own, every
+# symbol hidden but the owabi_ API of include/owabi.h.
+PIC_OBJ = $(patsubst $(B)/%,$(B)/pic/%,$(LIB_OBJ))
+
+$(B)/libowabi.so: $(PIC_OBJ)
+	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,libowabi.so.0 -Wl,--no-undefined -o $@.0 $^ $(PKGLIBS) -lm
+	ln -sf libowabi.so.0 $@
+
+$(B)/pic/%.o: %.c $(wildcard */*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+
+$(B)/pic/vocab.o: $(B)/vocab.c
+	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
 
 $(B)/%.o: %.c $(wildcard */*.h)
 	@mkdir -p $(dir $@)
@@ -82,6 +100,12 @@ $(B)/tests/%: tests/unit/%.c $(B)/libowabi.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libowabi.a $(PKGLIBS) $(if $(filter test_pdf,$*),$(shell pkg-config --libs cairo)) -lcmocka -lm
 
+# Built as another program would be: the public header alone, the shared library.
+$(B)/tests/test_api: tests/api/test_api.c include/owabi.h $(B)/libowabi.so
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) -DOW_VERSION='"$(VERSION)"' -Iinclude -o $@ $< \
+		-L$(B) -Wl,-rpath,$(CURDIR)/$(B) -lowabi $(shell pkg-config --libs jansson) -lcmocka
+
 $(B)/tests/casetest: tests/casetest.c $(B)/libowabi.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libowabi.a $(PKGLIBS) -lm
@@ -89,12 +113,12 @@ $(B)/tests/casetest: tests/casetest.c $(B)/libowabi.a
 # The whole suite, then the same suite against the sanitizer build.
 check: check-plain check-asan
 
-check-plain: owabi $(UNIT_BINS) $(B)/tests/casetest
+check-plain: owabi $(UNIT_BINS) $(B)/tests/test_api $(B)/tests/casetest
 	@B=$(B) OWABI=./owabi sh tests/run-all.sh
 
 check-asan:
 	$(MAKE) B=build-asan CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
-		build-asan/owabi $(addprefix build-asan/tests/,$(UNIT_TESTS)) build-asan/tests/casetest
+		build-asan/owabi $(addprefix build-asan/tests/,$(UNIT_TESTS) test_api) build-asan/tests/casetest
 	@B=build-asan OWABI=build-asan/owabi OW_SANITIZED=1 \
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
@@ -103,7 +127,7 @@ check-asan:
 # The suite again with every owabi run and unit test under valgrind memcheck:
 # any error or definite/indirect leak fails.  PCRE2 runs without JIT there,
 # since run-time generated code is opaque to memcheck.
-check-valgrind: owabi $(UNIT_BINS) $(B)/tests/casetest
+check-valgrind: owabi $(UNIT_BINS) $(B)/tests/test_api $(B)/tests/casetest
 	@B=$(B) OWABI=$(CURDIR)/tests/valgrind-owabi.sh OW_VALGRIND=1 OW_SANITIZED=1 OWABI_NO_JIT=1 \
 		sh tests/run-all.sh
 
@@ -113,9 +137,13 @@ eval: owabi
 deps:
 	@sh tools/deps.sh
 
-install: owabi
-	install -d $(DESTDIR)$(PREFIX)/bin
+install: owabi $(B)/libowabi.so
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib
 	install -m 755 owabi $(DESTDIR)$(PREFIX)/bin/owabi
+	install -m 644 include/owabi.h $(DESTDIR)$(PREFIX)/include/owabi.h
+	install -m 644 $(B)/libowabi.a $(DESTDIR)$(PREFIX)/lib/libowabi.a
+	install -m 755 $(B)/libowabi.so.0 $(DESTDIR)$(PREFIX)/lib/libowabi.so.0
+	ln -sf libowabi.so.0 $(DESTDIR)$(PREFIX)/lib/libowabi.so
 
 clean:
 	rm -rf build build-asan build-fuzz build-bench owabi

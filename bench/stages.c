@@ -2,7 +2,7 @@
  *
  *   build-bench/stages FILE...
  *
- * Runs every file through the pipeline as cli/pipeline.c does (decode →
+ * Runs every file through the pipeline as lib/pipeline.c does (decode →
  * parse → normalize → extract → record → JSON text), timing each step with
  * CLOCK_MONOTONIC, and prints one JSON object: the rules' compile time and,
  * per stage, the total seconds over all files.  Used by bench/measure.py for
@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../cli/pipeline.h"
+#include "../lib/pipeline.h"
 #include "../core/buf.h"
 #include "../core/util.h"
 #include "../decode/decode.h"
@@ -47,7 +47,7 @@ int main(int argc, char **argv)
 #endif
     xmlInitParser();
     double t = now();
-    struct extract_rules *rules = extract_rules_compile(&d);
+    struct extract_rules *rules = extract_rules_compile(getenv("OWABI_NO_JIT") ? EXTRACT_NO_JIT : 0, &d);
     double compile = now() - t;
     if (!rules) {
         fprintf(stderr, "stages: %s\n", d.msg);
@@ -76,7 +76,7 @@ int main(int argc, char **argv)
         struct record_source src = {.id = argv[i], .path = argv[i], .bytes = b.data, .nbytes = b.len};
 
         t = now();
-        struct decode_hints hints = {NULL, NULL, 1};   /* as cli/pipeline.c does */
+        struct decode_hints hints = {NULL, NULL, 1};   /* as lib/pipeline.c does */
         e = decode_bytes(b.data, b.len, &hints, &dec, &d);
         sec[S_DECODE] += now() - t;
         if (e)

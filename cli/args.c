@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../extract/extract.h"
+
 int cli_usage_error(const char *cmd, const char *fmt, const char *arg)
 {
     fprintf(stderr, "owabi %s: ", cmd);
@@ -52,4 +54,9 @@ long cli_parse_count(const char *s, long min, long max)
     if (errno || end == s || *end || v < min || v > max)
         return -1;
     return v;
+}
+
+unsigned cli_rules_flags(void)
+{
+    return getenv("OWABI_NO_JIT") ? EXTRACT_NO_JIT : 0;
 }

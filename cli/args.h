@@ -17,5 +17,8 @@ size_t cli_parse_size(const char *s);
 long cli_parse_seconds_ms(const char *s);
 /* A decimal integer in [min, max]; -1 if malformed or out of range (min >= 0). */
 long cli_parse_count(const char *s, long min, long max);
+/* extract_rules_compile's flags from the environment: OWABI_NO_JIT set (to
+ * anything) turns the PCRE2 JIT off, for valgrind runs. */
+unsigned cli_rules_flags(void);
 
 #endif

@@ -270,7 +270,7 @@ int cmd_ingest(int argc, char **argv)
         fprintf(stderr, "owabi: %s\n", d.msg);
         goto out;
     }
-    if (!(rules = extract_rules_compile(&d))) {
+    if (!(rules = extract_rules_compile(cli_rules_flags(), &d))) {
         fprintf(stderr, "owabi: %s\n", d.msg);
         goto out;
     }

@@ -19,7 +19,7 @@
 #include "../extract/extract.h"
 #include "../fetch/fetch.h"
 #include "args.h"
-#include "pipeline.h"
+#include "../lib/pipeline.h"
 #include "summary.h"
 #include "ingest.h"
 
@@ -285,7 +285,7 @@ static int cmd_parse(int argc, char **argv)
     char **inputs = argv + optind;
 
     struct ow_diag d = {{0}};
-    struct extract_rules *rules = extract_rules_compile(&d);
+    struct extract_rules *rules = extract_rules_compile(cli_rules_flags(), &d);
     if (!rules) {
         fprintf(stderr, "owabi: %s\n", d.msg);
         return EXIT_SOME_FAILED;

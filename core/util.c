@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 ow_err ow_read_stream(FILE *f, struct ow_buf *b, struct ow_diag *d)
 {
@@ -162,4 +163,49 @@ void *ow_dl_open(const char *env, const char *soname, const char **name, char *w
     if (!h)
         snprintf(why, n, "%s", dlerror());
     return h;
+}
+
+static int ct_space(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+void ow_ct_media_type(const char *ct, char *out, size_t n)
+{
+    size_t k = 0;
+    while (ct_space(*ct))
+        ct++;
+    for (; *ct && *ct != ';' && !ct_space(*ct) && k + 1 < n; ct++) {
+        char c = *ct;
+        out[k++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    }
+    out[k] = '\0';
+}
+
+void ow_ct_charset(const char *ct, char *out, size_t n)
+{
+    out[0] = '\0';
+    for (const char *p = strchr(ct, ';'); p; p = strchr(p, ';')) {
+        p++;
+        while (ct_space(*p))
+            p++;
+        if (strncasecmp(p, "charset", 7) != 0)
+            continue;
+        const char *v = p + 7;
+        while (ct_space(*v))
+            v++;
+        if (*v != '=')
+            continue;
+        v++;
+        while (ct_space(*v))
+            v++;
+        int quoted = *v == '"';
+        if (quoted)
+            v++;
+        size_t k = 0;
+        while (*v && k + 1 < n && (quoted ? *v != '"' : (*v != ';' && !ct_space(*v))))
+            out[k++] = *v++;
+        out[k] = '\0';
+        return;
+    }
 }

@@ -62,6 +62,12 @@ size_t ow_utf8_control(const unsigned char *s, size_t n, unsigned *cp);
  * OW_NOMEM or OW_TOOBIG (out's cap) on failure. */
 ow_err ow_visible(struct ow_buf *out, const char *s, const char *keep);
 
+/* A Content-Type header value's media type, lower case ("text/html"), and
+ * its charset parameter (quotes removed, as sent), each into out[0..n)
+ * (n >= 1), cut to fit; "" when there is none. */
+void ow_ct_media_type(const char *ct, char *out, size_t n);
+void ow_ct_charset(const char *ct, char *out, size_t n);
+
 /* Opens a shared library owabi loads on first use (libcurl, poppler-glib):
  * the file named by the environment variable env when it is set and not
  * empty, else soname; *name receives the one tried.  NULL with dlerror()'s

@@ -519,7 +519,7 @@ out:
     return e;
 }
 
-struct extract_rules *extract_rules_compile(struct ow_diag *d)
+struct extract_rules *extract_rules_compile(unsigned flags, struct ow_diag *d)
 {
     struct extract_rules *r = calloc(1, sizeof *r);
     struct ruleset rs = {0};
@@ -547,9 +547,9 @@ struct extract_rules *extract_rules_compile(struct ow_diag *d)
         extract_rules_free(r);
         return NULL;
     }
-    /* OWABI_NO_JIT makes memcheck runs meaningful: machine code generated
-     * at run time is opaque to valgrind and shows up as false reports. */
-    r->jit = !getenv("OWABI_NO_JIT");
+    /* No JIT makes memcheck runs meaningful: machine code generated at run
+     * time is opaque to valgrind and shows up as false reports. */
+    r->jit = !(flags & EXTRACT_NO_JIT);
     pcre2_set_match_limit(r->mctx, MATCH_LIMIT);
     pcre2_set_depth_limit(r->mctx, DEPTH_LIMIT);
     pcre2_set_heap_limit(r->mctx, HEAP_LIMIT_KIB);

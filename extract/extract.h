@@ -13,8 +13,9 @@
  *         rules object serves many documents, one thread at a time.  Vocabulary (attack
  *         methods, data types, qualifiers, notice keywords, countermeasures)
  *         lives in the .tsv files of extract/vocab/, embedded at build time.
- * Environment: OWABI_NO_JIT set (to anything) compiles without the PCRE2
- *         JIT, for valgrind runs (JIT code gives memcheck false reports).
+ * No JIT: EXTRACT_NO_JIT interprets every pattern, for valgrind runs (JIT
+ *         code gives memcheck false reports); the tool sets it from the
+ *         environment variable OWABI_NO_JIT.
  * Errors: OW_NOMEM; OW_PATTERN from extract_rules_check() when a vocabulary
  *         pattern does not compile (a pattern that does not is never run).  A match limit reached on a pattern
  *         skips that pattern for that document and is counted in
@@ -127,9 +128,11 @@ struct extract_result {
                                          only its first EXTRACT_MAX_TEXT bytes were read */
 };
 
+#define EXTRACT_NO_JIT 0x1u
+
 /* Loads every vocabulary table.  NULL on failure (d says why).  Each pattern
- * is compiled on its first use. */
-struct extract_rules *extract_rules_compile(struct ow_diag *d);
+ * is compiled on its first use.  flags: EXTRACT_NO_JIT or 0. */
+struct extract_rules *extract_rules_compile(unsigned flags, struct ow_diag *d);
 /* Compiles every pattern now: OW_PATTERN, naming the vocabulary file and
  * label, when one does not compile.  The tests run it; a run need not. */
 ow_err extract_rules_check(const struct extract_rules *r, struct ow_diag *d);

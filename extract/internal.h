@@ -73,7 +73,7 @@ struct extract_rules {
     pcre2_match_context *mctx;   /* match and depth limits; read-only */
     struct pattern *pat;         /* by pattern id: rules' re, built-ins, rules' re2 */
     size_t npat;
-    int jit;                     /* 0: OWABI_NO_JIT, interpret everything */
+    int jit;                     /* 0: EXTRACT_NO_JIT, interpret everything */
 };
 
 struct span {

@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "../core/buf.h"
+#include "../core/util.h"
 
 #ifndef OW_VERSION
 #define OW_VERSION "0"
@@ -85,56 +86,6 @@ int fetch_type_supported(const char *ct)
            !strcasecmp(ct, "application/octet-stream");
 }
 
-/* ---- Content-Type ------------------------------------------------------ */
-
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
-/* The media type of a Content-Type value, lower case, into out (size
- * MAX_FIELD); "" when there is none. */
-static void media_type(const char *ct, char *out)
-{
-    size_t n = 0;
-    while (is_space(*ct))
-        ct++;
-    for (; *ct && *ct != ';' && !is_space(*ct) && n < MAX_FIELD - 1; ct++) {
-        char c = *ct;
-        out[n++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-    }
-    out[n] = '\0';
-}
-
-/* The charset parameter (quotes removed) into out; "" when absent. */
-static void ct_charset(const char *ct, char *out)
-{
-    out[0] = '\0';
-    for (const char *p = strchr(ct, ';'); p; p = strchr(p, ';')) {
-        p++;
-        while (is_space(*p))
-            p++;
-        if (strncasecmp(p, "charset", 7) != 0)
-            continue;
-        const char *v = p + 7;
-        while (is_space(*v))
-            v++;
-        if (*v != '=')
-            continue;
-        v++;
-        while (is_space(*v))
-            v++;
-        int quoted = *v == '"';
-        if (quoted)
-            v++;
-        size_t n = 0;
-        while (*v && n < MAX_FIELD - 1 && (quoted ? *v != '"' : (*v != ';' && !is_space(*v))))
-            out[n++] = *v++;
-        out[n] = '\0';
-        return;
-    }
-}
-
 /* ---- one transfer ------------------------------------------------------ */
 
 enum xstate { X_QUEUED, X_RUNNING, X_WAITING, X_DONE };
@@ -192,7 +143,7 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
         curl_easy_getinfo(x->h, CURLINFO_CONTENT_TYPE, &ct);
         if (ct) {
             char mt[MAX_FIELD];
-            media_type(ct, mt);
+            ow_ct_media_type(ct, mt, sizeof mt);
             if (mt[0] && !type_ok(x->o, mt)) {
                 x->werr = OW_CONTENT_TYPE;
                 return 0;
@@ -473,10 +424,10 @@ static ow_err collect(struct xfer *x)
     s = NULL;
     if (curl_easy_getinfo(x->h, CURLINFO_CONTENT_TYPE, &s) == CURLE_OK && s) {
         char f[MAX_FIELD];
-        media_type(s, f);
+        ow_ct_media_type(s, f, sizeof f);
         if (f[0] && dup_ascii(f, &r->content_type))
             return OW_NOMEM;
-        ct_charset(s, f);
+        ow_ct_charset(s, f, sizeof f);
         if (f[0] && dup_ascii(f, &r->charset))
             return OW_NOMEM;
     }

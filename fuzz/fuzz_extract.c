@@ -7,6 +7,8 @@
  * Checks: every evidence span lies within the text, every string is valid
  * UTF-8, dates have the documented shapes, tag lists are sorted without
  * duplicates, and counts are not negative. */
+#include <stdlib.h>
+
 #include "fuzz.h"
 
 #include "../extract/extract.h"
@@ -17,7 +19,7 @@ static struct extract_rules *rules;
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     struct ow_diag d = {{0}};
-    rules = extract_rules_compile(&d);
+    rules = extract_rules_compile(getenv("OWABI_NO_JIT") ? EXTRACT_NO_JIT : 0, &d);
     if (!rules) {
         fprintf(stderr, "fuzz_extract: extract_rules_compile: %s\n", d.msg);
         abort();

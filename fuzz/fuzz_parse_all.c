@@ -5,10 +5,11 @@
  * message; success gives an object that jansson can dump and read back. */
 #include <jansson.h>
 #include <libxml/parser.h>
+#include <stdlib.h>
 
 #include "fuzz.h"
 
-#include "../cli/pipeline.h"
+#include "../lib/pipeline.h"
 
 static struct extract_rules *rules;
 
@@ -16,7 +17,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     struct ow_diag d = {{0}};
     xmlInitParser();
-    rules = extract_rules_compile(&d);
+    rules = extract_rules_compile(getenv("OWABI_NO_JIT") ? EXTRACT_NO_JIT : 0, &d);
     if (!rules) {
         fprintf(stderr, "fuzz_parse_all: extract_rules_compile: %s\n", d.msg);
         abort();

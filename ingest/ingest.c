@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../cli/pipeline.h"
+#include "../lib/pipeline.h"
 #include "../core/util.h"
 #include "discover.h"
 #include "robots.h"

@@ -388,7 +388,7 @@ static void run_extract(const char *file, struct lines *L, const struct extract_
 int main(int argc, char **argv)
 {
     struct ow_diag d = {{0}};
-    struct extract_rules *rules = extract_rules_compile(&d);
+    struct extract_rules *rules = extract_rules_compile(getenv("OWABI_NO_JIT") ? EXTRACT_NO_JIT : 0, &d);
     if (!rules) {
         printf("extract_rules_compile: %s\n0 passed, 1 failed\n", d.msg);
         return 1;

@@ -38,6 +38,7 @@ for t in "$B"/tests/test_*; do
     [ -x "$t" ] && group "unit $(basename "$t")" $RUN "$t"
 done
 group "cases" $RUN "$B/tests/casetest" tests/normalize.test tests/extract.test
+group "api symbols" sh tests/api/symbols.sh "$B/libowabi.so" include/owabi.h
 group "cli" sh tests/cli.sh "$OWABI"
 group "fixtures" /usr/bin/python3 tests/e2e.py "$OWABI" fixtures schema/record.schema.json
 group "bad input" sh tests/badinput.sh "$OWABI"

@@ -1,4 +1,4 @@
-/* cli/pipeline.h — one document through every stage: bytes → record.
+/* lib/pipeline.h — one document through every stage: bytes → record.
  *
  * decode → parse (HTML or plain text) → normalize → extract → record;
  * a PDF (the %PDF- signature after optional whitespace, or a Content-Type
@@ -10,8 +10,8 @@
  *         saying why; no record is made then.  A document that decodes with
  *         errors or has no notice in it still gives a record (it says so).
  * Ownership: *record is the caller's (json_decref). */
-#ifndef OW_PIPELINE_H
-#define OW_PIPELINE_H
+#ifndef OW_LIB_PIPELINE_H
+#define OW_LIB_PIPELINE_H
 
 #include <jansson.h>
 
