@@ -4,6 +4,7 @@
 #   make check        every offline test (unit, cases, fixtures, CLI, schema,
 #                     sanitizers, corpus score when ../shared exists)
 #   make check-asan   the test suite against an ASan+UBSan build
+#   make check-tsan   threads sharing one engine, under ThreadSanitizer
 #   make check-valgrind  the test suite under valgrind memcheck
 #   make eval         the score table on ../shared/corpus (skips when absent)
 #   make deps         install the Debian packages the build and tests need
@@ -54,7 +55,7 @@ VOCAB = $(sort $(wildcard extract/vocab/*.tsv))
 UNIT_TESTS = $(sort $(basename $(notdir $(wildcard tests/unit/test_*.c))))
 UNIT_BINS  = $(addprefix $(B)/tests/,$(UNIT_TESTS))
 
-.PHONY: all check check-plain check-asan check-valgrind eval deps clean install
+.PHONY: all check check-plain check-asan check-tsan check-valgrind eval deps clean install
 
 all: owabi
 
@@ -71,9 +72,12 @@ $(B)/libowabi.a: $(LIB_OBJ)
 # The shared library: position-independent objects of its own, every
 # symbol hidden but the owabi_ API of include/owabi.h.
 PIC_OBJ = $(patsubst $(B)/%,$(B)/pic/%,$(LIB_OBJ))
+# Every symbol resolved at link time; off for clang's sanitizer builds, whose
+# runtime comes with the executable.
+SO_LDFLAGS = -Wl,--no-undefined
 
 $(B)/libowabi.so: $(PIC_OBJ)
-	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,libowabi.so.0 -Wl,--no-undefined -o $@.0 $^ $(PKGLIBS) -lm
+	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,libowabi.so.0 $(SO_LDFLAGS) -o $@.0 $^ $(PKGLIBS) -lm
 	ln -sf libowabi.so.0 $@
 
 $(B)/pic/%.o: %.c $(wildcard */*.h)
@@ -104,14 +108,14 @@ $(B)/tests/%: tests/unit/%.c $(B)/libowabi.a
 $(B)/tests/test_api: tests/api/test_api.c include/owabi.h $(B)/libowabi.so
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CFLAGS) -DOW_VERSION='"$(VERSION)"' -Iinclude -o $@ $< \
-		-L$(B) -Wl,-rpath,$(CURDIR)/$(B) -lowabi $(shell pkg-config --libs jansson) -lcmocka
+		-L$(B) -Wl,-rpath,$(CURDIR)/$(B) -lowabi $(shell pkg-config --libs jansson) -lcmocka -pthread
 
 $(B)/tests/casetest: tests/casetest.c $(B)/libowabi.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libowabi.a $(PKGLIBS) -lm
 
-# The whole suite, then the same suite against the sanitizer build.
-check: check-plain check-asan
+# The whole suite, then the same suite against the sanitizer builds.
+check: check-plain check-asan check-tsan
 
 check-plain: owabi $(UNIT_BINS) $(B)/tests/test_api $(B)/tests/casetest
 	@B=$(B) OWABI=./owabi sh tests/run-all.sh
@@ -123,6 +127,11 @@ check-asan:
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 		sh tests/run-all.sh
+
+# Threads sharing one engine (tests/api), under ThreadSanitizer (clang).
+check-tsan:
+	$(MAKE) B=build-tsan CC=clang CFLAGS='-O1 -g -fsanitize=thread' SO_LDFLAGS= build-tsan/tests/test_api
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 build-tsan/tests/test_api
 
 # The suite again with every owabi run and unit test under valgrind memcheck:
 # any error or definite/indirect leak fails.  PCRE2 runs without JIT there,
@@ -146,7 +155,7 @@ install: owabi $(B)/libowabi.so
 	ln -sf libowabi.so.0 $(DESTDIR)$(PREFIX)/lib/libowabi.so
 
 clean:
-	rm -rf build build-asan build-fuzz build-bench owabi
+	rm -rf build build-asan build-tsan build-fuzz build-bench owabi
 
 # Fuzzing (make fuzz, fuzz-build, fuzz-regress) and the benchmark (make bench)
 # live beside their code; they read the source lists above.

@@ -527,6 +527,7 @@ struct extract_rules *extract_rules_compile(unsigned flags, struct ow_diag *d)
         ow_diagf(d, OW_NOMEM, "out of memory");
         return NULL;
     }
+    pthread_mutex_init(&r->lock, NULL);
     for (const struct ow_vocab_file *f = ow_vocab; f->name; f++) {
         if (load_file(&rs, f, d)) {
             r->v = rs.v;
@@ -577,15 +578,36 @@ struct extract_rules *extract_rules_compile(unsigned flags, struct ow_diag *d)
     return r;
 }
 
+/* The rules are shared and read-only to their users; what is made lazily
+ * (struct pattern) is made under the lock, so the pointer is cast once here. */
+static struct pattern *pattern_of(const struct extract_rules *r, unsigned id)
+{
+    return (struct pattern *)&r->pat[id];
+}
+
+static void lock(const struct extract_rules *r)
+{
+    pthread_mutex_lock((pthread_mutex_t *)&r->lock);
+}
+
+static void unlock(const struct extract_rules *r)
+{
+    pthread_mutex_unlock((pthread_mutex_t *)&r->lock);
+}
+
 int ex_pattern_ready(const struct extract_rules *r, unsigned id)
 {
-    struct pattern *p = &r->pat[id];
-    if (p->state == 0) {
-        p->state = -1;
-        if (!p->text)
-            return 0;
-        p->lit = ex_literal_compile(p->text, p->len);
-        if (!p->lit) {
+    struct pattern *p = pattern_of(r, id);
+    int st = atomic_load_explicit(&p->state, memory_order_acquire);
+    if (st != 0)
+        return st == 1;
+    lock(r);
+    st = atomic_load_explicit(&p->state, memory_order_relaxed);
+    if (st == 0) {
+        st = -1;
+        if (p->text && (p->lit = ex_literal_compile(p->text, p->len)))
+            st = 1;
+        else if (p->text) {
             int ec;
             PCRE2_SIZE eo;
             uint32_t groups = 0;
@@ -597,11 +619,43 @@ int ex_pattern_ready(const struct extract_rules *r, unsigned id)
                 pcre2_code_free(p->re);
                 p->re = NULL;
             }
+            if (p->re)
+                st = 1;
         }
-        if (p->lit || p->re)
-            p->state = 1;
+        atomic_store_explicit(&p->state, st, memory_order_release);
     }
-    return p->state == 1;
+    unlock(r);
+    return st == 1;
+}
+
+/* Stands in pattern.jit and pattern.anchored for "tried, no JIT here", so
+ * that a platform without JIT tries once per pattern, not once per match. */
+static pcre2_code *const no_jit = (pcre2_code *)&no_jit;
+
+/* Compiles anchored (or copies the unanchored code), JIT-compiles it and
+ * publishes it in *slot, once; the code, or NULL when JIT is not available
+ * here (the interpreted re serves then). */
+static pcre2_code *jit_once(const struct extract_rules *r, struct pattern *p, _Atomic(pcre2_code *) *slot,
+                            int anchored)
+{
+    pcre2_code *j = atomic_load_explicit(slot, memory_order_acquire);
+    if (!j) {
+        lock(r);
+        if (!(j = atomic_load_explicit(slot, memory_order_relaxed))) {
+            int ec;
+            PCRE2_SIZE eo;
+            j = anchored ? pcre2_compile((PCRE2_SPTR)p->text, p->len, COMPILE_OPTS | PCRE2_ANCHORED, &ec,
+                                         &eo, NULL)
+                         : pcre2_code_copy(p->re);
+            if (!j || pcre2_jit_compile(j, PCRE2_JIT_COMPLETE) != 0) {
+                pcre2_code_free(j);
+                j = no_jit;
+            }
+            atomic_store_explicit(slot, j, memory_order_release);
+        }
+        unlock(r);
+    }
+    return j == no_jit ? NULL : j;
 }
 
 ow_err extract_rules_check(const struct extract_rules *r, struct ow_diag *d)
@@ -643,10 +697,14 @@ void extract_rules_free(struct extract_rules *r)
         free(r->bi_text[i]);
     for (size_t i = 0; i < r->npat; i++) {
         pcre2_code_free(r->pat[i].re);
-        pcre2_code_free(r->pat[i].anchored);
+        if (r->pat[i].jit != no_jit)
+            pcre2_code_free(r->pat[i].jit);
+        if (r->pat[i].anchored != no_jit)
+            pcre2_code_free(r->pat[i].anchored);
         ex_literal_free(r->pat[i].lit);
     }
     free(r->pat);
+    pthread_mutex_destroy(&r->lock);
     pcre2_match_context_free(r->mctx);
     free(r->v);
     free(r);
@@ -656,7 +714,7 @@ void extract_rules_free(struct extract_rules *r)
 
 int ex_match(struct ctx *c, unsigned id, size_t from, size_t to, uint32_t opts, PCRE2_SIZE **ov)
 {
-    struct pattern *p = &c->r->pat[id];
+    struct pattern *p = pattern_of(c->r, id);
     if (c->skipped[id] || from > to || !ex_pattern_ready(c->r, id))
         return 0;
     const pcre2_code *re = p->re;
@@ -677,27 +735,23 @@ int ex_match(struct ctx *c, unsigned id, size_t from, size_t to, uint32_t opts, 
         *ov = o;
         return 1;
     }
-    if (c->r->jit && p->work < JIT_AFTER) {
-        p->work += 1 + (unsigned)((to - from) >> 10 < JIT_AFTER ? (to - from) >> 10 : JIT_AFTER);
-        if (p->work >= JIT_AFTER) {
-            p->work = JIT_AFTER;
-            (void)pcre2_jit_compile((pcre2_code *)re, PCRE2_JIT_COMPLETE);
+    if (c->r->jit) {
+        /* work saturates at JIT_AFTER; threads may add a little past it */
+        unsigned w = atomic_load_explicit(&p->work, memory_order_relaxed);
+        if (w < JIT_AFTER) {
+            unsigned kb = (unsigned)((to - from) >> 10 < JIT_AFTER ? (to - from) >> 10 : JIT_AFTER);
+            w = atomic_fetch_add_explicit(&p->work, 1 + kb, memory_order_relaxed) + 1 + kb;
         }
-    }
-    /* JIT code ignores PCRE2_ANCHORED given at match time and hands the
-     * match to the interpreter; a copy compiled anchored keeps it in JIT. */
-    if ((opts & PCRE2_ANCHORED) && p->work >= JIT_AFTER && p->text) {
-        if (!p->anchored) {
-            int ec;
-            PCRE2_SIZE eo;
-            p->anchored = pcre2_compile((PCRE2_SPTR)p->text, p->len, COMPILE_OPTS | PCRE2_ANCHORED,
-                                        &ec, &eo, NULL);
-            if (p->anchored)
-                (void)pcre2_jit_compile(p->anchored, PCRE2_JIT_COMPLETE);
-        }
-        if (p->anchored) {
-            re = p->anchored;
-            opts &= ~(uint32_t)PCRE2_ANCHORED;
+        if (w >= JIT_AFTER) {
+            pcre2_code *j;
+            /* JIT code ignores PCRE2_ANCHORED given at match time and hands
+             * the match to the interpreter; a copy compiled anchored keeps
+             * it in JIT. */
+            if ((opts & PCRE2_ANCHORED) && (j = jit_once(c->r, p, &p->anchored, 1))) {
+                re = j;
+                opts &= ~(uint32_t)PCRE2_ANCHORED;
+            } else if ((j = jit_once(c->r, p, &p->jit, 0)))
+                re = j;
         }
     }
     int rc = pcre2_match(re, (PCRE2_SPTR)c->s, to, from, opts | PCRE2_NO_UTF_CHECK, c->md,

@@ -10,7 +10,8 @@
  * Rules:  extract_rules_compile() loads the vocabulary; each pattern is
  *         compiled on its first use (with match and depth limits) and
  *         JIT-compiled once it has matched often enough to pay for it, so one
- *         rules object serves many documents, one thread at a time.  Vocabulary (attack
+ *         rules object serves many documents on any number of threads at once
+ *         (each extract_run keeps its own match state).  Vocabulary (attack
  *         methods, data types, qualifiers, notice keywords, countermeasures)
  *         lives in the .tsv files of extract/vocab/, embedded at build time.
  * No JIT: EXTRACT_NO_JIT interprets every pattern, for valgrind runs (JIT

@@ -7,6 +7,8 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "extract.h"
@@ -49,16 +51,24 @@ enum builtin {
 };
 
 /* What the matcher keeps of each compiled pattern, by id: rule i's re is i,
- * built-in b is n + b, rule i's re2 is n + BI_NBUILTIN + i. */
+ * built-in b is n + b, rule i's re2 is n + BI_NBUILTIN + i.
+ *
+ * Threads share the rules.  A pattern is compiled on its first use and
+ * JIT-compiled once it has done enough work, each step made once under
+ * extract_rules.lock and published with a release store; a reader that
+ * sees the pointer (acquire) sees the code complete.  Code once published
+ * is never changed or freed until the rules are: the JIT code is a copy
+ * of re, so a thread still matching with re is not disturbed. */
 struct pattern {
     const char *text;     /* its source (owned by its rule or by bi_text) */
     size_t len;
-    int state;            /* 0 not yet compiled, 1 ready, -1 does not compile */
+    _Atomic int state;    /* 0 not yet compiled, 1 ready, -1 does not compile */
     struct literal *lit;  /* ready as words (literal.c), or */
-    pcre2_code *re;       /* ready as PCRE2 code */
-    pcre2_code *anchored; /* the same compiled anchored, made when JIT pays:
-                             JIT ignores PCRE2_ANCHORED given at match time */
-    unsigned work;        /* KB matched, up to JIT_AFTER */
+    pcre2_code *re;       /* ready as PCRE2 code (interpreted) */
+    _Atomic(pcre2_code *) jit;       /* re JIT-compiled, once it pays */
+    _Atomic(pcre2_code *) anchored;  /* the same compiled anchored and JIT-compiled:
+                                        JIT ignores PCRE2_ANCHORED given at match time */
+    _Atomic unsigned work;           /* KB matched, up to JIT_AFTER */
 };
 
 #define EX_MAX_GROUPS 64  /* capture groups a pattern may have (the most now: 29) */
@@ -74,6 +84,7 @@ struct extract_rules {
     struct pattern *pat;         /* by pattern id: rules' re, built-ins, rules' re2 */
     size_t npat;
     int jit;                     /* 0: EXTRACT_NO_JIT, interpret everything */
+    pthread_mutex_t lock;        /* held while a pattern is compiled or JIT-compiled */
 };
 
 struct span {
@@ -179,7 +190,8 @@ int ex_match(struct ctx *c, unsigned id, size_t from, size_t to, uint32_t opts, 
 /* Makes pattern id ready to match, on its first use: most of the
  * vocabulary never runs on a given notice, and compiling it all would cost
  * a one-notice run a third of its time.  0 when it does not compile or has
- * more than EX_MAX_GROUPS groups (extract_rules_check reports which). */
+ * more than EX_MAX_GROUPS groups (extract_rules_check reports which).
+ * Safe from any number of threads (struct pattern). */
 int ex_pattern_ready(const struct extract_rules *r, unsigned id);
 int ex_rule_match(struct ctx *c, const struct rule *ru, size_t from, size_t to, uint32_t opts,
                   PCRE2_SIZE **ov);

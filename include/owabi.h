@@ -23,10 +23,10 @@
  * Link with -lowabi (the shared library exports only the owabi_ names in
  * this header) or with libowabi.a and the libraries `make` prints.
  *
- * Threads: an engine is made once and then only read by owabi_parse, but
- * this release still fills some compiled patterns in on first use; until
- * that is gone, give each thread its own engine, or call owabi_parse from
- * one thread at a time.
+ * Threads: an engine is made once and then shared: any number of threads
+ * may call owabi_parse on one engine at the same time (patterns compiled on
+ * first use are made once, under a lock, and never changed after).  Make
+ * and free engines while no other thread uses them.
  *
  * Errors: every call that can fail returns one of the OWABI_ codes below
  * and, when its owabi_error pointer is not NULL, fills it with the code and

@@ -7,6 +7,8 @@
 #include "../include/owabi.h"
 
 #include <jansson.h>
+#include <libxml/parser.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +29,14 @@ _Static_assert(OWABI_DATA + 1 == 0 OW_ERR_TABLE(OW_COUNT_CODE), "owabi.h lists e
 struct owabi_engine {
     struct extract_rules *rules;
 };
+
+/* libxml2 wants its globals set up once before threads parse. */
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
+static void xml_init(void)
+{
+    xmlInitParser();
+}
 
 /* Fills *err (when given) and returns the code. */
 static int fail(owabi_error *err, ow_err e, const char *msg)
@@ -70,6 +80,7 @@ int owabi_engine_new(const owabi_config *cfg, owabi_engine **engine, owabi_error
     unsigned flags = cfg ? cfg->flags : 0;
     if (flags & ~OWABI_NO_JIT)
         return fail(err, OW_USAGE, "owabi_engine_new: unknown flag");
+    pthread_once(&xml_once, xml_init);
     owabi_engine *g = calloc(1, sizeof *g);
     if (!g)
         return fail(err, OW_NOMEM, NULL);

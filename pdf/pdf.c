@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 #include <poppler.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -83,26 +84,33 @@ static struct {
 #undef X
 } P;
 
-/* Opens poppler-glib once; later calls say what the first one found. */
+/* Written once by poppler_open (pthread_once), read-only after. */
+static pthread_once_t poppler_once = PTHREAD_ONCE_INIT;
+static int poppler_ok;
+static char poppler_why[160];
+
+static void poppler_open(void)
+{
+    /* OWABI_LIBPOPPLER names another file (as OWABI_LIBCURL does) */
+    const char *name, *missing = NULL;
+    void *h = ow_dl_open("OWABI_LIBPOPPLER", OW_POPPLER_SONAME, &name, poppler_why, sizeof poppler_why);
+    if (h) {
+#define X(f) if (!missing && !(P.f = (__typeof__(P.f))dlsym(h, #f))) missing = #f;
+        POPPLER_FUNCTIONS(X)
+#undef X
+    }
+    if (missing)
+        snprintf(poppler_why, sizeof poppler_why, "%s has no %s", name, missing);
+    poppler_ok = h && !missing;
+}
+
+/* Opens poppler-glib once, whichever thread asks first; later calls say
+ * what the first one found. */
 static ow_err poppler_load(struct ow_diag *d)
 {
-    static int state;   /* 0 not tried, 1 loaded, -1 failed */
-    static char why[160];
-    if (state == 0) {
-        /* OWABI_LIBPOPPLER names another file (as OWABI_LIBCURL does) */
-        const char *name, *missing = NULL;
-        void *h = ow_dl_open("OWABI_LIBPOPPLER", OW_POPPLER_SONAME, &name, why, sizeof why);
-        if (h) {
-#define X(f) if (!missing && !(P.f = (__typeof__(P.f))dlsym(h, #f))) missing = #f;
-            POPPLER_FUNCTIONS(X)
-#undef X
-        }
-        if (missing)
-            snprintf(why, sizeof why, "%s has no %s", name, missing);
-        state = h && !missing ? 1 : -1;
-    }
-    if (state < 0)
-        return ow_diagf(d, OW_PARSE, "cannot read PDF: %s (install poppler-glib)", why);
+    pthread_once(&poppler_once, poppler_open);
+    if (!poppler_ok)
+        return ow_diagf(d, OW_PARSE, "cannot read PDF: %s (install poppler-glib)", poppler_why);
     return OW_OK;
 }
 

@@ -5,7 +5,14 @@ set -e
 PKGS="gcc make pkg-config python3 libicu-dev libxml2-dev libsqlite3-dev zlib1g-dev
 libcurl4-openssl-dev libssl-dev libpcre2-dev libjansson-dev libuchardet-dev libcmocka-dev
 python3-jsonschema libxml2-utils libpoppler-glib-dev python3-cairo fonts-noto-cjk qpdf
-valgrind"
+valgrind clang"
+# make check-tsan: Debian ships clang's sanitizer runtimes apart from clang
+# (libclang-rt-14-dev for bookworm's clang 14).
+if command -v clang >/dev/null 2>&1; then
+    PKGS="$PKGS libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev"
+else
+    PKGS="$PKGS libclang-rt-14-dev"
+fi
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

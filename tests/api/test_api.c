@@ -2,11 +2,14 @@
  * include/owabi.h, linked against libowabi.so.  The record is read back with
  * jansson here, as any consumer of the JSON text might.  The notices are
  * invented; the expected values are read off them by hand. */
+#include <dirent.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -187,6 +190,107 @@ static void misuse_is_usage(void **state)
     owabi_free(NULL);
 }
 
+/* ---- one engine, many threads ---- */
+
+#define THREADS 4
+#define ROUNDS 24     /* enough uses for every pattern the documents run to be JIT-compiled */
+#define MAXDOCS 40
+
+struct doc {
+    char *bytes;
+    size_t n;
+    char *want;       /* the record from a one-thread run */
+};
+
+static struct doc docs[MAXDOCS];
+static size_t ndocs, rounds = ROUNDS;
+static const owabi_engine *shared;
+
+static void add_doc(const char *b, size_t n)
+{
+    if (ndocs < MAXDOCS && (docs[ndocs].bytes = malloc(n + 1))) {
+        memcpy(docs[ndocs].bytes, b, n);
+        docs[ndocs++].n = n;
+    }
+}
+
+/* The invented notices of fixtures/ when the test runs from the source
+ * tree (make check does), besides the two above. */
+static void load_docs(void)
+{
+    add_doc(notice, sizeof notice - 1);
+    add_doc(sjis_text, sizeof sjis_text - 1);
+    DIR *dir = opendir("fixtures");
+    struct dirent *e;
+    while (dir && (e = readdir(dir))) {
+        size_t l = strlen(e->d_name);
+        if (l < 5 || (strcmp(e->d_name + l - 5, ".html") && strcmp(e->d_name + l - 4, ".txt") &&
+                      strcmp(e->d_name + l - 4, ".eml")))
+            continue;
+        char path[512], buf[1 << 16];
+        snprintf(path, sizeof path, "fixtures/%s", e->d_name);
+        FILE *f = fopen(path, "rb");
+        if (!f)
+            continue;
+        size_t n = fread(buf, 1, sizeof buf, f);
+        fclose(f);
+        add_doc(buf, n);
+    }
+    if (dir)
+        closedir(dir);
+}
+
+/* Each thread parses every document ROUNDS times, starting at its own
+ * offset, and counts the records that differ from the one-thread run. */
+static void *worker(void *arg)
+{
+    size_t k = (size_t)(uintptr_t)arg, bad = 0;
+    for (size_t r = 0; r < rounds; r++)
+        for (size_t i = 0; i < ndocs; i++) {
+            struct doc *d = &docs[(i + k * 7 + r) % ndocs];
+            char *json = NULL;
+            if (owabi_parse(shared, d->bytes, d->n, NULL, 0, &json, NULL, NULL) != OWABI_OK ||
+                strcmp(json, d->want))
+                bad++;
+            owabi_free(json);
+        }
+    return (void *)(uintptr_t)bad;
+}
+
+static void threads_share_an_engine(void **state)
+{
+    load_docs();
+    assert_true(ndocs >= 2);
+    /* memcheck runs the threads one at a time, with no JIT to race for:
+     * two rounds see the first compile of every pattern */
+    if (getenv("OW_VALGRIND"))
+        rounds = 2;
+    for (size_t i = 0; i < ndocs; i++)
+        assert_int_equal(owabi_parse(eng, docs[i].bytes, docs[i].n, NULL, 0, &docs[i].want, NULL, NULL),
+                         OWABI_OK);
+    /* a fresh engine: its patterns are compiled and JIT-compiled while the
+     * threads race to use them */
+    owabi_config cfg = {getenv("OWABI_NO_JIT") ? OWABI_NO_JIT : 0};
+    owabi_engine *g;
+    assert_int_equal(owabi_engine_new(&cfg, &g, NULL), OWABI_OK);
+    shared = g;
+    pthread_t t[THREADS];
+    for (size_t k = 0; k < THREADS; k++)
+        assert_int_equal(pthread_create(&t[k], NULL, worker, (void *)(uintptr_t)k), 0);
+    size_t bad = 0;
+    for (size_t k = 0; k < THREADS; k++) {
+        void *rv;
+        pthread_join(t[k], &rv);
+        bad += (size_t)(uintptr_t)rv;
+    }
+    owabi_engine_free(g);
+    for (size_t i = 0; i < ndocs; i++) {
+        owabi_free(docs[i].want);
+        free(docs[i].bytes);
+    }
+    assert_int_equal(bad, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -198,6 +302,7 @@ int main(void)
         cmocka_unit_test(no_jit_same_record),
         cmocka_unit_test(errors_say_why),
         cmocka_unit_test(misuse_is_usage),
+        cmocka_unit_test(threads_share_an_engine),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
