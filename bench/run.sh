@@ -7,7 +7,8 @@
 # python3-readability, time, hyperfine) when they are missing and it runs as
 # root; otherwise says what to install and measures what it can.  Generates
 # the corpus into bench/out/ (bench/gen.py, from fixtures/*.html) and prints
-# the table (bench/measure.py).  Not part of `make check`: timings depend on
+# the table (bench/measure.py), then times ingest over loopback hosts
+# (bench/ingest.py).  Not part of `make check`: timings depend on
 # the machine, and a MISS is information for the issue, not a test failure.
 set -u
 cd "$(dirname "$0")/.." || exit 2
@@ -34,4 +35,6 @@ if [ -n "$missing" ]; then
 fi
 
 "$PY" bench/gen.py --out bench/out || exit 2
-exec "$PY" bench/measure.py "$OWABI" bench/out
+"$PY" bench/measure.py "$OWABI" bench/out || exit $?
+# ingest's workers parse: CPU time over wall time on a loopback run
+exec "$PY" bench/ingest.py "$OWABI"

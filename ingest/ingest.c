@@ -1,10 +1,13 @@
-/* ingest/ingest.c — the ingest run: a politeness scheduler feeding fetch
- * workers, and a coordinator that parses, stores and writes --out lines.
+/* ingest/ingest.c — the ingest run: a politeness scheduler feeding
+ * workers that fetch and parse, and a coordinator that stores and writes
+ * --out lines.
  *
- * Threads: `parallel` workers only call fetch_many (one URL each time); the
- * calling thread (the coordinator) owns every other structure: jobs, hosts,
- * the store, libxml2, the out file.  The two meet in a mutex-guarded todo
- * list and done list. */
+ * Threads: `parallel` workers fetch one URL at a time and, for a page, make
+ * its digest and record (page_digest, page_record: pure work on the
+ * response and the shared read-only rules), so that parsing uses every
+ * core; the calling thread (the coordinator) owns every other structure:
+ * jobs, hosts, the store, the out file.  The two meet in a mutex-guarded
+ * todo list and done list; a job belongs to one side at a time. */
 #include "ingest.h"
 
 #include <errno.h>
@@ -38,6 +41,13 @@ struct job {
     /* the answer, filled by a worker */
     struct fetch_result res;
     long long done_ms;
+    /* what the body says (page_digest, page_record) */
+    int digested, recorded;
+    char sha[65];
+    ow_err perr;                /* the pipeline's error, OW_OK when it made a record */
+    struct ow_diag pdiag;
+    int inc;                    /* the record says is_incident */
+    char *rec_json;             /* an incident's record, compact JSON, or NULL */
     struct job *next;           /* todo / done list link */
 };
 
@@ -184,7 +194,45 @@ static void job_free(struct job *j)
     free(j->url);
     store_page_clear(&j->prev);
     fetch_result_free(&j->res);
+    free(j->rec_json);
     free(j);
+}
+
+/* The body's SHA-256, to tell a changed page from an unchanged one. */
+static void page_digest(struct job *j)
+{
+    ow_sha256_hex(j->res.body ? j->res.body : "", j->res.len, j->sha);
+    j->digested = 1;
+}
+
+/* The record of a body: perr and pdiag on failure, else inc and, for an
+ * incident, rec_json.  Touches nothing but the job, so that a worker can
+ * run it. */
+static void page_record(const struct run *r, struct job *j)
+{
+    const struct fetch_result *res = &j->res;
+    struct pipeline_opts po = {NULL, res->charset};
+    struct record_source src = {
+        .id = j->url,
+        .url = j->url,
+        .final_url = res->final_url,
+        .http_status = res->status,
+        .content_type = res->content_type,
+        .fetched_at = res->fetched_at[0] ? res->fetched_at : NULL,
+        .etag = res->etag,
+        .last_modified = res->last_modified,
+        .bytes = res->body ? res->body : "",
+        .nbytes = res->len,
+    };
+    json_t *rec = NULL;
+    j->recorded = 1;
+    j->perr = pipeline_run(r->o->rules, &po, &src, &rec, &j->pdiag);
+    if (j->perr)
+        return;
+    j->inc = json_is_true(json_object_get(rec, "is_incident"));
+    if (j->inc && !(j->rec_json = json_dumps(rec, JSON_COMPACT)))
+        j->perr = ow_diagf(&j->pdiag, OW_NOMEM, "%s", ow_strerror(OW_NOMEM));
+    json_decref(rec);
 }
 
 static ssize_t host_index(struct run *r, const char *origin)
@@ -295,6 +343,13 @@ static void *worker(void *arg)
             j->res.diag = d;
         }
         j->done_ms = now_ms();
+        /* a page's parse on this thread, while the coordinator stores;
+         * an unchanged body needs no record */
+        if (j->role == R_PAGE && !j->res.err && !j->res.not_modified) {
+            page_digest(j);
+            if (strcmp(j->sha, j->prev.sha256))
+                page_record(r, j);
+        }
 
         pthread_mutex_lock(&r->mu);
         j->next = r->done;
@@ -697,8 +752,9 @@ static void handle_page_body(struct run *r, struct job *j, struct found *fl)
         commit(r, &f, NULL, NULL);
         return;
     }
-    char sha[65];
-    ow_sha256_hex(res->body ? res->body : "", res->len, sha);
+    if (!j->digested)
+        page_digest(j);
+    const char *sha = j->sha;
     int same = !strcmp(sha, j->prev.sha256);
     f.validators = 1;
     f.etag = res->etag;
@@ -741,42 +797,25 @@ static void handle_page_body(struct run *r, struct job *j, struct found *fl)
         commit(r, &f, NULL, NULL);
         return;
     }
-    /* New or changed: what does it say? */
-    struct pipeline_opts po = {NULL, res->charset};
-    struct record_source src = {
-        .id = j->url,
-        .url = j->url,
-        .final_url = res->final_url,
-        .http_status = res->status,
-        .content_type = res->content_type,
-        .fetched_at = res->fetched_at[0] ? res->fetched_at : NULL,
-        .etag = res->etag,
-        .last_modified = res->last_modified,
-        .bytes = res->body ? res->body : "",
-        .nbytes = res->len,
-    };
-    json_t *rec = NULL;
-    ow_err e = pipeline_run(r->o->rules, &po, &src, &rec, &d);
+    /* New or changed: what does it say?  (A page's worker has parsed it.) */
+    if (!j->recorded)
+        page_record(r, j);
+    ow_err e = j->perr;
     if (e == OW_NOMEM) {
-        fatal(r, e, &d);
+        fatal(r, e, &j->pdiag);
         return;
     }
     if (e) {
         /* No sha and no validators kept: the next run reads it whole again. */
-        snprintf(why, sizeof why, "%s", d.msg[0] ? d.msg : ow_strerror(e));
+        snprintf(why, sizeof why, "%s", j->pdiag.msg[0] ? j->pdiag.msg : ow_strerror(e));
         page_failed(r, j, why);
         f.error = why;
         f.validators = 0;
         commit(r, &f, NULL, NULL);
         return;
     }
-    int inc = json_is_true(json_object_get(rec, "is_incident"));
-    char *json = inc ? json_dumps(rec, JSON_COMPACT) : NULL;
-    json_decref(rec);
-    if (inc && !json) {
-        fatal(r, OW_NOMEM, NULL);
-        return;
-    }
+    int inc = j->inc;
+    const char *json = j->rec_json;
     f.sha256 = sha;
     f.is_incident = inc;
     f.record_json = json;
@@ -792,7 +831,6 @@ static void handle_page_body(struct run *r, struct job *j, struct found *fl)
         if (r->out_path)
             out_write(r, rid, json);
     }
-    free(json);
 }
 
 static void handle_page(struct run *r, struct job *j)

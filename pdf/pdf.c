@@ -746,6 +746,14 @@ static int has_eof_marker(const char *b, size_t n)
     return memmem(b + from, n - from, "%%EOF", 5) != NULL;
 }
 
+/* One PDF at a time: each PopplerDocument is independent, but poppler's
+ * global state (font and CMap caches made on first use) is only as
+ * thread-safe as the build it comes from.  PDFs are a small part of a
+ * run; ingest's workers still parse HTML side by side. */
+static pthread_mutex_t poppler_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static ow_err read_pdf(const char *bytes, size_t n, struct pdf_doc *out, struct ow_diag *d);
+
 ow_err pdf_read(const char *bytes, size_t n, struct pdf_doc *out, struct ow_diag *d)
 {
     memset(out, 0, sizeof *out);
@@ -753,10 +761,17 @@ ow_err pdf_read(const char *bytes, size_t n, struct pdf_doc *out, struct ow_diag
         return ow_diagf(d, OW_PARSE, "damaged PDF: no %%PDF- header");
     if (!has_eof_marker(bytes, n))
         return ow_diagf(d, OW_PARSE, "truncated PDF: no %%%%EOF marker at the end");
+    ow_err e = poppler_load(d);
+    if (e)
+        return e;
+    pthread_mutex_lock(&poppler_mu);
+    e = read_pdf(bytes, n, out, d);
+    pthread_mutex_unlock(&poppler_mu);
+    return e;
+}
 
-    ow_err le = poppler_load(d);
-    if (le)
-        return le;
+static ow_err read_pdf(const char *bytes, size_t n, struct pdf_doc *out, struct ow_diag *d)
+{
     GBytes *gb = P.g_bytes_new_static(bytes, n);
     GError *gerr = NULL;
     PopplerDocument *pd = P.poppler_document_new_from_bytes(gb, NULL, &gerr);
