@@ -55,7 +55,7 @@ VOCAB = $(sort $(wildcard extract/vocab/*.tsv))
 UNIT_TESTS = $(sort $(basename $(notdir $(wildcard tests/unit/test_*.c))))
 UNIT_BINS  = $(addprefix $(B)/tests/,$(UNIT_TESTS))
 
-.PHONY: all check check-plain check-asan check-tsan check-valgrind eval deps clean install
+.PHONY: all check check-plain check-asan check-tsan check-valgrind eval deps clean install uninstall
 
 all: owabi
 
@@ -80,16 +80,17 @@ $(B)/libowabi.so: $(PIC_OBJ)
 	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,libowabi.so.0 $(SO_LDFLAGS) -o $@.0 $^ $(PKGLIBS) -lm
 	ln -sf libowabi.so.0 $@
 
-$(B)/pic/%.o: %.c $(wildcard */*.h)
+$(B)/pic/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -MMD -MP -fPIC -fvisibility=hidden -c -o $@ $<
 
 $(B)/pic/vocab.o: $(B)/vocab.c
 	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
 
-$(B)/%.o: %.c $(wildcard */*.h)
+# -MMD -MP: each object's header dependencies, as the compiler saw them.
+$(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/vocab.o: $(B)/vocab.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -146,16 +147,30 @@ eval: owabi
 deps:
 	@sh tools/deps.sh
 
+# The tool, the library (static, and shared with its soname), the header,
+# pkg-config's owabi.pc and the man page; uninstall removes exactly these.
+INSTALLED = bin/owabi include/owabi.h lib/libowabi.a lib/libowabi.so.$(VERSION) \
+            lib/libowabi.so.0 lib/libowabi.so lib/pkgconfig/owabi.pc share/man/man1/owabi.1
+
 install: owabi $(B)/libowabi.so
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib
+	install -d $(addprefix $(DESTDIR)$(PREFIX)/,bin include lib/pkgconfig share/man/man1)
 	install -m 755 owabi $(DESTDIR)$(PREFIX)/bin/owabi
 	install -m 644 include/owabi.h $(DESTDIR)$(PREFIX)/include/owabi.h
 	install -m 644 $(B)/libowabi.a $(DESTDIR)$(PREFIX)/lib/libowabi.a
-	install -m 755 $(B)/libowabi.so.0 $(DESTDIR)$(PREFIX)/lib/libowabi.so.0
+	install -m 755 $(B)/libowabi.so.0 $(DESTDIR)$(PREFIX)/lib/libowabi.so.$(VERSION)
+	ln -sf libowabi.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libowabi.so.0
 	ln -sf libowabi.so.0 $(DESTDIR)$(PREFIX)/lib/libowabi.so
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' -e 's|@LIBS@|$(PKGLIBS) -lm|' \
+		owabi.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/owabi.pc
+	install -m 644 doc/owabi.1 $(DESTDIR)$(PREFIX)/share/man/man1/owabi.1
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/,$(INSTALLED))
 
 clean:
 	rm -rf build build-asan build-tsan build-fuzz build-bench owabi
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(PIC_OBJ:.o=.d)
 
 # Fuzzing (make fuzz, fuzz-build, fuzz-regress) and the benchmark (make bench)
 # live beside their code; they read the source lists above.

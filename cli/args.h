@@ -5,8 +5,10 @@
 
 #include <stddef.h>
 
-#define EXIT_SOME_FAILED 1
-#define EXIT_USAGE 2
+/* Every exit status of every subcommand (the man page's EXIT STATUS). */
+#define EXIT_SOME_FAILED 1    /* some input or source failed; the rest was done */
+#define EXIT_USAGE 2          /* a usage error: nothing was done */
+#define EXIT_LOCKED 3         /* ingest: another run holds the store */
 
 /* Prints "owabi CMD: <fmt with arg>" and a --help hint on stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, const char *arg)

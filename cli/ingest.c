@@ -30,7 +30,6 @@
 #include "../store/store.h"
 #include "args.h"
 
-#define EXIT_LOCKED 3
 
 /* mkdir -p of the directory part of path (mode 0700: the store is private). */
 static int make_parents(const char *path)

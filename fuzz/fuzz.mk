@@ -44,9 +44,11 @@ $(FUZZ_B)/libowabi.a: $(FUZZ_LIB_OBJ)
 
 # fuzzer-no-link: coverage instrumentation in the library, libFuzzer's main
 # only in the target binaries.
-$(FUZZ_B)/%.o: %.c $(wildcard */*.h)
+$(FUZZ_B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_ALL_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+	$(FUZZ_CC) $(FUZZ_ALL_CFLAGS) -MMD -MP -fsanitize=fuzzer-no-link -c -o $@ $<
+
+-include $(FUZZ_LIB_OBJ:.o=.d)
 
 $(FUZZ_B)/vocab.o: $(FUZZ_B)/vocab.c
 	$(FUZZ_CC) $(FUZZ_ALL_CFLAGS) -c -o $@ $<

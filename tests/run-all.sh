@@ -39,6 +39,7 @@ for t in "$B"/tests/test_*; do
 done
 group "cases" $RUN "$B/tests/casetest" tests/normalize.test tests/extract.test
 group "api symbols" sh tests/api/symbols.sh "$B/libowabi.so" include/owabi.h
+group "install" sh tests/api/install.sh "$B"
 group "cli" sh tests/cli.sh "$OWABI"
 group "fixtures" /usr/bin/python3 tests/e2e.py "$OWABI" fixtures schema/record.schema.json
 group "bad input" sh tests/badinput.sh "$OWABI"
