@@ -40,7 +40,7 @@ int main(int argc, char **argv)
 {
     double sec[NSTAGES] = {0};
     size_t bytes = 0, failed = 0;
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
 
 #ifdef M_MMAP_THRESHOLD
     mallopt(M_MMAP_THRESHOLD, 1 << 20);   /* as cli/main.c does */

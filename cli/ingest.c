@@ -237,7 +237,7 @@ int cmd_ingest(int argc, char **argv)
     if (!sources)
         return cli_usage_error("ingest", "--sources FILE is required%s", "");
 
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     char **urls = NULL;
     size_t nurls = 0;
     ow_err e = ingest_read_sources(sources, &urls, &nurls, &d);
@@ -534,7 +534,7 @@ int cmd_export(int argc, char **argv)
         fprintf(stderr, "owabi: no --db given and neither XDG_STATE_HOME nor HOME is set\n");
         return EXIT_USAGE;
     }
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     struct store *s = NULL;
     int rc = EXIT_SOME_FAILED;
     ow_err e = store_open(dbpath, 0, &s, &d);

@@ -99,7 +99,7 @@ static int parse_one(const struct parse_config *c, const struct extract_rules *r
                      const char *input, const struct record_source *src, const char *http_charset)
 {
     struct pipeline_opts po = {c->charset, http_charset};
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     json_t *rec = NULL;
     ow_err e = pipeline_run(rules, &po, src, &rec, &d);
     if (e) {
@@ -125,7 +125,7 @@ static int parse_file(const struct parse_config *c, const struct extract_rules *
         return -1;
     }
     struct ow_buf b;
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     ow_buf_init(&b, MAX_FILE_BYTES);
     ow_err e = ow_read_stream(f, &b, &d);
     if (f != stdin)
@@ -284,7 +284,7 @@ static int cmd_parse(int argc, char **argv)
         return cli_usage_error("parse", "--id names one input, but %s were given", "several");
     char **inputs = argv + optind;
 
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     struct extract_rules *rules = extract_rules_compile(cli_rules_flags(), &d);
     if (!rules) {
         fprintf(stderr, "owabi: %s\n", d.msg);

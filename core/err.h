@@ -32,7 +32,8 @@
     X(STORE, 19, "store error")                                               \
     X(LOCKED, 20, "store is locked by another run")                           \
     X(ROBOTS, 21, "disallowed by robots.txt")                                 \
-    X(DATA, 22, "invalid data file")
+    X(DATA, 22, "invalid data file")                                          \
+    X(NOLIB, 23, "a needed library is not installed")
 
 typedef enum {
 #define OW_ERR_ENUM(name, num, msg) OW_##name = num,
@@ -45,15 +46,32 @@ const char *ow_strerror(ow_err e);
 /* Symbolic name ("NOMEM", "DECODE", ...); never NULL, static storage. */
 const char *ow_errname(ow_err e);
 
-/* Where a stage explains a failure: a one-line human message (no trailing
- * newline, no input name: the caller prefixes that). */
-struct ow_diag {
-    char msg[256];
+/* Whose code ow_diag.foreign_code is. */
+enum ow_foreign {
+    OW_FOREIGN_NONE,
+    OW_FOREIGN_ICU,       /* a UErrorCode */
+    OW_FOREIGN_CURL,      /* a CURLcode */
+    OW_FOREIGN_SQLITE     /* an SQLite extended result code */
 };
 
-/* printf-style: fills d->msg (truncating) when d is not NULL; returns e so
- * that a stage can write `return ow_diagf(d, OW_DECODE, "...")`. */
+/* Where a stage explains a failure: a one-line human message (no trailing
+ * newline, no input name: the caller prefixes that), the code it returned,
+ * and the code of the library that failed under it, so that a caller
+ * decides by codes and never by reading the message. */
+struct ow_diag {
+    char msg[256];
+    ow_err code;
+    enum ow_foreign foreign;
+    int foreign_code;
+};
+
+/* printf-style: fills d (message truncated; no foreign code) when d is not
+ * NULL; returns e so that a stage can write `return ow_diagf(d, OW_DECODE,
+ * "...")`. */
 ow_err ow_diagf(struct ow_diag *d, ow_err e, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The same, keeping the failing library's own code. */
+ow_err ow_diagf_foreign(struct ow_diag *d, ow_err e, enum ow_foreign kind, int code,
+                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 #endif

@@ -251,11 +251,13 @@ static ow_err run(const char *icu, const char *in, size_t len, struct sink *s, s
     UErrorCode ue = U_ZERO_ERROR;
     UConverter *cnv = ucnv_open(icu, &ue);
     if (U_FAILURE(ue))
-        return ow_diagf(d, OW_CHARSET, "ICU cannot open charset %s: %s", icu, u_errorName(ue));
+        return ow_diagf_foreign(d, OW_CHARSET, OW_FOREIGN_ICU, (int)ue,
+                                "ICU cannot open charset %s: %s", icu, u_errorName(ue));
     ucnv_setToUCallBack(cnv, sub_cb, s, NULL, NULL, &ue);
     if (U_FAILURE(ue)) {
         ucnv_close(cnv);
-        return ow_diagf(d, OW_DECODE, "ICU callback for %s: %s", icu, u_errorName(ue));
+        return ow_diagf_foreign(d, OW_DECODE, OW_FOREIGN_ICU, (int)ue,
+                                "ICU callback for %s: %s", icu, u_errorName(ue));
     }
     UChar chunk[CHUNK];
     const char *src = in, *end = in + len;
@@ -274,8 +276,9 @@ static ow_err run(const char *icu, const char *in, size_t len, struct sink *s, s
             continue;
         }
         if (U_FAILURE(ue))
-            e = ow_diagf(d, OW_DECODE, "ICU %s conversion failed at byte %zu: %s", icu,
-                         (size_t)(src - in), u_errorName(ue));
+            e = ow_diagf_foreign(d, OW_DECODE, OW_FOREIGN_ICU, (int)ue,
+                                 "ICU %s conversion failed at byte %zu: %s", icu,
+                                 (size_t)(src - in), u_errorName(ue));
         break;
     }
     if (s->pend && !e) {

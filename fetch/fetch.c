@@ -316,8 +316,8 @@ static ow_err setup(struct xfer *x)
     }
 #undef SET
     if (c != CURLE_OK)
-        return ow_diagf(&x->r->diag, c == CURLE_OUT_OF_MEMORY ? OW_NOMEM : OW_FETCH,
-                        "libcurl: %s", curl_easy_strerror(c));
+        return ow_diagf_foreign(&x->r->diag, c == CURLE_OUT_OF_MEMORY ? OW_NOMEM : OW_FETCH,
+                                OW_FOREIGN_CURL, (int)c, "libcurl: %s", curl_easy_strerror(c));
     ow_buf_init(&x->body, o->max_body);
     return set_timeouts(x);
 }
@@ -460,8 +460,20 @@ static long long retry_delay(struct xfer *x)
     return (long long)secs * 1000;
 }
 
-/* Maps a transfer's end to r->err/diag; the body only on success. */
+static void judge_code(struct xfer *x, CURLcode rc);
+
+/* Maps a transfer's end to r->err/diag (keeping the CURLcode when libcurl
+ * failed); the body only on success. */
 static void judge(struct xfer *x, CURLcode rc)
+{
+    judge_code(x, rc);
+    if (x->r->err && rc != CURLE_OK) {
+        x->r->diag.foreign = OW_FOREIGN_CURL;
+        x->r->diag.foreign_code = (int)rc;
+    }
+}
+
+static void judge_code(struct xfer *x, CURLcode rc)
 {
     const struct fetch_opts *o = x->o;
     struct fetch_result *r = x->r;

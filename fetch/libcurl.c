@@ -17,7 +17,7 @@
 struct ow_curl_api ow_curl;
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
-static ow_err loaded = OW_FETCH;
+static ow_err loaded = OW_NOLIB;
 static char why[200];
 
 static void load(void)

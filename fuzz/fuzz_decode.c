@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(in, data, n);
 
     struct decode_result a = {0}, b = {0};
-    struct ow_diag da = {{0}}, db = {{0}};
+    struct ow_diag da = {0}, db = {0};
     ow_err ea = decode_bytes(in, n, &h, &a, &da);
     /* The second run may read the text in place: it must say the same. */
     struct decode_hints hs = h;

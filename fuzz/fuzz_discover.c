@@ -24,7 +24,7 @@ static struct discover_vocab *vocab;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     xmlInitParser();
     if (fetch_init(&d) || !(vocab = discover_vocab_load(&d))) {
         fprintf(stderr, "fuzz_discover: %s\n", d.msg);
@@ -69,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     char *body = fuzz_strndup(data, size);
     struct discover_result r, again;
-    struct ow_diag d = {{0}}, d2 = {{0}};
+    struct ow_diag d = {0}, d2 = {0};
     ow_err e = discover_links(body, size, MAX_LEN, types[t].type, types[t].charset,
                               "http://a.example/news/index.html", &r, &d);
     if (e) {

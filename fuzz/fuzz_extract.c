@@ -18,7 +18,7 @@ static struct extract_rules *rules;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     rules = extract_rules_compile(getenv("OWABI_NO_JIT") ? EXTRACT_NO_JIT : 0, &d);
     if (!rules) {
         fprintf(stderr, "fuzz_extract: extract_rules_compile: %s\n", d.msg);
@@ -134,7 +134,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     char *in = fuzz_strndup(data, size);
     struct norm_text t = {0};
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     if (norm_text(in, size, &t, &d)) {
         free(in);
         return 0;

@@ -43,7 +43,7 @@ static void run(ow_err (*parse)(const char *, size_t, struct parse_doc *, struct
                 const char *text, size_t len)
 {
     struct parse_doc doc = {0};
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     ow_err e = parse(text, len, &doc, &d);
     if (e == OW_OK)
         check_doc(&doc);
@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t len = size;
     struct decode_result dec = {0};
     if (!ow_utf8_valid(raw, size)) {
-        struct ow_diag d = {{0}};
+        struct ow_diag d = {0};
         if (decode_bytes(raw, size, NULL, &dec, &d)) {
             free(raw);
             return 0;

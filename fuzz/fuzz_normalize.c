@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *in = fuzz_strndup(data, size);
     struct norm_text t = {0};
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     ow_err e = norm_text(in, size, &t, &d);
     if (!ow_utf8_valid(in, size)) {
         FUZZ_CHECK(e == OW_DECODE, "invalid UTF-8 gave %s, not DECODE", ow_errname(e));

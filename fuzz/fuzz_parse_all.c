@@ -15,7 +15,7 @@ static struct extract_rules *rules;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     xmlInitParser();
     rules = extract_rules_compile(getenv("OWABI_NO_JIT") ? EXTRACT_NO_JIT : 0, &d);
     if (!rules) {
@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(bytes, data, n);
     struct record_source src = {.id = "fuzz", .path = "fuzz.html", .bytes = bytes, .nbytes = n};
     json_t *rec = (json_t *)1;
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     ow_err e = pipeline_run(rules, &o, &src, &rec, &d);
     if (e) {
         FUZZ_CHECK(rec == NULL, "error %s but a record", ow_errname(e));

@@ -6,6 +6,9 @@
  * incident, when, how many were affected, how, what leaked, and for each
  * value the quote it came from.  The library does no I/O of its own: the
  * caller reads the file or fetches the page and hands over the bytes.
+ * poppler-glib, which reads PDFs, is opened on the first PDF (set
+ * OWABI_LIBPOPPLER to open another file); without it a PDF gives
+ * OWABI_NOLIB and everything else works.
  *
  * Using it:
  *
@@ -71,6 +74,8 @@ extern "C" {
 #define OWABI_LOCKED        20   /* (the tool) store is locked */
 #define OWABI_ROBOTS        21   /* (the tool) disallowed by robots.txt */
 #define OWABI_DATA          22   /* a built-in data file is invalid (a bug) */
+#define OWABI_NOLIB         23   /* a library loaded on first use is not installed
+                                  * (poppler-glib, for a PDF) */
 
 typedef struct owabi_error {
     int code;                    /* an OWABI_ code */
@@ -140,7 +145,8 @@ typedef struct owabi_source {
  * Errors: OWABI_TOOBIG (more than OWABI_MAX_INPUT bytes: memory stays
  * bounded), OWABI_EMPTY, OWABI_BINARY, OWABI_DECODE, OWABI_CONTENT_TYPE (an
  * application/octet-stream body that is no PDF), OWABI_PARSE (a damaged
- * PDF), OWABI_NOMEM, OWABI_USAGE (engine, bytes or json NULL; unknown flag). */
+ * PDF), OWABI_NOLIB (a PDF, and poppler-glib is not installed), OWABI_NOMEM,
+ * OWABI_USAGE (engine, bytes or json NULL; unknown flag). */
 OWABI_API int owabi_parse(const owabi_engine *engine, const void *bytes, size_t nbytes,
                           const owabi_source *src, unsigned flags,
                           char **json, size_t *json_len, owabi_error *err);

@@ -336,7 +336,7 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&r->mu);
 
         struct fetch_req rq = {j->url, j->prev.etag, j->prev.last_modified};
-        struct ow_diag d = {{0}};
+        struct ow_diag d = {0};
         ow_err e = fetch_many(j->fo, &rq, 1, &j->res, &d);
         if (e && !j->res.err) {
             j->res.err = e;
@@ -385,7 +385,7 @@ static void dispatch(struct run *r, struct job *j)
  * again. */
 static ow_err out_write(struct run *r, int64_t record_id, const char *json)
 {
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     size_t n = strlen(json), nl = r->out_nl ? 1 : 0;
     char *line = malloc(n + nl + 2);
     if (!line)
@@ -560,7 +560,7 @@ static ow_err out_open(struct run *r, struct ow_diag *d)
 
 static void commit(struct run *r, struct store_fetch *f, int64_t *rid, int *rev)
 {
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     f->run_id = r->run_id;
     ow_err e = store_page_commit(r->s, f, rid, rev, &d);
     if (e)
@@ -587,7 +587,7 @@ static void source_done(struct run *r, struct job *j)
     for (size_t k = 0; k < 2 && !r->fatal; k++) {
         char **urls;
         size_t n;
-        struct ow_diag d = {{0}};
+        struct ow_diag d = {0};
         ow_err e = store_source_pages(r->s, r->source_ids[j->src], known[k].kind, &urls, &n, &d);
         if (e) {
             fatal(r, e, &d);
@@ -759,7 +759,7 @@ static void handle_page_body(struct run *r, struct job *j, struct found *fl)
     f.validators = 1;
     f.etag = res->etag;
     f.last_modified = res->last_modified;
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     if (j->role == R_SOURCE || j->role == R_SITEMAP) {
         struct discover_result dr;
         ow_err e = discover_links(res->body, res->len, r->fo_page.max_body, res->content_type,
@@ -866,7 +866,7 @@ static void handle_robots(struct run *r, struct job *j)
         const char *body = res->err == OW_OK && res->body ? res->body : "";
         size_t len = res->err == OW_OK ? res->len : 0;
         h->robots = robots_for_status(status, body, len, INGEST_AGENT);
-        struct ow_diag d = {{0}};
+        struct ow_diag d = {0};
         ow_err e = store_robots_put(r->s, h->origin, status, body, len, &d);
         if (e)
             fatal(r, e, &d);
@@ -885,7 +885,7 @@ static int robots_cached(struct run *r, struct host *h)
     long status;
     char *body;
     size_t len;
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     ow_err e = store_robots_get(r->s, h->origin, INGEST_ROBOTS_MAX_AGE, &found, &status, &body,
                                 &len, &d);
     if (e) {
@@ -981,7 +981,7 @@ static long long schedule(struct run *r)
                 drop(r, j, "disallowed by robots.txt", j->role == R_SOURCE);
                 continue;
             }
-            struct ow_diag d = {{0}};
+            struct ow_diag d = {0};
             ow_err e = store_page_get(r->s, j->url, &j->prev, &d);
             if (e) {
                 job_free(j);
@@ -1109,7 +1109,7 @@ ow_err ingest_run(struct store *s, const struct ingest_opts *o, struct ingest_re
             goto out;
         }
     if (!(r.vocab = discover_vocab_load(d))) {
-        e = d && !strcmp(d->msg, "out of memory") ? OW_NOMEM : OW_DATA;
+        e = d ? d->code : OW_DATA;
         goto out;
     }
     if ((e = store_run_begin(s, &r.run_id, d)))
@@ -1192,7 +1192,7 @@ out:
         if (rep->sources[i].failed)
             rep->counts.sources_failed++;
     if (r.run_id) {
-        struct ow_diag d2 = {{0}};
+        struct ow_diag d2 = {0};
         const char *status = e == OW_TIMEOUT ? "stopped"
                              : e ? "failed" : rep->counts.sources_failed ? "partial" : "ok";
         ow_err e2 = store_run_end(s, r.run_id, &rep->counts, status, &d2);
@@ -1236,7 +1236,7 @@ ow_err ingest_read_sources(const char *path, char ***urls, size_t *n, struct ow_
      * ends here with a reason, not after gigabytes. */
     struct ow_buf b;
     ow_buf_init(&b, INGEST_SOURCES_MAX_BYTES);
-    struct ow_diag rd = {{0}};
+    struct ow_diag rd = {0};
     ow_err e = ow_read_stream(f, &b, &rd);
     if (f != stdin)
         fclose(f);

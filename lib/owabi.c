@@ -23,7 +23,7 @@
 OW_ERR_TABLE(OW_SAME_CODE)
 #undef OW_SAME_CODE
 #define OW_COUNT_CODE(name, num, msg) +1
-_Static_assert(OWABI_DATA + 1 == 0 OW_ERR_TABLE(OW_COUNT_CODE), "owabi.h lists every code");
+_Static_assert(OWABI_NOLIB + 1 == 0 OW_ERR_TABLE(OW_COUNT_CODE), "owabi.h lists every code");
 #undef OW_COUNT_CODE
 
 struct owabi_engine {
@@ -84,13 +84,11 @@ int owabi_engine_new(const owabi_config *cfg, owabi_engine **engine, owabi_error
     owabi_engine *g = calloc(1, sizeof *g);
     if (!g)
         return fail(err, OW_NOMEM, NULL);
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     g->rules = extract_rules_compile(flags & OWABI_NO_JIT ? EXTRACT_NO_JIT : 0, &d);
     if (!g->rules) {
         free(g);
-        /* extract_rules_compile says why but not which error: its only
-         * failures are memory and a vocabulary file that does not load. */
-        return fail(err, strstr(d.msg, "memory") ? OW_NOMEM : OW_DATA, d.msg);
+        return fail(err, d.code ? d.code : OW_DATA, d.msg);
     }
     *engine = g;
     return ok(err);
@@ -143,7 +141,7 @@ int owabi_parse(const owabi_engine *engine, const void *bytes, size_t nbytes,
         .nbytes = nbytes,
     };
     struct pipeline_opts po = {NULL, charset[0] ? charset : NULL};
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     json_t *rec = NULL;
     ow_err e = pipeline_run(engine->rules, &po, &rs, &rec, &d);
     if (e)

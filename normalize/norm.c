@@ -189,7 +189,8 @@ static ow_err pass_nfkc(const struct ntext *in, struct nbuf *out, int *changed,
     UErrorCode st = U_ZERO_ERROR;
     const UNormalizer2 *nf = unorm2_getNFKCInstance(&st);
     if (U_FAILURE(st))
-        return ow_diagf(d, OW_DECODE, "ICU NFKC data unavailable: %s", u_errorName(st));
+        return ow_diagf_foreign(d, OW_DECODE, OW_FOREIGN_ICU, (int)st,
+                                "ICU NFKC data unavailable: %s", u_errorName(st));
     struct u16buf win = {0}, nrm = {0};
     ow_err e = OW_OK;
     size_t pos = 0, k;
@@ -225,7 +226,8 @@ static ow_err pass_nfkc(const struct ntext *in, struct nbuf *out, int *changed,
             st = U_ZERO_ERROR;
             int32_t yes = unorm2_spanQuickCheckYes(nf, win.p + i16, n16 - i16, &st);
             if (U_FAILURE(st)) {
-                e = ow_diagf(d, OW_DECODE, "ICU quick check: %s", u_errorName(st));
+                e = ow_diagf_foreign(d, OW_DECODE, OW_FOREIGN_ICU, (int)st,
+                                     "ICU quick check: %s", u_errorName(st));
                 goto done;
             }
             i8 = skip_units(in, i8, yes);
@@ -256,7 +258,8 @@ static ow_err pass_nfkc(const struct ntext *in, struct nbuf *out, int *changed,
                 break;
             }
             if (U_FAILURE(st)) {
-                e = ow_diagf(d, OW_DECODE, "ICU NFKC: %s", u_errorName(st));
+                e = ow_diagf_foreign(d, OW_DECODE, OW_FOREIGN_ICU, (int)st,
+                                     "ICU NFKC: %s", u_errorName(st));
                 goto done;
             }
             if (need != r - i16 || memcmp(nrm.p, win.p + i16, (size_t)need * sizeof(UChar))) {
@@ -273,7 +276,8 @@ static ow_err pass_nfkc(const struct ntext *in, struct nbuf *out, int *changed,
                 st = U_ZERO_ERROR;
                 u_strToUTF8(out->s + out->len, (int32_t)room, &n8, nrm.p, need, &st);
                 if (U_FAILURE(st)) {
-                    e = ow_diagf(d, OW_DECODE, "ICU UTF-16 to UTF-8: %s", u_errorName(st));
+                    e = ow_diagf_foreign(d, OW_DECODE, OW_FOREIGN_ICU, (int)st,
+                                         "ICU UTF-16 to UTF-8: %s", u_errorName(st));
                     goto done;
                 }
                 uint32_t m = nt_map(in, i8);

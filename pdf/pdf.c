@@ -110,7 +110,7 @@ static ow_err poppler_load(struct ow_diag *d)
 {
     pthread_once(&poppler_once, poppler_open);
     if (!poppler_ok)
-        return ow_diagf(d, OW_PARSE, "cannot read PDF: %s (install poppler-glib)", poppler_why);
+        return ow_diagf(d, OW_NOLIB, "cannot read PDF: %s (install poppler-glib)", poppler_why);
     return OW_OK;
 }
 

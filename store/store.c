@@ -57,14 +57,17 @@ _Static_assert(NMIGRATIONS == STORE_SCHEMA_VERSION, "one migration per schema ve
 
 static ow_err sqlerr(struct store *s, struct ow_diag *d, const char *what)
 {
-    return ow_diagf(d, OW_STORE, "%s: %s", what, s && s->db ? sqlite3_errmsg(s->db) : "?");
+    int code = s && s->db ? sqlite3_extended_errcode(s->db) : 0;
+    return ow_diagf_foreign(d, OW_STORE, OW_FOREIGN_SQLITE, code, "%s: %s", what,
+                            s && s->db ? sqlite3_errmsg(s->db) : "?");
 }
 
 static ow_err exec(struct store *s, const char *sql, struct ow_diag *d)
 {
     char *msg = NULL;
     if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        ow_diagf(d, OW_STORE, "%s", msg ? msg : sqlite3_errmsg(s->db));
+        ow_diagf_foreign(d, OW_STORE, OW_FOREIGN_SQLITE, sqlite3_extended_errcode(s->db), "%s",
+                         msg ? msg : sqlite3_errmsg(s->db));
         sqlite3_free(msg);
         return OW_STORE;
     }
@@ -159,8 +162,9 @@ ow_err store_open(const char *path, int create, struct store **out, struct ow_di
         return ow_diagf(d, OW_NOMEM, "out of memory");
     int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
-        ow_diagf(d, OW_STORE, "cannot open %s: %s", path,
-                 s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        ow_diagf_foreign(d, OW_STORE, OW_FOREIGN_SQLITE,
+                         s->db ? sqlite3_extended_errcode(s->db) : SQLITE_NOMEM, "cannot open %s: %s",
+                         path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
         store_close(s);
         return OW_STORE;
     }
@@ -173,10 +177,10 @@ ow_err store_open(const char *path, int create, struct store **out, struct ow_di
     if (!e)
         e = migrate(s, d);
     if (e) {
-        if (d && strstr(d->msg, "not a database")) {
+        if (d && d->foreign == OW_FOREIGN_SQLITE && (d->foreign_code & 0xff) == SQLITE_NOTADB) {
             char msg[sizeof d->msg];
             snprintf(msg, sizeof msg, "%.100s: %.150s", path, d->msg);
-            ow_diagf(d, OW_STORE, "%s", msg);
+            ow_diagf_foreign(d, OW_STORE, d->foreign, d->foreign_code, "%s", msg);
         }
         store_close(s);
         return e;

@@ -98,7 +98,7 @@ static void run_normalize(const char *file, struct lines *L)
         }
         const char *in = L->v[i], *want = L->v[i + 1];
         struct norm_text t;
-        struct ow_diag d = {{0}};
+        struct ow_diag d = {0};
         if (norm_text(in, strlen(in), &t, &d) != OW_OK) {
             fail(file, L->no[i], in, "norm_text failed: %s%s", d.msg, "");
         } else if (strcmp(t.s, want) != 0) {
@@ -307,7 +307,7 @@ static void run_case(const char *file, const struct extract_rules *rules, const 
         ow_buf_adds(&text, L->v[i]);
     }
     struct norm_text t;
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     struct extract_result x;
     if (norm_text(text.data ? text.data : "", text.len, &t, &d) != OW_OK) {
         fail(file, line, name, "norm_text failed: %s%s", d.msg, "");
@@ -387,7 +387,7 @@ static void run_extract(const char *file, struct lines *L, const struct extract_
 
 int main(int argc, char **argv)
 {
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     struct extract_rules *rules = extract_rules_compile(getenv("OWABI_NO_JIT") ? EXTRACT_NO_JIT : 0, &d);
     if (!rules) {
         printf("extract_rules_compile: %s\n0 passed, 1 failed\n", d.msg);

@@ -172,6 +172,21 @@ static void errors_say_why(void **state)
     assert_int_equal(owabi_parse(eng, nul_bytes, sizeof nul_bytes, NULL, 0, &json, NULL, &err), OWABI_BINARY);
 }
 
+/* poppler-glib is opened on the first PDF; when it cannot be, that PDF
+ * fails with its own code, not as a damaged document.  (The file name is
+ * one that does not exist: no other test here reads a PDF.) */
+static void pdf_without_poppler(void **state)
+{
+    static const char tiny[] = "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+    char *json = NULL;
+    owabi_error err;
+    setenv("OWABI_LIBPOPPLER", "libowabi-test-missing.so.0", 1);
+    assert_int_equal(owabi_parse(eng, tiny, sizeof tiny - 1, NULL, 0, &json, NULL, &err), OWABI_NOLIB);
+    assert_null(json);
+    assert_string_equal(owabi_errname(err.code), "NOLIB");
+    assert_non_null(strstr(err.message, "cannot read PDF: libowabi-test-missing.so.0"));
+}
+
 static void misuse_is_usage(void **state)
 {
     owabi_error err;
@@ -302,6 +317,7 @@ int main(void)
         cmocka_unit_test(no_jit_same_record),
         cmocka_unit_test(errors_say_why),
         cmocka_unit_test(misuse_is_usage),
+        cmocka_unit_test(pdf_without_poppler),
         cmocka_unit_test(threads_share_an_engine),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

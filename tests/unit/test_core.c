@@ -86,10 +86,23 @@ static void errors_have_names_and_messages(void **state)
     assert_string_equal(ow_errname(OW_TOOBIG), "TOOBIG");
     assert_string_equal(ow_strerror(OW_EMPTY), "input is empty");
     assert_int_equal(OW_DECODE, 4);   /* numbers are append-only */
+    assert_string_equal(ow_errname(OW_NOLIB), "NOLIB");
     struct ow_diag d;
+    /* the code and a library's own code travel with the message... */
+    assert_int_equal(ow_diagf_foreign(&d, OW_STORE, OW_FOREIGN_SQLITE, 26, "x: %s", "file is not a database"),
+                     OW_STORE);
+    assert_string_equal(d.msg, "x: file is not a database");
+    assert_int_equal(d.code, OW_STORE);
+    assert_int_equal(d.foreign, OW_FOREIGN_SQLITE);
+    assert_int_equal(d.foreign_code, 26);
+    /* ...and a later ow_diagf leaves no stale foreign code behind */
     assert_int_equal(ow_diagf(&d, OW_HTTP, "HTTP %d", 404), OW_HTTP);
     assert_string_equal(d.msg, "HTTP 404");
+    assert_int_equal(d.code, OW_HTTP);
+    assert_int_equal(d.foreign, OW_FOREIGN_NONE);
+    assert_int_equal(d.foreign_code, 0);
     assert_int_equal(ow_diagf(NULL, OW_IO, "ignored"), OW_IO);
+    assert_int_equal(ow_diagf_foreign(NULL, OW_IO, OW_FOREIGN_ICU, 1, "ignored"), OW_IO);
 }
 
 static void controls_are_found_and_shown(void **state)

@@ -33,7 +33,7 @@ static struct decode_result run(const char *in, size_t len, const char *override
 {
     struct decode_hints h = {override, http, 0};
     struct decode_result r;
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     ow_err e = decode_bytes(in, len, &h, &r, &d);
     if (e != want)
         fail_msg("decode_bytes returned %d (%s), wanted %d", e, d.msg, want);
@@ -330,7 +330,7 @@ static void test_share_input(void **state)
                       bad[] = "<p>流出件数は約三百件\xffです。</p>", sjis[] = CP932_APOLOGY "\n";
     struct decode_hints h = {NULL, NULL, 1};
     struct decode_result r;
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     assert_int_equal(decode_bytes(utf8, sizeof utf8 - 1, &h, &r, &d), OW_OK);
     assert_ptr_equal(r.text, utf8);
     assert_null(r.own);

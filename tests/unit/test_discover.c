@@ -58,7 +58,7 @@ static void assert_small_peak(void)
 static void discover(const char *doc, const char *ctype, const char *base,
                      struct discover_result *r)
 {
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     assert_int_equal(discover_links(doc, strlen(doc), (size_t)16 << 20, ctype, NULL, base, r, &d),
                      OW_OK);
     assert_small_peak();
@@ -216,7 +216,7 @@ static void gzip_sitemaps(void **state)
     gzip_member(a, strlen(a), &gz);
     gzip_member(b, strlen(b), &gz);
     struct discover_result r;
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     assert_int_equal(discover_bytes(&gz, (size_t)16 << 20, "application/gzip", &r, &d), OW_OK);
     assert_int_equal(r.kind, DISCOVER_SITEMAP);
     assert_int_equal(r.n, 2);
@@ -245,7 +245,7 @@ static void gzip_bomb_is_capped(void **state)
     gzip_member(spaces, n, &gz);
     free(spaces);
     struct discover_result r;
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     assert_int_equal(discover_bytes(&gz, cap, "application/gzip", &r, &d), OW_TOOBIG);
     assert_string_equal(d.msg, vg ? "larger than 1048576 bytes after gzip decompression"
                                   : "larger than 16777216 bytes after gzip decompression");

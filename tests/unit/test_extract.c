@@ -19,7 +19,7 @@ static struct extract_rules *rules;
 static int setup(void **state)
 {
     (void)state;
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     rules = extract_rules_compile(getenv("OWABI_NO_JIT") ? EXTRACT_NO_JIT : 0, &d);
     return rules ? 0 : -1;
 }
@@ -29,7 +29,7 @@ static int setup(void **state)
 static void test_vocabulary_compiles(void **state)
 {
     (void)state;
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     ow_err e = extract_rules_check(rules, &d);
     if (e)
         fprintf(stderr, "%s\n", d.msg);
@@ -52,7 +52,7 @@ static int teardown(void **state)
 
 static void run(const char *text, size_t len, struct extract_result *x)
 {
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     assert_int_equal(extract_run(rules, text, len, NULL, x, &d), OW_OK);
 }
 

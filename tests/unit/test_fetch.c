@@ -192,7 +192,7 @@ static void no_urls_and_free_null(void **state)
     (void)state;
     struct fetch_opts o;
     fetch_opts_default(&o);
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     assert_int_equal(fetch_many(&o, NULL, 0, NULL, &d), OW_OK);
     fetch_result_free(NULL);
 }
@@ -211,7 +211,7 @@ static void refused_before_connecting(void **state)
         {"file:///etc/passwd", NULL, NULL},
     };
     struct fetch_result r[5];
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     assert_int_equal(fetch_many(&o, q, 5, r, &d), OW_OK);
     assert_int_equal(r[0].err, OW_FETCH);
     assert_non_null(strstr(r[0].diag.msg, "unsupported URL scheme"));
@@ -330,7 +330,7 @@ static void many_in_order(void **state)
         q[i] = (struct fetch_req){u[i], NULL, NULL};
     }
     struct fetch_result r[6];
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     assert_int_equal(fetch_many(&o, q, 6, r, &d), OW_OK);
 
     assert_int_equal(r[0].err, OW_OK);
@@ -386,7 +386,7 @@ static void conditional(void **state)
         {u, "\"minamo-v0\"", NULL},
     };
     struct fetch_result r[4];
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     assert_int_equal(fetch_many(&o, q, 4, r, &d), OW_OK);
     assert_int_equal(r[0].err, OW_OK);
     assert_int_equal(r[0].not_modified, 0);
@@ -415,7 +415,7 @@ static void fetch_paths(const struct srv *s, const struct fetch_opts *o, const c
     url(u[0], sizeof u[0], s, a);
     url(u[1], sizeof u[1], s, b);
     struct fetch_req q[2] = {{u[0], NULL, NULL}, {u[1], NULL, NULL}};
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     assert_int_equal(fetch_many(o, q, n, r, &d), OW_OK);
 }
 
@@ -454,7 +454,7 @@ static void limits(void **state)
         q[i] = (struct fetch_req){u[i], NULL, NULL};
     }
     struct fetch_result r[5];
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     assert_int_equal(fetch_many(&o, q, 5, r, &d), OW_OK);
     assert_int_equal(r[0].err, OW_TOOBIG);
     assert_string_equal(r[0].diag.msg, "body larger than 3145728 bytes (after decompression)");
@@ -542,7 +542,7 @@ static void guard_on_resolved_address(void **state)
     snprintf(u, sizeof u, "http://localhost:%d/notice.html", s->port);
     struct fetch_req q = {u, NULL, NULL};
     struct fetch_result r;
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     assert_int_equal(fetch_many(&o, &q, 1, &r, &d), OW_OK);
     assert_int_equal(r.err, OW_FORBIDDEN_ADDR);
     assert_non_null(strstr(r.diag.msg, "not allowed: loopback (use --allow-private)"));

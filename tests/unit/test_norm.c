@@ -16,7 +16,7 @@
 static char *norm(const char *in)
 {
     struct norm_text t;
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     ow_err e = norm_text(in, strlen(in), &t, &d);
     assert_int_equal(e, OW_OK);
     char *s = strdup(t.s);
@@ -154,7 +154,7 @@ static void test_invalid_utf8(void **state)
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         struct norm_text t;
-        struct ow_diag d = {{0}};
+        struct ow_diag d = {0};
         assert_int_equal(norm_text(bad[i], strlen(bad[i]), &t, &d), OW_DECODE);
         assert_null(t.s);
         assert_null(t.map);

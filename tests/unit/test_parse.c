@@ -14,7 +14,7 @@
 
 static void html(const char *s, struct parse_doc *d)
 {
-    struct ow_diag dg = {{0}};
+    struct ow_diag dg = {0};
     assert_int_equal(parse_html(s, strlen(s), d, &dg), OW_OK);
 }
 
@@ -253,7 +253,7 @@ static void nested_100k_divs(void **state)
     }
     n += (size_t)sprintf(s + n, "<p>後ろの文</p></body></html>");
     struct parse_doc d;
-    struct ow_diag dg = {{0}};
+    struct ow_diag dg = {0};
     assert_int_equal(parse_html(s, n, &d, &dg), OW_OK);
     assert_well_formed(&d);
     assert_int_equal(d.nblocks, 2);
@@ -291,7 +291,7 @@ static void pathological_markup_is_linear(void **state)
         assert_int_equal(ow_buf_printf(&b, " x%zu=1", i), OW_OK);
     assert_int_equal(ow_buf_adds(&b, ">属性の多い段落</p>"), OW_OK);
     struct parse_doc d;
-    struct ow_diag dg = {{0}};
+    struct ow_diag dg = {0};
     assert_int_equal(parse_html(b.data, b.len, &d, &dg), OW_OK);
     assert_well_formed(&d);
     assert_int_not_equal(find(&d, "前置きの文"), -1);
@@ -432,7 +432,7 @@ static void sparse_archive_dropped(void **state)
                          OW_OK);
     assert_int_equal(ow_buf_adds(&b, "</div></body></html>"), OW_OK);
     struct parse_doc d;
-    struct ow_diag dg = {{0}};
+    struct ow_diag dg = {0};
     assert_int_equal(parse_html(b.data, b.len, &d, &dg), OW_OK);
     assert_well_formed(&d);
     assert_block(&d, PARSE_HEADING, "不正アクセスによる個人情報漏えいに関するお詫び");
@@ -484,7 +484,7 @@ static void invalid_utf8_not_truncated(void **state)
     (void)state;
     struct parse_doc d;
     const char s[] = "<body><p>前半\xff\xfe後半</p><p>次の段落</p></body>";
-    struct ow_diag dg = {{0}};
+    struct ow_diag dg = {0};
     assert_int_equal(parse_html(s, sizeof s - 1, &d, &dg), OW_OK);
     assert_well_formed(&d);
     assert_block(&d, PARSE_PARA, "前半\xef\xbf\xbd\xef\xbf\xbd後半");
@@ -496,7 +496,7 @@ static void plain_text_blocks(void **state)
 {
     (void)state;
     struct parse_doc d;
-    struct ow_diag dg = {{0}};
+    struct ow_diag dg = {0};
     const char s[] = "\xef\xbb\xbf\n  書類紛失のお詫び  \r\n\r\n令和9年\t5月1日\rお客様各位\n　\n[PR] 広告の行\n最後の行";
     assert_int_equal(parse_plain(s, sizeof s - 1, &d, &dg), OW_OK);
     assert_well_formed(&d);
@@ -530,7 +530,7 @@ static void mail_with_html_body(void **state)
 {
     (void)state;
     struct parse_doc d;
-    struct ow_diag dg = {{0}};
+    struct ow_diag dg = {0};
     const char head[] = "Subject: 会員情報流出のお詫び\nFrom: info@example.jp\n\n";
     const char s[] = "Subject: 会員情報流出のお詫び\nFrom: info@example.jp\n\n"
                      "<html><head><title>お詫び</title><style>p{color:red}</style></head><body>"
@@ -597,7 +597,7 @@ static void controls_are_dropped(void **state)
     assert_block(&d, PARSE_PARA, "株式会社ひばり運輸");
     assert_int_equal(d.nblocks, 3);   /* the paragraph of nothing but U+202E is gone */
     parse_doc_free(&d);
-    struct ow_diag dg = {{0}};
+    struct ow_diag dg = {0};
     const char *txt = "お詫び\xe2\x80\xae\xc2\x9b\n株式会社\xe2\x81\xa9テスト\n";
     assert_int_equal(parse_plain(txt, strlen(txt), &d, &dg), OW_OK);
     assert_string_equal(d.title, "お詫び");

@@ -132,7 +132,7 @@ static void reads_layout(void **state)
     struct ow_buf b;
     make_notice(&b);
     struct pdf_doc p;
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     assert_int_equal(pdf_read(b.data, b.len, &p, &d), OW_OK);
     if (find(&p.doc, PARA) < 0 || find(&p.doc, "会社名 株式会社テスト工業") < 0)
         dump(&p);
@@ -185,7 +185,7 @@ static void image_only(void **state)
     cairo_destroy(cr);
     cairo_surface_destroy(s);
     struct pdf_doc p;
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     assert_int_equal(pdf_read(b.data, b.len, &p, &d), OW_OK);
     assert_int_equal(p.info.pages, 1);
     assert_int_equal(p.doc.nblocks, 0);
@@ -201,7 +201,7 @@ static void image_only(void **state)
 static void expect_error(const char *in, size_t n, const char *msg_prefix)
 {
     struct pdf_doc p;
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     assert_int_equal(pdf_read(in, n, &p, &d), OW_PARSE);
     assert_memory_equal(d.msg, msg_prefix, strlen(msg_prefix));
     assert_null(p.doc.text);
@@ -234,7 +234,7 @@ static void broken(void **state)
             bad[at] = (char)(seed >> 3);
         }
         struct pdf_doc p;
-        struct ow_diag d = {{0}};
+        struct ow_diag d = {0};
         ow_err e = pdf_read(bad, b.len, &p, &d);
         assert_true(e == OW_OK || e == OW_PARSE);
         if (e == OW_OK)

@@ -37,7 +37,7 @@ static int teardown(void **state)
 static struct store *open_new(void)
 {
     struct store *s = NULL;
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     assert_int_equal(store_open(path, 1, &s, &d), OW_OK);
     assert_non_null(s);
     return s;
@@ -70,7 +70,7 @@ static void open_creates_and_reopens(void **state)
 {
     (void)state;
     struct store *s = NULL;
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     assert_int_equal(store_open(path, 0, &s, &d), OW_IO);   /* no create: missing is an error */
     assert_null(s);
     assert_int_equal(access(path, F_OK), -1);
@@ -120,7 +120,7 @@ static void refuses_newer_and_foreign_files(void **state)
     (void)state;
     raw("PRAGMA user_version = 99;");
     struct store *s = NULL;
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     assert_int_equal(store_open(path, 1, &s, &d), OW_STORE);
     assert_null(s);
     assert_non_null(strstr(d.msg, "newer"));
@@ -131,13 +131,18 @@ static void refuses_newer_and_foreign_files(void **state)
     fclose(f);
     assert_int_equal(store_open(path, 1, &s, &d), OW_STORE);
     assert_null(s);
+    /* told by SQLite's code, and the message names the file */
+    assert_int_equal(d.code, OW_STORE);
+    assert_int_equal(d.foreign, OW_FOREIGN_SQLITE);
+    assert_int_equal(d.foreign_code & 0xff, SQLITE_NOTADB);
+    assert_non_null(strstr(d.msg, path));
 }
 
 static void lock_is_exclusive(void **state)
 {
     (void)state;
     int a, b;
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     assert_int_equal(store_lock(path, &a, &d), OW_OK);
     assert_int_equal(store_lock(path, &b, &d), OW_LOCKED);
     assert_int_equal(b, -1);
@@ -157,7 +162,7 @@ static void lock_is_per_file(void **state)
     snprintf(hard, sizeof hard, "%s/hard.db", dir);
     snprintf(dotted, sizeof dotted, "%s/./owabi.db", dir);
     int a, b;
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     store_close(open_new());
     assert_int_equal(store_lock(path, &a, &d), OW_OK);
     assert_int_equal(symlink("owabi.db", sym), 0);
@@ -183,7 +188,7 @@ static void pages_and_revisions(void **state)
 {
     (void)state;
     struct store *s = open_new();
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     int64_t src, run, rid;
     int rev;
     assert_int_equal(store_run_begin(s, &run, &d), OW_OK);
@@ -259,7 +264,7 @@ static void links_are_remembered(void **state)
 {
     (void)state;
     struct store *s = open_new();
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     int64_t a, b, run;
     assert_int_equal(store_run_begin(s, &run, &d), OW_OK);
     assert_int_equal(store_source_id(s, "http://a.example/feed.rdf", &a, &d), OW_OK);
@@ -294,7 +299,7 @@ static void robots_cache(void **state)
 {
     (void)state;
     struct store *s = open_new();
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     int found;
     long status;
     char *body;
@@ -326,7 +331,7 @@ static void out_bookkeeping(void **state)
 {
     (void)state;
     struct store *s = open_new();
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     int64_t run, rid1, rid2;
     assert_int_equal(store_run_begin(s, &run, &d), OW_OK);
     const char *sha = "3333333333333333333333333333333333333333333333333333333333333333";
@@ -392,7 +397,7 @@ static void export_latest_all_since(void **state)
 {
     (void)state;
     struct store *s = open_new();
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     int64_t run;
     assert_int_equal(store_run_begin(s, &run, &d), OW_OK);
     const char *sha = "4444444444444444444444444444444444444444444444444444444444444444";
@@ -424,7 +429,7 @@ static void stale_runs_are_aborted(void **state)
 {
     (void)state;
     struct store *s = open_new();
-    struct ow_diag d = {{0}};
+    struct ow_diag d = {0};
     int64_t r1, r2;
     assert_int_equal(store_run_begin(s, &r1, &d), OW_OK);   /* never ended: a killed run */
     assert_int_equal(store_run_begin(s, &r2, &d), OW_OK);
