@@ -36,7 +36,7 @@ PARSE_SRC     = parse/parse.c
 NORMALIZE_SRC = normalize/norm.c normalize/numerals.c normalize/era.c
 EXTRACT_SRC   = extract/extract.c extract/dates.c extract/counts.c extract/org.c extract/kind.c extract/gate.c \
                 extract/literal.c
-FETCH_SRC     = fetch/fetch.c fetch/addr.c fetch/libcurl.c
+FETCH_SRC     = fetch/fetch.c fetch/addr.c fetch/libcurl.c fetch/url.c
 PDF_SRC       = pdf/pdf.c
 STORE_SRC     = store/store.c
 INGEST_SRC    = ingest/ingest.c ingest/robots.c ingest/discover.c
@@ -50,7 +50,7 @@ LIB_SRC = $(CORE_SRC) $(DECODE_SRC) $(PARSE_SRC) $(NORMALIZE_SRC) $(EXTRACT_SRC)
 LIB_OBJ = $(patsubst %.c,$(B)/%.o,$(patsubst $(B)/%,%,$(LIB_SRC)))
 CLI_OBJ = $(patsubst %.c,$(B)/%.o,$(CLI_SRC))
 
-VOCAB = $(sort $(wildcard extract/vocab/*.tsv))
+VOCAB = $(sort $(wildcard extract/vocab/*.tsv ingest/vocab/*.tsv))
 
 UNIT_TESTS = $(sort $(basename $(notdir $(wildcard tests/unit/test_*.c))))
 UNIT_BINS  = $(addprefix $(B)/tests/,$(UNIT_TESTS))

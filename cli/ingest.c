@@ -118,17 +118,10 @@ struct progress_state {
     int shown;
 };
 
-static long long mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void show_progress(const struct ingest_progress *p, void *ctx)
 {
     struct progress_state *ps = ctx;
-    long long now = mono_ms();
+    long long now = ow_mono_ms();
     if (ps->shown && now - ps->last_ms < 100)
         return;
     ps->last_ms = now;

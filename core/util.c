@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 ow_err ow_read_stream(FILE *f, struct ow_buf *b, struct ow_diag *d)
 {
@@ -208,4 +209,11 @@ void ow_ct_charset(const char *ct, char *out, size_t n)
         out[k] = '\0';
         return;
     }
+}
+
+long long ow_mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

@@ -4,8 +4,10 @@
 #ifndef OW_UTIL_H
 #define OW_UTIL_H
 
-#include <stdio.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "buf.h"
 #include "err.h"
@@ -19,6 +21,34 @@ ow_err ow_read_stream(FILE *f, struct ow_buf *b, struct ow_diag *d);
  * index n, doubling the capacity (at least 64).  OW_NOMEM on overflow or
  * allocation failure, leaving *v and *cap as they were. */
 ow_err ow_array_grow(void **v, size_t *cap, size_t n, size_t size);
+
+/* The monotonic clock in milliseconds: for timeouts and delays, never dates. */
+long long ow_mono_ms(void);
+
+/* FNV-1a of a C string (for hash tables, not for anything an attacker
+ * could aim at: callers cap their tables' load); 32 bits, continuing from h
+ * (OW_FNV32_INIT to start), or the word size. */
+#define OW_FNV32_INIT 2166136261u
+static inline uint32_t ow_fnv32(uint32_t h, const char *s)
+{
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+static inline size_t ow_fnv_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return (size_t)h;
+}
+
+/* Does s[0..n) start with the C string p? */
+static inline int ow_starts_with(const char *s, size_t n, const char *p)
+{
+    size_t k = strlen(p);
+    return n >= k && memcmp(s, p, k) == 0;
+}
 
 /* SHA-256 of p[0..n) as 64 lower-case hex digits plus NUL in hex[65]. */
 void ow_sha256_hex(const void *p, size_t n, char hex[65]);

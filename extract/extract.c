@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "../core/util.h"
-#include "vocab.h"
+#include "../core/vocab.h"
 
 /* Limits for every match: a runaway pattern costs at most this much and is
  * then skipped for the document.  Generous for notice text, small enough that
@@ -274,13 +274,9 @@ static ow_err load_file(struct ruleset *rs, const struct ow_vocab_file *f, struc
 
 static unsigned group_hash(const char *file, const char *label)
 {
-    unsigned h = 2166136261u;
-    for (const char *p = file; *p; p++)
-        h = (h ^ (unsigned char)*p) * 16777619u;
-    h = (h ^ 0xff) * 16777619u;
-    for (const char *p = label; *p; p++)
-        h = (h ^ (unsigned char)*p) * 16777619u;
-    return h;
+    uint32_t h = ow_fnv32(OW_FNV32_INIT, file);
+    h = (h ^ 0xff) * 16777619u;   /* a byte no name holds, between the two */
+    return ow_fnv32(h, label);
 }
 
 /* Slot of (file, label) in r->group: its own, or the empty one it would take. */
@@ -529,6 +525,8 @@ struct extract_rules *extract_rules_compile(unsigned flags, struct ow_diag *d)
     }
     pthread_mutex_init(&r->lock, NULL);
     for (const struct ow_vocab_file *f = ow_vocab; f->name; f++) {
+        if (strncmp(f->path, "extract/", 8))
+            continue;   /* another stage's words (ingest/vocab/links.tsv) */
         if (load_file(&rs, f, d)) {
             r->v = rs.v;
             r->n = rs.n;

@@ -109,13 +109,6 @@ struct xfer {
     char errbuf[CURL_ERROR_SIZE];
 };
 
-static long long mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int status_ok(long s)
 {
     return s >= 200 && s <= 299;
@@ -176,7 +169,7 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_
     (void)dltotal, (void)ultotal, (void)ulnow;
     if (o->stall_seconds <= 0 || o->stall_bytes <= 0)
         return 0;
-    long long now = mono_ms();
+    long long now = ow_mono_ms();
     curl_off_t pre = 0;
     curl_easy_getinfo(x->h, CURLINFO_PRETRANSFER_TIME_T, &pre);
     /* Not connected yet (the connect timeout covers that), a new request
@@ -238,7 +231,7 @@ static ow_err set_timeouts(struct xfer *x)
     long connect = o->connect_timeout_ms, total = o->deadline_ms;
     x->clipped = 0;
     if (o->stop_at_ms) {
-        long long left = o->stop_at_ms - mono_ms();
+        long long left = o->stop_at_ms - ow_mono_ms();
         if (left <= 0)
             return ow_diagf(&x->r->diag, OW_TIMEOUT, "stopped at the caller's deadline");
         if (connect <= 0 || connect > left)
@@ -455,7 +448,7 @@ static long long retry_delay(struct xfer *x)
     if (secs > o->retry_after_max)
         secs = o->retry_after_max > 0 ? o->retry_after_max : 0;
     /* no retry the caller's deadline would cut short anyway */
-    if (o->stop_at_ms && mono_ms() + (long long)secs * 1000 >= o->stop_at_ms)
+    if (o->stop_at_ms && ow_mono_ms() + (long long)secs * 1000 >= o->stop_at_ms)
         return -1;
     return (long long)secs * 1000;
 }
@@ -635,7 +628,7 @@ static int finish(struct xfer *x, CURLcode rc)
             x->looked = 0;
             x->refused_why = NULL;
             x->errbuf[0] = '\0';
-            x->wake_ms = mono_ms() + delay;
+            x->wake_ms = ow_mono_ms() + delay;
             x->state = X_WAITING;
             return 0;
         }
@@ -713,7 +706,7 @@ ow_err fetch_many(const struct fetch_opts *o, const struct fetch_req *reqs, size
     size_t waiting = 0;  /* parked retries: the scans below run only when some are */
     size_t next = 0;
     while (done < n) {
-        long long now = mono_ms();
+        long long now = ow_mono_ms();
         /* Fill free slots: parked retries whose time has come first (they
          * were admitted earlier), then new URLs in input order. */
         for (size_t i = 0; waiting && i < n && active < parallel; i++) {
@@ -731,7 +724,7 @@ ow_err fetch_many(const struct fetch_opts *o, const struct fetch_req *reqs, size
                 fatal = ow_diagf(d, OW_FETCH, "libcurl: cannot add a transfer");
                 goto out;
             }
-            x->mark_ms = mono_ms();
+            x->mark_ms = ow_mono_ms();
             x->mark_bytes = 0;
             x->state = X_RUNNING;
             active++;
@@ -749,7 +742,7 @@ ow_err fetch_many(const struct fetch_opts *o, const struct fetch_req *reqs, size
                 done++;
                 continue;
             }
-            x->mark_ms = mono_ms();
+            x->mark_ms = ow_mono_ms();
             x->mark_bytes = 0;
             x->state = X_RUNNING;
             active++;
@@ -788,7 +781,7 @@ ow_err fetch_many(const struct fetch_opts *o, const struct fetch_req *reqs, size
         /* Sleep in the poll, not in sleep(): curl shortens the wait to its
          * own timers, we to the earliest parked retry. */
         long long wait = 1000;
-        now = mono_ms();
+        now = ow_mono_ms();
         for (size_t i = 0; waiting && i < n; i++)
             if (xs[i].state == X_WAITING && xs[i].wake_ms - now < wait)
                 wait = xs[i].wake_ms - now;

@@ -13,6 +13,7 @@
 #include "fuzz.h"
 
 #include "../fetch/fetch.h"
+#include "../fetch/url.h"
 #include "../ingest/discover.h"
 
 /* Decompressed gzip is capped here rather than at 16 MiB: a bomb is found
@@ -49,9 +50,9 @@ static void check_link(const struct discover_link *k)
     for (const unsigned char *p = (const unsigned char *)u; *p; p++)
         FUZZ_CHECK(*p > 0x20 && *p != 0x7f, "byte %02x in %.200s", *p, u);
     char host[512], origin[600];
-    FUZZ_CHECK(discover_host(u, host, sizeof host) == 0, "no host in %.200s", u);
-    FUZZ_CHECK(discover_origin(u, origin, sizeof origin) == 0, "no origin of %.200s", u);
-    char *pq = discover_path_query(u);
+    FUZZ_CHECK(url_host(u, host, sizeof host) == 0, "no host in %.200s", u);
+    FUZZ_CHECK(url_origin(u, origin, sizeof origin) == 0, "no origin of %.200s", u);
+    char *pq = url_path_query(u);
     FUZZ_CHECK(pq && pq[0] == '/', "no path in %.200s", u);
     free(pq);
     /* clean_text cuts at MAX_TEXT, finishing the character it is in */

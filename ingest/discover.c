@@ -15,8 +15,8 @@
 #include "../core/buf.h"
 #include "../core/util.h"
 #include "../decode/decode.h"
-#include "../fetch/libcurl.h"
-#include "../extract/vocab.h"
+#include "../fetch/url.h"
+#include "../core/vocab.h"
 
 /* A link's text longer than this is cut: it is only matched against terms. */
 #define MAX_TEXT 1024
@@ -36,139 +36,6 @@ const char *discover_kind_name(enum discover_kind k)
     return "html";
 }
 
-/* ---- URLs ---------------------------------------------------------------- */
-
-static int is_http(const char *scheme)
-{
-    return scheme && (!strcasecmp(scheme, "http") || !strcasecmp(scheme, "https"));
-}
-
-/* Scheme and host to lower case, %xx to upper case: one spelling per URL, so
- * the store sees one page where feeds and pages spell it differently. */
-static void canon(char *u)
-{
-    char *p = u;
-    for (; *p && *p != ':'; p++)
-        *p = (char)tolower((unsigned char)*p);
-    if (strncmp(p, "://", 3))
-        return;
-    p += 3;
-    char *host_end = p + strcspn(p, "/?#");
-    char *at = memchr(p, '@', (size_t)(host_end - p));
-    for (char *q = at ? at + 1 : p; q < host_end; q++)
-        *q = (char)tolower((unsigned char)*q);
-    for (; *p; p++)
-        if (*p == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
-            p[1] = (char)toupper((unsigned char)p[1]);
-            p[2] = (char)toupper((unsigned char)p[2]);
-            p += 2;
-        }
-}
-
-char *discover_resolve(const char *base, const char *href)
-{
-    while (*href && isspace((unsigned char)*href))
-        href++;
-    size_t n = strlen(href);
-    while (n > 0 && isspace((unsigned char)href[n - 1]))
-        n--;
-    if (n == 0 || n > 8192)
-        return NULL;
-    char *h = strndup(href, n);
-    CURLU *u = curl_url();
-    char *got = NULL, *scheme = NULL, *res = NULL;
-    if (!h || !u)
-        goto out;
-    /* Whitespace inside a href (newlines in wrapped markup) is dropped, as
-     * browsers do; curl would refuse the URL otherwise. */
-    size_t k = 0;
-    for (size_t i = 0; h[i]; i++)
-        if (h[i] != '\n' && h[i] != '\r' && h[i] != '\t')
-            h[k++] = h[i];
-    h[k] = 0;
-    if (base && curl_url_set(u, CURLUPART_URL, base, 0) != CURLUE_OK)
-        goto out;
-    if (curl_url_set(u, CURLUPART_URL, h, 0) != CURLUE_OK)
-        goto out;
-    if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK || !is_http(scheme))
-        goto out;
-    curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0);
-    if (curl_url_get(u, CURLUPART_URL, &got, 0) != CURLUE_OK)
-        goto out;
-    res = strdup(got);
-    if (res)
-        canon(res);
-    /* A host no helper can hold (curl takes "a.example" and 200 U+FFFD
-     * for one) is no link: ingest could not tell its site. */
-    char host[512];
-    if (res && discover_host(res, host, sizeof host)) {
-        free(res);
-        res = NULL;
-    }
-out:
-    curl_free(got);
-    curl_free(scheme);
-    curl_url_cleanup(u);
-    free(h);
-    return res;
-}
-
-int discover_host(const char *url, char *buf, size_t n)
-{
-    CURLU *u = curl_url();
-    char *host = NULL;
-    int rc = -1;
-    if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && strlen(host) < n) {
-        for (size_t i = 0; host[i]; i++)
-            buf[i] = (char)tolower((unsigned char)host[i]);
-        buf[strlen(host)] = 0;
-        rc = 0;
-    }
-    curl_free(host);
-    curl_url_cleanup(u);
-    return rc;
-}
-
-int discover_origin(const char *url, char *buf, size_t n)
-{
-    CURLU *u = curl_url();
-    char *scheme = NULL, *port = NULL;
-    char host[512];
-    int rc = -1;
-    if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK &&
-        discover_host(url, host, sizeof host) == 0) {
-        for (char *p = scheme; *p; p++)
-            *p = (char)tolower((unsigned char)*p);
-        int k = snprintf(buf, n, "%s://%s:%s", scheme, host, port);
-        rc = k > 0 && (size_t)k < n ? 0 : -1;
-    }
-    curl_free(scheme);
-    curl_free(port);
-    curl_url_cleanup(u);
-    return rc;
-}
-
-char *discover_path_query(const char *url)
-{
-    CURLU *u = curl_url();
-    char *path = NULL, *query = NULL, *res = NULL;
-    if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK) {
-        curl_url_get(u, CURLUPART_QUERY, &query, 0);
-        size_t n = strlen(path) + (query ? strlen(query) + 1 : 0) + 2;
-        res = malloc(n);
-        if (res)
-            snprintf(res, n, "%s%s%s", *path ? path : "/", query ? "?" : "", query ? query : "");
-    }
-    curl_free(path);
-    curl_free(query);
-    curl_url_cleanup(u);
-    return res;
-}
-
 /* ---- collecting links ---------------------------------------------------- */
 
 struct links {
@@ -180,14 +47,6 @@ struct links {
     size_t nslot;
 };
 
-static size_t hash_str(const char *s)
-{
-    size_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
 /* The index of url among the links so far, or -1 (and *at is where it
  * goes).  The set doubles before it is half full; -2 out of memory. */
 static long find_link(struct links *l, const char *url, size_t *at)
@@ -198,7 +57,7 @@ static long find_link(struct links *l, const char *url, size_t *at)
         if (!ns)
             return -2;
         for (size_t i = 0; i < l->r->n; i++) {
-            size_t k = hash_str(l->r->links[i].url) & (nn - 1);
+            size_t k = ow_fnv_str(l->r->links[i].url) & (nn - 1);
             while (ns[k])
                 k = (k + 1) & (nn - 1);
             ns[k] = i + 1;
@@ -207,7 +66,7 @@ static long find_link(struct links *l, const char *url, size_t *at)
         l->slot = ns;
         l->nslot = nn;
     }
-    size_t k = hash_str(url) & (l->nslot - 1);
+    size_t k = ow_fnv_str(url) & (l->nslot - 1);
     while (l->slot[k]) {
         if (!strcmp(l->r->links[l->slot[k] - 1].url, url))
             return (long)(l->slot[k] - 1);
@@ -253,7 +112,7 @@ static void add_link(struct links *l, const char *href, const char *text)
     struct discover_result *r = l->r;
     if (l->oom || !href || r->n >= MAX_LINKS)
         return;
-    char *url = discover_resolve(l->base, href);
+    char *url = url_resolve(l->base, href);
     if (!url)
         return;
     size_t at = 0;
@@ -305,7 +164,7 @@ static void add_link(struct links *l, const char *href, const char *text)
  * goes on); the five predefined entities and character references are
  * read as usual. */
 
-/* discover_resolve refuses longer hrefs; one more byte tells "too long". */
+/* url_resolve refuses longer hrefs; one more byte tells "too long". */
 #define MAX_URL 8192
 /* Anchors open at once in an HTML page (libxml2 closes an <a> at the next,
  * so only an <area> inside an <a> nests). */
@@ -604,7 +463,7 @@ static void html_start(void *ctx, const xmlChar *name, const xmlChar **atts)
     if (!strcasecmp(n, "base") && s->not_head == 1 && !s->base_seen && s->depth <= 8) {
         const char *h = html_attr(atts, "href");
         s->base_seen = 1;
-        if (h && (s->base = discover_resolve(s->l->base, h)))
+        if (h && (s->base = url_resolve(s->l->base, h)))
             s->l->base = s->base;
     }
     if (s->skip) {
@@ -944,9 +803,9 @@ oom:
 struct discover_vocab *discover_vocab_load(struct ow_diag *d)
 {
     for (const struct ow_vocab_file *f = ow_vocab; f->name; f++)
-        if (!strcmp(f->name, "links"))
+        if (!strcmp(f->path, "ingest/vocab/links.tsv"))
             return discover_vocab_parse(f->text, f->len, d);
-    ow_diagf(d, OW_DATA, "the link vocabulary (extract/vocab/links.tsv) is not built in");
+    ow_diagf(d, OW_DATA, "the link vocabulary (ingest/vocab/links.tsv) is not built in");
     return NULL;
 }
 
@@ -978,7 +837,7 @@ int discover_looks_notice(const struct discover_vocab *v, const char *url, const
 {
     /* The path and query only: a host named security.example.jp would
      * otherwise make every link of its site look like a notice. */
-    char *pq = url ? discover_path_query(url) : NULL;
+    char *pq = url ? url_path_query(url) : NULL;
     char *u = pq ? url_for_matching(pq) : NULL;
     free(pq);
     char *t = text ? strdup(text) : NULL;

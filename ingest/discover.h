@@ -28,7 +28,7 @@
  *         gzip data inflates past max_len, OW_PARSE when it is damaged.  A
  *         document that parses into nothing gives kind HTML and no links,
  *         not an error.
- * The vocabulary (extract/vocab/links.tsv, embedded at build time) decides
+ * The vocabulary (ingest/vocab/links.tsv, embedded at build time) decides
  * which link looks like a disclosure: a term found in the link text or in
  * the percent-decoded URL, ASCII letters compared case-insensitively.
  * Ownership: discover_result_free; discover_vocab_free.  Deterministic. */
@@ -66,20 +66,6 @@ void discover_result_free(struct discover_result *r);
 /* "html", "rss1", "rss2", "atom", "sitemap", "sitemapindex". */
 const char *discover_kind_name(enum discover_kind k);
 
-/* Resolves href against base (RFC 3986, libcurl's parser) to an absolute
- * http(s) URL without fragment, scheme and host lower-cased, percent escapes
- * upper-cased.  NULL when href is not an http(s) link (mailto:, javascript:,
- * ftp:, malformed, a host of 512 bytes or more) or out of memory.  The
- * caller frees the result. */
-char *discover_resolve(const char *base, const char *href);
-/* The host of an absolute URL, lower-cased, without port, into buf (size n);
- * 0 on success, -1 when url has none. */
-int discover_host(const char *url, char *buf, size_t n);
-/* "scheme://host[:port]" of url into buf (size n): robots.txt is per origin.
- * 0 on success, -1 otherwise. */
-int discover_origin(const char *url, char *buf, size_t n);
-/* The path and query of url ("/a/b?c"), caller frees; NULL when none. */
-char *discover_path_query(const char *url);
 
 struct discover_vocab;
 /* The embedded vocabulary "links".  NULL on failure (d says why: OW_DATA

@@ -25,6 +25,7 @@
 
 #include "../lib/pipeline.h"
 #include "../core/util.h"
+#include "../fetch/url.h"
 #include "discover.h"
 #include "robots.h"
 
@@ -99,13 +100,6 @@ struct run {
     int quit;
 };
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void ingest_opts_default(struct ingest_opts *o)
 {
     memset(o, 0, sizeof *o);
@@ -139,14 +133,6 @@ static ow_err fatal(struct run *r, ow_err e, const struct ow_diag *d)
 
 /* ---- the set of URLs seen ------------------------------------------------ */
 
-static size_t hash(const char *s)
-{
-    size_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
 /* 1 if url was added, 0 if it was there, -1 out of memory. */
 static int urlset_add(struct urlset *u, const char *url)
 {
@@ -157,7 +143,7 @@ static int urlset_add(struct urlset *u, const char *url)
             return -1;
         for (size_t i = 0; i < u->cap; i++)
             if (u->slot[i]) {
-                size_t k = hash(u->slot[i]) & (nc - 1);
+                size_t k = ow_fnv_str(u->slot[i]) & (nc - 1);
                 while (ns[k])
                     k = (k + 1) & (nc - 1);
                 ns[k] = u->slot[i];
@@ -166,7 +152,7 @@ static int urlset_add(struct urlset *u, const char *url)
         u->slot = ns;
         u->cap = nc;
     }
-    size_t k = hash(url) & (u->cap - 1);
+    size_t k = ow_fnv_str(url) & (u->cap - 1);
     while (u->slot[k]) {
         if (!strcmp(u->slot[k], url))
             return 0;
@@ -275,7 +261,7 @@ static int enqueue(struct run *r, const char *url, enum role role, size_t src)
         return added;
     }
     char origin[600];
-    if (discover_origin(url, origin, sizeof origin)) {
+    if (url_origin(url, origin, sizeof origin)) {
         if (role == R_SOURCE) {
             source_fail(r, src, url, "not a valid URL");
             r->rep->sources[src].pages_failed++;
@@ -342,7 +328,7 @@ static void *worker(void *arg)
             j->res.err = e;
             j->res.diag = d;
         }
-        j->done_ms = now_ms();
+        j->done_ms = ow_mono_ms();
         /* a page's parse on this thread, while the coordinator stores;
          * an unchanged body needs no record */
         if (j->role == R_PAGE && !j->res.err && !j->res.not_modified) {
@@ -647,11 +633,11 @@ static void follow_links(struct run *r, struct job *j, const struct discover_res
 {
     char host[512], lh[512], origin[600];
     const char *base = j->res.final_url ? j->res.final_url : j->url;
-    if (discover_host(base, host, sizeof host))
+    if (url_host(base, host, sizeof host))
         return;
     for (size_t i = 0; i < dr->n && !r->fatal; i++) {
         const struct discover_link *l = &dr->links[i];
-        if (discover_host(l->url, lh, sizeof lh) || strcmp(host, lh))
+        if (url_host(l->url, lh, sizeof lh) || strcmp(host, lh))
             continue;   /* another site: not ours to crawl */
         enum role role = R_PAGE;
         switch (dr->kind) {
@@ -669,12 +655,12 @@ static void follow_links(struct run *r, struct job *j, const struct discover_res
         }
         if (r->source_jobs[j->src] + fl->n >= INGEST_MAX_PAGES)
             break;
-        if (!discover_origin(l->url, origin, sizeof origin)) {
+        if (!url_origin(l->url, origin, sizeof origin)) {
             for (size_t k = 0; k < r->nhosts; k++) {
                 struct host *h = &r->hosts[k];
                 if (strcmp(h->origin, origin) || h->robots_state != 2 || h->unreachable)
                     continue;
-                char *pq = discover_path_query(l->url);
+                char *pq = url_path_query(l->url);
                 int ok = pq && robots_allowed(h->robots, pq);
                 free(pq);
                 if (!ok) {
@@ -720,7 +706,7 @@ static void handle_page_body(struct run *r, struct job *j, struct found *fl)
         .is_incident = -1,
     };
     char why[300];
-    if (res->err == OW_TIMEOUT && r->deadline && now_ms() >= r->deadline) {
+    if (res->err == OW_TIMEOUT && r->deadline && ow_mono_ms() >= r->deadline) {
         /* cut by the run's deadline: not a failure of the page, which the
          * store keeps as it was for the next run */
         r->left++;
@@ -847,7 +833,7 @@ static void handle_robots(struct run *r, struct job *j)
     struct host *h = &r->hosts[j->host];
     const struct fetch_result *res = &j->res;
     long status = res->status;
-    if (res->err == OW_TIMEOUT && r->deadline && now_ms() >= r->deadline)
+    if (res->err == OW_TIMEOUT && r->deadline && ow_mono_ms() >= r->deadline)
         r->left++;   /* cut by the deadline; nothing of the host starts after it */
     int readable = res->err == OW_OK || res->err == OW_HTTP;
     if (res->err == OW_OK && res->not_modified)
@@ -922,7 +908,7 @@ static void drop(struct run *r, struct job *j, const char *why, int failure)
  * time. */
 static long long schedule(struct run *r)
 {
-    long long now = now_ms(), wake = 0;
+    long long now = ow_mono_ms(), wake = 0;
     if (r->deadline && now >= r->deadline) {
         r->out_of_time = 1;   /* what is queued is left for the next run */
         return 0;
@@ -945,7 +931,7 @@ static long long schedule(struct run *r)
             struct job *rj = calloc(1, sizeof *rj);
             /* from a queued URL rather than the origin, which always spells
              * the port out */
-            if (!rj || !(rj->url = discover_resolve(h->q[h->qhead]->url, "/robots.txt"))) {
+            if (!rj || !(rj->url = url_resolve(h->q[h->qhead]->url, "/robots.txt"))) {
                 free(rj);
                 fatal(r, OW_NOMEM, NULL);
                 break;
@@ -974,7 +960,7 @@ static long long schedule(struct run *r)
                 drop(r, j, h->stopped, 1);
                 continue;
             }
-            char *pq = discover_path_query(j->url);
+            char *pq = url_path_query(j->url);
             int ok = pq && robots_allowed(h->robots, pq);
             free(pq);
             if (!ok) {
@@ -1084,7 +1070,7 @@ ow_err ingest_run(struct store *s, const struct ingest_opts *o, struct ingest_re
     if ((e = fetch_init(d)))
         return e;
     if (o->max_time_ms > 0)
-        r.deadline = now_ms() + o->max_time_ms;
+        r.deadline = ow_mono_ms() + o->max_time_ms;
     r.fo_page = o->fetch;
     r.fo_page.parallel = 1;
     r.fo_page.stop_at_ms = r.deadline;   /* no transfer outlives the run */
@@ -1119,7 +1105,7 @@ ow_err ingest_run(struct store *s, const struct ingest_opts *o, struct ingest_re
         goto out;
 
     for (size_t i = 0; i < o->nsources; i++) {
-        char *u = discover_resolve(NULL, o->sources[i]);
+        char *u = url_resolve(NULL, o->sources[i]);
         if (!u) {
             source_fail(&r, i, NULL, "not a valid http(s) URL");
             rep->sources[i].pages_failed++;

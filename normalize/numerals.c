@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../core/util.h"
 #include "pass.h"
 
 #define MAXVAL 10000000000000000LL   /* 1e16: larger values stay as written */
@@ -233,16 +234,10 @@ static const char *const not_numbers[] = {
     "一個人", "一回り", "十人十色", "一人称", "二人三脚",
 };
 
-static int starts_with(const char *s, size_t n, size_t i, const char *w)
-{
-    size_t m = strlen(w);
-    return n - i >= m && memcmp(s + i, w, m) == 0;
-}
-
 static size_t counter_at(const char *s, size_t n, size_t i)
 {
     for (size_t j = 0; j < sizeof counters / sizeof *counters; j++)
-        if (starts_with(s, n, i, counters[j]))
+        if (ow_starts_with(s + i, n - i, counters[j]))
             return strlen(counters[j]);
     return 0;
 }
@@ -276,14 +271,14 @@ static int is_number_here(const char *s, size_t n, size_t ts, size_t te,
             return 0;
     }
     for (size_t j = 0; j < sizeof not_numbers / sizeof *not_numbers; j++) {
-        if (!starts_with(s, n, ts, not_numbers[j]))
+        if (!ow_starts_with(s + ts, n - ts, not_numbers[j]))
             continue;
         const char *w = not_numbers[j];
         size_t wl = strlen(w);
         if (!strcmp(w, "十分") || !strcmp(w, "一分")) {
             if (prev == 0x6642)   /* 三時十分: minutes after all */
                 continue;
-        } else if (!strcmp(w, "一時") && starts_with(s, n, ts + wl, "間")) {
+        } else if (!strcmp(w, "一時") && ow_starts_with(s + ts + wl, n - (ts + wl), "間")) {
             continue;             /* 一時間 = one hour */
         }
         return 0;
@@ -292,7 +287,7 @@ static int is_number_here(const char *s, size_t n, size_t ts, size_t te,
         return 1;
     size_t cl = counter_at(s, n, te);
     if (cl) {
-        if (starts_with(s, n, te, "次") && prev != 0x7b2c)   /* 二次被害 */
+        if (ow_starts_with(s + te, n - te, "次") && prev != 0x7b2c)   /* 二次被害 */
             return 0;
         return 1;
     }

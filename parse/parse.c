@@ -164,12 +164,6 @@ static void drop_controls(struct ow_buf *b)
     b->len = k;
 }
 
-static int starts_with(const char *s, size_t n, const char *p)
-{
-    size_t k = strlen(p);
-    return n >= k && memcmp(s, p, k) == 0;
-}
-
 static int contains(const char *s, size_t n, const char *p)
 {
     return memmem(s, n, p, strlen(p)) != NULL;
@@ -837,7 +831,7 @@ static int chrome_heading(struct html *h, uint32_t e)
         i += k;
     }
     for (size_t w = 0; w < sizeof chrome_headings / sizeof chrome_headings[0]; w++)
-        if (starts_with(buf + i, n - i, chrome_headings[w]))
+        if (ow_starts_with(buf + i, n - i, chrome_headings[w]))
             return 1;
     return 0;
 }
@@ -1328,13 +1322,13 @@ static int breadcrumb(const char *s, size_t n)
     static const char *const home[] = {"ホーム", "トップページ", "トップ", "HOME", "Home", "TOP", "Top"};
     static const char *const sep[] = {">", "＞", "›", "»", "/", "／", "|", "｜", "≫", "＜", "<"};
     for (size_t h = 0; h < sizeof home / sizeof home[0]; h++) {
-        if (!starts_with(s, n, home[h]))
+        if (!ow_starts_with(s, n, home[h]))
             continue;
         size_t i = strlen(home[h]);
         while (i < n && s[i] == ' ')
             i++;
         for (size_t k = 0; k < sizeof sep / sizeof sep[0]; k++)
-            if (starts_with(s + i, n - i, sep[k]))
+            if (ow_starts_with(s + i, n - i, sep[k]))
                 return 1;
         return 0;
     }
@@ -1347,7 +1341,7 @@ static int copyright_mark(const char *s, size_t n)
 {
     static const char *const marks[] = {"©", "(c)", "(C)", "（C）", "（c）", "Ⓒ"};
     for (size_t m = 0; m < sizeof marks / sizeof marks[0]; m++) {
-        if (!starts_with(s, n, marks[m]))
+        if (!ow_starts_with(s, n, marks[m]))
             continue;
         size_t i = strlen(marks[m]);
         while (i < n && s[i] == ' ')
@@ -1362,8 +1356,8 @@ static int junk_line(const char *s, size_t n, const struct line *ln)
 {
     if (n < 400 && ln->link_chars && breadcrumb(s, n))
         return 1;
-    if (starts_with(s, n, "[PR]") || starts_with(s, n, "［PR］") || starts_with(s, n, "【PR】") ||
-        starts_with(s, n, "PR:") || starts_with(s, n, "PR："))
+    if (ow_starts_with(s, n, "[PR]") || ow_starts_with(s, n, "［PR］") || ow_starts_with(s, n, "【PR】") ||
+        ow_starts_with(s, n, "PR:") || ow_starts_with(s, n, "PR："))
         return 1;
     if (n < 300 && (contains(s, n, "トラックバック") || contains(s, n, "この記事にコメント") ||
                     contains(s, n, "コメントを書く") || contains(s, n, "コメントの投稿") ||
@@ -1713,10 +1707,7 @@ static uint32_t guard_id(struct guard *g, const char *key)
         for (size_t i = 0; i < g->cap; i++) {
             if (!g->tab[i].key[0])
                 continue;
-            uint32_t hsh = 2166136261u;
-            for (const char *p = g->tab[i].key; *p; p++)
-                hsh = (hsh ^ (unsigned char)*p) * 16777619u;
-            size_t j = hsh & (cap - 1);
+            size_t j = ow_fnv32(OW_FNV32_INIT, g->tab[i].key) & (cap - 1);
             while (nt[j].key[0])
                 j = (j + 1) & (cap - 1);
             nt[j] = g->tab[i];
@@ -1724,10 +1715,7 @@ static uint32_t guard_id(struct guard *g, const char *key)
         /* ids are slots: remap the stack */
         for (size_t k = 0; k < g->depth; k++) {
             const char *name = g->tab[g->stack[k]].key;
-            uint32_t hsh = 2166136261u;
-            for (const char *p = name; *p; p++)
-                hsh = (hsh ^ (unsigned char)*p) * 16777619u;
-            size_t j = hsh & (cap - 1);
+            size_t j = ow_fnv32(OW_FNV32_INIT, name) & (cap - 1);
             while (strcmp(nt[j].key, name))
                 j = (j + 1) & (cap - 1);
             g->stack[k] = (uint32_t)j;
@@ -1736,10 +1724,7 @@ static uint32_t guard_id(struct guard *g, const char *key)
         g->tab = nt;
         g->cap = cap;
     }
-    uint32_t hsh = 2166136261u;
-    for (const char *p = key; *p; p++)
-        hsh = (hsh ^ (unsigned char)*p) * 16777619u;
-    size_t j = hsh & (g->cap - 1);
+    size_t j = ow_fnv32(OW_FNV32_INIT, key) & (g->cap - 1);
     while (g->tab[j].key[0] && strcmp(g->tab[j].key, key))
         j = (j + 1) & (g->cap - 1);
     if (!g->tab[j].key[0]) {
@@ -2192,8 +2177,8 @@ ow_err parse_plain(const char *text, size_t len, struct parse_doc *out, struct o
         if (eol) {
             drop_controls(&line);
             /* "[PR]" lines are the ad slots blog hosts put into reposts. */
-            if (line.len && !blank(line.data, line.len) && !starts_with(line.data, line.len, "[PR]") &&
-                !starts_with(line.data, line.len, "【PR】")) {
+            if (line.len && !blank(line.data, line.len) && !ow_starts_with(line.data, line.len, "[PR]") &&
+                !ow_starts_with(line.data, line.len, "【PR】")) {
                 e = builder_add(&b, PARSE_PARA, line.data, line.len);
                 if (!e && !title && !(title = strdup(line.data)))
                     e = OW_NOMEM;

@@ -18,6 +18,7 @@
 
 #include "core/buf.h"
 #include "fetch/fetch.h"
+#include "fetch/url.h"
 #include "ingest/discover.h"
 
 /* A feed whose DTD declares one entity of `big` bytes ('A's) and uses it
@@ -263,13 +264,13 @@ static void resolve_refuses_overlong_hosts(void **state)
     assert_int_equal(ow_buf_adds(&b, "http://a.example"), OW_OK);
     for (int i = 0; i < 200; i++)
         assert_int_equal(ow_buf_adds(&b, "\xef\xbf\xbd"), OW_OK);
-    assert_null(discover_resolve(NULL, b.data));
+    assert_null(url_resolve(NULL, b.data));
     ow_buf_free(&b);
     char host[600];
     memset(host, 'a', sizeof host);
     memcpy(host, "http://", 7);
     strcpy(host + 7 + 500, ".example/x");   /* a 510-byte host: still one */
-    char *u = discover_resolve(NULL, host);
+    char *u = url_resolve(NULL, host);
     assert_non_null(u);
     free(u);
 }
