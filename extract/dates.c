@@ -10,8 +10,11 @@
 #include "internal.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "../core/buf.h"
 
 static int num(const char *s, PCRE2_SIZE a, PCRE2_SIZE b)
 {
@@ -51,6 +54,100 @@ struct dscan {
     ow_err err;
 };
 
+/* ---- the date forms ------------------------------------------------------ */
+
+/* How many years (本年 0, 昨年 1, 一昨年 2) or months (今月 0, 先月 1) a
+ * relative date's word counts back from the notice's date. */
+static int years_back(const char *w, size_t n)
+{
+    static const struct { const char *w; int back; } years[] = {
+        {"本年", 0}, {"今年", 0}, {"昨年", 1}, {"前年", 1}, {"去年", 1}, {"一昨年", 2}};
+    for (size_t k = 0; k < sizeof years / sizeof years[0]; k++)
+        if (n == strlen(years[k].w) && !memcmp(w, years[k].w, n))
+            return years[k].back;
+    return 0;
+}
+
+static int months_back(const char *w, size_t n)
+{
+    return !(n == 6 && !memcmp(w, "今月", 6));
+}
+
+/* One written form of a date: its pattern (groups numbered from 1 within
+ * the row), which group holds the year, month, day, 旬 and the relative
+ * word (0: none), and what kind of date it makes (struct dtok).  The rows
+ * are tried in order, as alternatives of one pattern (BI_DATE): a new
+ * form is a new row. */
+struct date_form {
+    const char *pat;
+    unsigned char y, m, d, xun, word;
+    unsigned char prec;             /* 3 day, 2 month, 1 year; a row whose day group
+                                       did not take part is a month */
+    unsigned char explicit_year, same, rel;
+    int (*back)(const char *w, size_t n);   /* rel: how far back the word counts */
+};
+
+#define XUN "(上旬|初旬|中旬|下旬|末|頃|ごろ)"
+static const struct date_form forms[] = {
+    /* 2011年5月14日, 令和3年(2021年)4月13日 once the era is read */
+    {"(?<![0-9.])([0-9]{4})\\s?年\\s?(?:\\(\\s?[0-9]{4}\\s?年\\s?\\)\\s?)?([0-9]{1,2})\\s?月\\s?([0-9]{1,2})\\s?日",
+     .y = 1, .m = 2, .d = 3, .prec = 3, .explicit_year = 1},
+    /* 2021/11/02, 2021.11.02, 2021-11-02 */
+    {"(?<![0-9.\\-/])([0-9]{4})([/.\\-])([0-9]{1,2})\\2([0-9]{1,2})(?![0-9])",
+     .y = 1, .m = 3, .d = 4, .prec = 3, .explicit_year = 1},
+    /* 2011年5月, 2011年5月下旬 */
+    {"(?<![0-9.])([0-9]{4})\\s?年\\s?([0-9]{1,2})\\s?月" XUN "?",
+     .y = 1, .m = 2, .xun = 3, .prec = 2, .explicit_year = 1},
+    /* 2010年 (not 2024年度) */
+    {"(?<![0-9.])([0-9]{4})\\s?年(?!度|[0-9]|\\s[0-9])", .y = 1, .prec = 1, .explicit_year = 1},
+    /* (同年)5月18日 */
+    {"(?<![0-9./])(?:同年)?([0-9]{1,2})\\s?月\\s?([0-9]{1,2})\\s?日", .m = 1, .d = 2, .prec = 3},
+    /* 5月下旬 */
+    {"(?<![0-9./])([0-9]{1,2})\\s?月\\s?" XUN, .m = 1, .xun = 2, .prec = 2},
+    /* 同日 */
+    {"同日", .prec = 3, .same = 1},
+    /* 翌28日: the 28th of the previous date's month */
+    {"翌\\s?([0-9]{1,2})\\s?日", .d = 1, .prec = 3, .same = 2},
+    /* 翌日: the day after */
+    {"翌日", .prec = 3, .same = 3},
+    /* 10月 closing a range (2009年8月から10月): a bare month only there,
+     * where it cannot be 3月期 or 12か月 */
+    {"(?<=から|より|~)\\s?([0-9]{1,2})\\s?月(?![0-9]|\\s?[0-9]{1,2}\\s?日|期|分|度|以降)", .m = 1, .prec = 2},
+    /* 同月15日: the previous date's month */
+    {"同月\\s?([0-9]{1,2})\\s?日", .d = 1, .prec = 3, .same = 4},
+    /* a bare day: 北浜市は20日、… / 9日午後3時ごろ、… / 、17日に指摘で; the
+     * latest month named, or the one before */
+    {"(?<![0-9])([0-9]{1,2})(?<=^[0-9]|[は。、\\s][0-9]|^[0-9][0-9]|[は。、\\s][0-9][0-9])\\s?日"
+     "(?=\\s?(?:、|,|に|\\((?:月|火|水|木|金|土|日)|の(?:月|火|水|木|金|土|日)曜|午前|午後|朝|昼|夜|夕方|未明|深夜|正午|ごろ|頃"
+     "|[0-9]{1,2}\\s?時|から|まで|~))",
+     .d = 1, .prec = 3, .same = 5},
+    /* 本年1月, 昨年10月22日, 今年8月下旬: a year counted from the notice's */
+    {"(本年|今年|昨年|前年|去年|一昨年)(?:の)?\\s?([0-9]{1,2})\\s?月(?:\\s?([0-9]{1,2})\\s?日|" XUN ")?",
+     .word = 1, .m = 2, .d = 3, .xun = 4, .prec = 3, .rel = 1, .back = years_back},
+    /* 今月19日, 先月8日, 先月(9月)25日: a month counted from the notice's */
+    {"(今月|先月|前月)\\s?(?:\\([0-9]{1,2}月\\))?\\s?([0-9]{1,2})\\s?日",
+     .word = 1, .d = 2, .prec = 3, .rel = 2, .back = months_back},
+    /* きょう(6日), 本日(6日): the day of the article itself, as 6日 */
+    {"(?:きょう|今日|本日)\\s?\\(([0-9]{1,2})日\\)", .d = 1, .prec = 3, .same = 5},
+};
+#undef XUN
+#define NFORMS (sizeof forms / sizeof forms[0])
+
+ow_err ex_date_pattern(struct ow_buf *b)
+{
+    /* a branch reset group: every row numbers its groups from 1; the
+     * MARK names the row that matched */
+    if (ow_buf_adds(b, "(?|"))
+        return OW_NOMEM;
+    for (size_t i = 0; i < NFORMS; i++) {
+        char mark[24];
+        snprintf(mark, sizeof mark, "%s(*MARK:%zu)", i ? "|" : "", i);
+        if (ow_buf_adds(b, mark) || ow_buf_adds(b, forms[i].pat))
+            return OW_NOMEM;
+    }
+    return ow_buf_adds(b, ")") ? OW_NOMEM : OW_OK;
+}
+
 static int date_hit(struct ctx *c, PCRE2_SIZE *ov, void *arg)
 {
     struct dscan *ds = arg;
@@ -59,84 +156,29 @@ static int date_hit(struct ctx *c, PCRE2_SIZE *ov, void *arg)
     t.s = ov[0];
     t.e = ov[1];
     const char *s = c->s;
-    if (grp(ov, 1)) {
-        t.y = num(s, ov[2], ov[3]);
-        t.m = num(s, ov[4], ov[5]);
-        t.d = num(s, ov[6], ov[7]);
-        t.prec = 3;
-        t.explicit_year = 1;
-    } else if (grp(ov, 4)) {
-        t.y = num(s, ov[8], ov[9]);
-        t.m = num(s, ov[12], ov[13]);
-        t.d = num(s, ov[14], ov[15]);
-        t.prec = 3;
-        t.explicit_year = 1;
-    } else if (grp(ov, 8)) {
-        t.y = num(s, ov[16], ov[17]);
-        t.m = num(s, ov[18], ov[19]);
-        t.prec = 2;
-        t.explicit_year = 1;
-        t.sortday = xun_day(s, ov[20], ov[21]);
-    } else if (grp(ov, 11)) {
-        t.y = num(s, ov[22], ov[23]);
-        t.prec = 1;
-        t.explicit_year = 1;
-    } else if (grp(ov, 13)) {
-        t.m = num(s, ov[26], ov[27]);
-        t.d = num(s, ov[28], ov[29]);
-        t.prec = 3;
-    } else if (grp(ov, 15)) {
-        t.m = num(s, ov[30], ov[31]);
-        t.prec = 2;
-        t.sortday = xun_day(s, ov[32], ov[33]);
-    } else if (grp(ov, 17)) {
-        t.same = 1;
-        t.prec = 3;
-    } else if (grp(ov, 18)) {
-        t.same = 2;                /* 翌28日: the 28th of the previous date's month */
-        t.d = num(s, ov[36], ov[37]);
-        t.prec = 3;
-    } else if (grp(ov, 19)) {
-        t.same = 3;                /* 翌日: the day after */
-        t.prec = 3;
-    } else if (grp(ov, 20)) {
-        t.m = num(s, ov[40], ov[41]);
-        t.prec = 2;
-    } else if (grp(ov, 21)) {
-        t.same = 4;                /* 同月15日: the previous date's month */
-        t.d = num(s, ov[42], ov[43]);
-        t.prec = 3;
-    } else if (grp(ov, 22)) {
-        t.same = 5;                /* 20日: the latest month named, or the one before */
-        t.d = num(s, ov[44], ov[45]);
-        t.prec = 3;
-    } else if (grp(ov, 23)) {
-        static const struct { const char *w; int back; } years[] = {
-            {"本年", 0}, {"今年", 0}, {"昨年", 1}, {"前年", 1}, {"去年", 1}, {"一昨年", 2}};
-        for (size_t k = 0; k < sizeof years / sizeof years[0]; k++)
-            if (ov[47] - ov[46] == strlen(years[k].w) && !memcmp(s + ov[46], years[k].w, ov[47] - ov[46]))
-                t.back = years[k].back;
-        t.rel = 1;
-        t.m = num(s, ov[48], ov[49]);
-        if (grp(ov, 25)) {
-            t.d = num(s, ov[50], ov[51]);
-            t.prec = 3;
-        } else {
-            t.prec = 2;
-            t.sortday = xun_day(s, ov[52], ov[53]);
-        }
-    } else if (grp(ov, 27)) {
-        t.rel = 2;
-        t.back = memcmp(s + ov[54], "今月", 6) != 0;
-        t.d = num(s, ov[56], ov[57]);
-        t.prec = 3;
-    } else if (grp(ov, 29)) {
-        t.same = 5;                /* きょう(6日): the latest month named, as 6日 */
-        t.d = num(s, ov[58], ov[59]);
-        t.prec = 3;
-    } else {
+    PCRE2_SPTR mk = pcre2_get_mark(c->md);
+    size_t row = mk ? (size_t)strtoul((const char *)mk, NULL, 10) : NFORMS;
+    if (row >= NFORMS)
         return 0;
-    }
+    const struct date_form *f = &forms[row];
+#define G(g) ov[2 * (g)], ov[2 * (g) + 1]
+    if (f->y)
+        t.y = num(s, G(f->y));
+    if (f->m)
+        t.m = num(s, G(f->m));
+    t.prec = f->prec;
+    if (f->d && grp(ov, f->d))
+        t.d = num(s, G(f->d));
+    else if (f->d && f->xun)
+        t.prec = 2;                /* 今年8月下旬: no day, a month */
+    if (t.prec == 2 && f->xun)
+        t.sortday = xun_day(s, G(f->xun));
+    if (f->word)
+        t.back = f->back(s + ov[2 * f->word], ov[2 * f->word + 1] - ov[2 * f->word]);
+#undef G
+    t.explicit_year = f->explicit_year;
+    t.same = f->same;
+    t.rel = f->rel;
     if (!valid_ymd(t.y, t.m, t.d) || (t.explicit_year && t.y == 0))
         return 0;
     if (t.prec == 3)

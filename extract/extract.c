@@ -376,40 +376,6 @@ static ow_err put_alternation(struct ow_buf *b, const struct extract_rules *r, c
 
 /* The structural patterns.  Dates: the alternatives are tried left to right
  * at each position, so the full forms come first. */
-static const char *const DATE_PAT =
-    /* 1-3  2011年5月14日, 令和3年(2021年)4月13日 once the era is read */
-    "(?<![0-9.])([0-9]{4})\\s?年\\s?(?:\\(\\s?[0-9]{4}\\s?年\\s?\\)\\s?)?([0-9]{1,2})\\s?月\\s?([0-9]{1,2})\\s?日"
-    /* 4-7  2021/11/02, 2021.11.02, 2021-11-02 */
-    "|(?<![0-9.\\-/])([0-9]{4})([/.\\-])([0-9]{1,2})\\5([0-9]{1,2})(?![0-9])"
-    /* 8-10 2011年5月, 2011年5月下旬 */
-    "|(?<![0-9.])([0-9]{4})\\s?年\\s?([0-9]{1,2})\\s?月(上旬|初旬|中旬|下旬|末|頃|ごろ)?"
-    /* 11   2010年 (not 2024年度) */
-    "|(?<![0-9.])([0-9]{4})\\s?年(?!度|[0-9]|\\s[0-9])"
-    /* 12-14 (同年)5月18日 */
-    "|(?<![0-9./])(同年)?([0-9]{1,2})\\s?月\\s?([0-9]{1,2})\\s?日"
-    /* 15-16 5月下旬 */
-    "|(?<![0-9./])([0-9]{1,2})\\s?月\\s?(上旬|初旬|中旬|下旬|末|頃|ごろ)"
-    /* 17 同日 */
-    "|(同日)"
-    /* 18 翌28日, 19 翌日 */
-    "|翌\\s?([0-9]{1,2})\\s?日|(翌日)"
-    /* 20   10月 closing a range (2009年8月から10月): a bare month only there,
-     *      where it cannot be 3月期 or 12か月 */
-    "|(?<=から|より|~)\\s?([0-9]{1,2})\\s?月(?![0-9]|\\s?[0-9]{1,2}\\s?日|期|分|度|以降)"
-    /* 21   同月15日 */
-    "|同月\\s?([0-9]{1,2})\\s?日"
-    /* 22   a bare day: 北浜市は20日、… / 9日午後3時ごろ、… / 、17日に指摘で */
-    "|(?<![0-9])([0-9]{1,2})(?<=^[0-9]|[は。、\\s][0-9]|^[0-9][0-9]|[は。、\\s][0-9][0-9])\\s?日"
-    "(?=\\s?(?:、|,|に|\\((?:月|火|水|木|金|土|日)|の(?:月|火|水|木|金|土|日)曜|午前|午後|朝|昼|夜|夕方|未明|深夜|正午|ごろ|頃"
-    "|[0-9]{1,2}\\s?時|から|まで|~))"
-    /* 23-26 本年1月, 昨年10月22日, 今年8月下旬: a year counted from the notice's */
-    "|(本年|今年|昨年|前年|去年|一昨年)(?:の)?\\s?([0-9]{1,2})\\s?月"
-    "(?:\\s?([0-9]{1,2})\\s?日|(上旬|初旬|中旬|下旬|末|頃|ごろ))?"
-    /* 27-28 今月19日, 先月8日, 先月(9月)25日: a month counted from the notice's */
-    "|(今月|先月|前月)\\s?(?:\\([0-9]{1,2}月\\))?\\s?([0-9]{1,2})\\s?日"
-    /* 29   きょう(6日), 本日(6日): the day of the article itself */
-    "|(?:きょう|今日|本日)\\s?\\(([0-9]{1,2})日\\)";
-
 #define TIME_PAT \
     "(?:(?:午前|午後|深夜|未明|早朝|朝|昼|夕方|夜間?|正午)?\\s?" \
     "(?:[0-9]{1,2}\\s?(?:時|:)\\s?(?:[0-9]{1,2}\\s?分?|半)?)?\\s?(?:頃|ごろ|過ぎ)?)"
@@ -436,7 +402,6 @@ static ow_err build_builtins(struct extract_rules *r, struct ow_diag *d)
     ow_err e = OW_OK;
     ow_buf_init(&b, 0);
     const char *fixed[BI_NBUILTIN] = {0};
-    fixed[BI_DATE] = DATE_PAT;
     fixed[BI_GAP] = GAP_PAT;
     fixed[BI_DAYEND] = DAYEND_PAT;
     fixed[BI_TIMERANGE] = TIMERANGE_PAT;
@@ -447,6 +412,9 @@ static ow_err build_builtins(struct extract_rules *r, struct ow_diag *d)
         ow_buf_reset(&b);
         if (fixed[i]) {
             if (ow_buf_adds(&b, fixed[i]))
+                goto nomem;
+        } else if (i == BI_DATE) {
+            if (ex_date_pattern(&b))
                 goto nomem;
         } else if (i == BI_COUNT) {
             /* a number not glued to other digits, a counter from counts.tsv */

@@ -237,6 +237,9 @@ void ex_date_iso(int y, int m, int d, int prec, struct ex_date *out);
 
 /* ---- the parts ------------------------------------------------------- */
 
+struct ow_buf;
+/* dates.c: BI_DATE, every row of its date form table as one pattern */
+ow_err ex_date_pattern(struct ow_buf *b);
 ow_err ex_dates_scan(struct ctx *c);                                 /* dates.c */
 ow_err ex_published(struct ctx *c, struct extract_result *res);     /* dates.c */
 ow_err ex_periods(struct ctx *c, struct extract_result *res);       /* dates.c */
