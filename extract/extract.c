@@ -188,8 +188,68 @@ static void copy_field(char *dst, size_t cap, const char *s, size_t n)
 }
 
 /* Parses one vocabulary file into rules. */
+/* The labels each vocabulary file may use: the ones the code reads (by
+ * name, or as values of the record: attack methods, data types,
+ * countermeasures).  A row under any other label could never match and
+ * would fail silently, so the loader refuses it, naming the line. */
+static const struct {
+    const char *file;
+    const char *labels;   /* space-separated */
+} vocab_labels[] = {
+    {"countermeasures",
+     "card_data_non_retention forensic_investigation police_report regulator_report site_suspension"},
+    {"counts", "exclude recipient subject unit"},
+    {"incident",
+     "apology cue event explainer explainweak generic mechanism mechleak nottitle other owncue "
+     "owntitle policy pressrelease report self supersede topic update"},
+    {"kind", "addressee apology blog faqhead faqleak hearsay question releasefield repost"},
+    {"methods",
+     "@ifcard @implies @supersedes @unless credential_stuffing insider loss_or_theft malware "
+     "misconfiguration misdelivery phishing ransomware sql_injection unauthorized_access "
+     "vulnerability_exploit web_skimming"},
+    {"negations", "advice clause datactx leak neg"},
+    {"org",
+     "abbr clause descriptor form loanword notname notnamehead notnametail notsource orgend public "
+     "reference rep replabel report repqual selfparen source subject suffix typeref vendor"},
+    {"periods",
+     "andday announcedon attack attackact attackbefore attackday bound boundary cleftend discovered "
+     "event expafter exposure expweak issueof labelann labeldisc labelend labelevent labelpub "
+     "labelupd noteventpost noteventpre notpub openday pubafter published titleend titleline"},
+    {"qualifiers", "approx max min"},
+    {"sections", "bullet contact contactfield contactline end notservice service servicebefore"},
+    {"types",
+     "@fallback address bank_account birth_date card_expiry card_holder_name card_number "
+     "card_security_code email employer gender login_id name password phone postal_code "
+     "purchase_history"},
+};
+
+/* The known labels of file, or NULL for a file the extractor does not know. */
+static const char *known_labels(const char *file)
+{
+    for (size_t i = 0; i < sizeof vocab_labels / sizeof vocab_labels[0]; i++)
+        if (!strcmp(vocab_labels[i].file, file))
+            return vocab_labels[i].labels;
+    return NULL;
+}
+
+static int label_known(const char *labels, const char *label)
+{
+    size_t n = strlen(label);
+    for (const char *p = labels; *p;) {
+        size_t k = strcspn(p, " ");
+        if (k == n && !memcmp(p, label, n))
+            return 1;
+        p += k;
+        p += *p == ' ';
+    }
+    return 0;
+}
+
 static ow_err load_file(struct ruleset *rs, const struct ow_vocab_file *f, struct ow_diag *d)
 {
+    const char *labels = known_labels(f->name);
+    if (!labels)
+        return ow_diagf(d, OW_DATA, "%s: not a vocabulary file the extractor knows", f->path);
     const char *p = f->text, *end = f->text + f->len;
     int lineno = 0;
     while (p < end) {
@@ -226,6 +286,9 @@ static ow_err load_file(struct ruleset *rs, const struct ow_vocab_file *f, struc
             return ow_diagf(d, OW_NOMEM, "out of memory loading %s", f->path);
         copy_field(ru->file, sizeof ru->file, f->name, strlen(f->name));
         copy_field(ru->label, sizeof ru->label, fld[0], fl[0]);
+        if (fl[0] >= sizeof ru->label || !label_known(labels, ru->label))
+            return ow_diagf(d, OW_DATA, "%s: unknown label \"%.*s\" (%s.tsv knows: %s)", where,
+                            (int)(fl[0] < 40 ? fl[0] : 40), fld[0], f->name, labels);
         if (nf >= 3)
             copy_field(ru->arg, sizeof ru->arg, fld[1], fl[1]);
         if (nf >= 4)
@@ -649,16 +712,32 @@ ow_err extract_rules_check(const struct extract_rules *r, struct ow_diag *d)
     return OW_OK;
 }
 
+static void free_rules(struct rule *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].src);
+        free(v[i].text);
+        free(v[i].text2);
+        free(v[i].gate);
+    }
+    free(v);
+}
+
+ow_err extract_vocab_check(const char *name, const char *path, const char *text, size_t len,
+                           struct ow_diag *d)
+{
+    struct ruleset rs = {0};
+    struct ow_vocab_file f = {name, path, text, len};
+    ow_err e = load_file(&rs, &f, d);
+    free_rules(rs.v, rs.n);
+    return e;
+}
+
 void extract_rules_free(struct extract_rules *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; i < r->n; i++) {
-        free(r->v[i].src);
-        free(r->v[i].text);
-        free(r->v[i].text2);
-        free(r->v[i].gate);
-    }
+    free_rules(r->v, r->n);
     for (int i = 0; i < BI_NBUILTIN; i++)
         free(r->bi_text[i]);
     for (size_t i = 0; i < r->npat; i++) {
@@ -672,7 +751,6 @@ void extract_rules_free(struct extract_rules *r)
     free(r->pat);
     pthread_mutex_destroy(&r->lock);
     pcre2_match_context_free(r->mctx);
-    free(r->v);
     free(r);
 }
 

@@ -134,6 +134,13 @@ struct extract_result {
 /* Loads every vocabulary table.  NULL on failure (d says why).  Each pattern
  * is compiled on its first use.  flags: EXTRACT_NO_JIT or 0. */
 struct extract_rules *extract_rules_compile(unsigned flags, struct ow_diag *d);
+/* Loads text as the vocabulary file name (path for messages), as the
+ * build's own are loaded, and forgets it: OW_DATA naming the line for a
+ * label the extractor does not read, or a file it does not know;
+ * OW_PATTERN for a malformed row.  For tests and for checking an edited
+ * file. */
+ow_err extract_vocab_check(const char *name, const char *path, const char *text, size_t len,
+                           struct ow_diag *d);
 /* Compiles every pattern now: OW_PATTERN, naming the vocabulary file and
  * label, when one does not compile.  The tests run it; a run need not. */
 ow_err extract_rules_check(const struct extract_rules *r, struct ow_diag *d);

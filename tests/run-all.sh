@@ -38,6 +38,7 @@ for t in "$B"/tests/test_*; do
     [ -x "$t" ] && group "unit $(basename "$t")" $RUN "$t"
 done
 group "cases" $RUN "$B/tests/casetest" tests/normalize.test tests/extract.test
+group "vocab labels" /usr/bin/python3 tests/vocab_labels.py
 group "api symbols" sh tests/api/symbols.sh "$B/libowabi.so" include/owabi.h
 group "install" sh tests/api/install.sh "$B"
 group "cli" sh tests/cli.sh "$OWABI"

@@ -24,6 +24,27 @@ static int setup(void **state)
     return rules ? 0 : -1;
 }
 
+/* ---- a vocabulary file with a label the code never reads is refused ---- */
+
+static void test_vocab_labels_checked(void **state)
+{
+    (void)state;
+    struct ow_diag d = {0};
+    static const char good[] = "# comment\nphishing\tフィッシング詐欺\n";
+    static const char typo[] = "phishing\tフィッシング詐欺\nphising\tフィッシングメール\n";
+    assert_int_equal(extract_vocab_check("methods", "x/methods.tsv", good, sizeof good - 1, &d), OW_OK);
+    assert_int_equal(extract_vocab_check("methods", "x/methods.tsv", typo, sizeof typo - 1, &d), OW_DATA);
+    assert_int_equal(d.code, OW_DATA);
+    assert_non_null(strstr(d.msg, "x/methods.tsv:2: unknown label \"phising\""));
+    /* a label of another file is no label of this one */
+    static const char other[] = "discovered\t判明\n";
+    assert_int_equal(extract_vocab_check("methods", "x/methods.tsv", other, sizeof other - 1, &d), OW_DATA);
+    assert_int_equal(extract_vocab_check("periods", "x/periods.tsv", other, sizeof other - 1, &d), OW_OK);
+    /* a file the extractor does not read at all */
+    assert_int_equal(extract_vocab_check("colours", "x/colours.tsv", good, sizeof good - 1, &d), OW_DATA);
+    assert_non_null(strstr(d.msg, "x/colours.tsv: not a vocabulary file"));
+}
+
 /* ---- the vocabulary compiles --------------------------------------------- */
 
 static void test_vocabulary_compiles(void **state)
@@ -534,6 +555,7 @@ int main(void)
         cmocka_unit_test(test_literal_which),
         cmocka_unit_test(test_literal_order),
         cmocka_unit_test(test_literal_agrees_with_pcre2),
+        cmocka_unit_test(test_vocab_labels_checked),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
