@@ -509,7 +509,7 @@ static ow_err build_builtins(struct extract_rules *r, struct ow_diag *d)
                 goto nomem;
         } else if (i == BI_HEREAFTER) {
             if (ow_buf_adds(&b, "([\\p{sc=Han}\\p{sc=Katakana}ーA-Za-z0-9&・][\\p{sc=Han}\\p{sc=Katakana}\\p{sc=Hiragana}ーA-Za-z0-9&・]{1,23})"
-                                "\\s?\\(以下、?\\s?[「『]?(?:当|弊|本)(?:社|会|法人|院|学|校|園|機構|協会|組合|団体|財団|市|町|村|区|県|店)[」』]?"))
+                                "\\s?\\(以下、?\\s?[「『]?(?:当|弊|本)(?:社|会|法人|院|学|校|園|機構|協会|組合|団体|財団|市|町|村|区|県|店|塾|館|所|センター|クラブ)[」』]?"))
                 goto nomem;
         } else if (i == BI_SUBJECT) {
             /* a name in brackets after an organization word (教育関連企業

@@ -664,6 +664,11 @@ static ow_err forms(struct ctx *c, struct cands *cs)
                 b += k;
                 nch++;
             }
+            /* 社会福祉法人の北浜福祉事業団は: the form describes the name
+             * after の, which the subject reading takes (株式会社のぞみ
+             * keeps its の: ぞみ is no organization's name) */
+            if (b - a > 3 && !memcmp(c->s + a, "の", 3) && org_shaped(c, a + 3, b))
+                continue;
             /* 公益社団法人北浜学会会長 三村一郎: the title is not the name */
             if (ex_bi_match(c, BI_REP, a, le, 0, &ov) && ov[2] > a && ov[2] < b &&
                 ov[3] == b)
