@@ -456,7 +456,7 @@ static const char *const LONEPRE_PAT =
     "\\s?:?\\s*$";
 static const char *const LONESUF_PAT =
     "\\s?(?:" WDAY_PAT "|(?:月|火|水|木|金|土|日)曜日?)?\\s?" TIME_PAT "\\s?"
-    "(?:更新|掲載|発表|公開|付|現在)?\\s?[\\]】]?\\s*$";
+    "(?:更新|掲載|発表|公開|付|現在)?\\s?[\\]】]?\\s?:?\\s*$";
 static const char *const BRACKET_PAT = "「([^「」\\n]{1,40})」|『([^『』\\n]{1,40})』";
 
 static ow_err build_builtins(struct extract_rules *r, struct ow_diag *d)
