@@ -41,55 +41,6 @@
 #include "../core/util.h"
 
 /* ------------------------------------------------------------------------ */
-/* Output building (shared by HTML and plain text).                          */
-
-struct builder {
-    struct ow_buf text;
-    struct parse_block *blocks;
-    size_t n, cap;
-};
-
-static ow_err builder_add(struct builder *b, enum parse_kind kind, const char *s, size_t len)
-{
-    ow_err e;
-    if ((e = ow_array_grow((void **)&b->blocks, &b->cap, b->n, sizeof *b->blocks)))
-        return e;
-    if (b->n && (e = ow_buf_addc(&b->text, '\n')))
-        return e;
-    size_t off = b->text.len;
-    if ((e = ow_buf_append(&b->text, s, len)))
-        return e;
-    b->blocks[b->n].kind = kind;
-    b->blocks[b->n].off = off;
-    b->blocks[b->n].len = len;
-    b->n++;
-    return OW_OK;
-}
-
-static void builder_free(struct builder *b)
-{
-    ow_buf_free(&b->text);
-    free(b->blocks);
-    memset(b, 0, sizeof *b);
-}
-
-/* Moves the builder into out (which the caller has zeroed). */
-static ow_err builder_finish(struct builder *b, struct parse_doc *out)
-{
-    size_t len;
-    char *t = ow_buf_take(&b->text, &len);
-    if (!t)
-        return OW_NOMEM;
-    out->text = t;
-    out->len = len;
-    out->blocks = b->blocks;
-    out->nblocks = b->n;
-    b->blocks = NULL;
-    b->n = b->cap = 0;
-    return OW_OK;
-}
-
-/* ------------------------------------------------------------------------ */
 /* UTF-8 and character classes.                                              */
 
 /* Decodes the (valid) sequence at s; *k receives its length. */
@@ -1305,7 +1256,7 @@ struct line {
 
 struct emit {
     struct html *h;
-    struct builder *out;
+    struct parse_builder *out;
     struct line ln;
     uint32_t root;
     uint32_t row;         /* the data row being joined, or 0 */
@@ -1396,7 +1347,7 @@ static void flush(struct emit *e)
         !junk_line(ln->b.data, ln->b.len, ln)) {
         if (e->in_h1 && e->first_h1 < 0)
             e->first_h1 = (long)e->out->n;
-        e->err = builder_add(e->out, (enum parse_kind)ln->kind, ln->b.data, ln->b.len);
+        e->err = parse_builder_add(e->out, (enum parse_kind)ln->kind, ln->b.data, ln->b.len);
     }
     ow_buf_reset(&ln->b);
     ln->link_chars = ln->plain_chars = 0;
@@ -1577,7 +1528,7 @@ static void emit_post(void *ctx, uint32_t n)
     e->kind = in->saved_kind;
 }
 
-static ow_err emit_from(struct html *h, uint32_t root, struct builder *out, long *first_h1)
+static ow_err emit_from(struct html *h, uint32_t root, struct parse_builder *out, long *first_h1)
 {
     struct emit e;
     memset(&e, 0, sizeof e);
@@ -2073,17 +2024,16 @@ ow_err parse_html(const char *text, size_t len, struct parse_doc *out, struct ow
         return ow_diagf(d, OW_TOOBIG, "HTML input of %zu bytes is too large for libxml2", slen);
     }
 
-    struct builder out_b;
-    memset(&out_b, 0, sizeof out_b);
-    ow_buf_init(&out_b.text, 0);
+    struct parse_builder out_b;
+    parse_builder_init(&out_b);
     struct html h;
     memset(&h, 0, sizeof h);
     vocab_init(&h.vocab);
 
     if (slen == 0 || all_blank_bytes(src, slen)) {
         free(copy);
-        e = builder_finish(&out_b, out);
-        builder_free(&out_b);
+        e = parse_builder_finish(&out_b, out);
+        parse_builder_free(&out_b);
         return e ? ow_diagf(d, e, "out of memory") : OW_OK;
     }
 
@@ -2091,7 +2041,7 @@ ow_err parse_html(const char *text, size_t len, struct parse_doc *out, struct ow
     free(copy);
     if (e) {
         html_free(&h);
-        builder_free(&out_b);
+        parse_builder_free(&out_b);
         return e;
     }
 
@@ -2104,7 +2054,7 @@ ow_err parse_html(const char *text, size_t len, struct parse_doc *out, struct ow
         if (h.title)
             h.err = title_text(&h, h.title, &title);
         if (!h.err && title)
-            h.err = builder_add(&out_b, PARSE_TITLE, title, strlen(title));
+            h.err = parse_builder_add(&out_b, PARSE_TITLE, title, strlen(title));
         if (!h.err) {
             struct ninfo *bi = info_of(&h, h.body);
             struct marks m = {&h, bi ? bi->raw_words : 0, bi ? bi->raw_chars : 0, 0};
@@ -2140,8 +2090,8 @@ ow_err parse_html(const char *text, size_t len, struct parse_doc *out, struct ow
     }
     html_free(&h);
     if (!e)
-        e = builder_finish(&out_b, out);
-    builder_free(&out_b);
+        e = parse_builder_finish(&out_b, out);
+    parse_builder_free(&out_b);
     if (e) {
         free(title);
         parse_doc_free(out);
@@ -2160,9 +2110,8 @@ ow_err parse_plain(const char *text, size_t len, struct parse_doc *out, struct o
     memset(out, 0, sizeof *out);
     if (!text)
         len = 0;
-    struct builder b;
-    memset(&b, 0, sizeof b);
-    ow_buf_init(&b.text, 0);
+    struct parse_builder b;
+    parse_builder_init(&b);
     struct ow_buf line;
     ow_buf_init(&line, 0);
     const unsigned char *s = (const unsigned char *)text;
@@ -2179,7 +2128,7 @@ ow_err parse_plain(const char *text, size_t len, struct parse_doc *out, struct o
             /* "[PR]" lines are the ad slots blog hosts put into reposts. */
             if (line.len && !blank(line.data, line.len) && !ow_starts_with(line.data, line.len, "[PR]") &&
                 !ow_starts_with(line.data, line.len, "【PR】")) {
-                e = builder_add(&b, PARSE_PARA, line.data, line.len);
+                e = parse_builder_add(&b, PARSE_PARA, line.data, line.len);
                 if (!e && !title && !(title = strdup(line.data)))
                     e = OW_NOMEM;
             }
@@ -2212,8 +2161,8 @@ ow_err parse_plain(const char *text, size_t len, struct parse_doc *out, struct o
     }
     ow_buf_free(&line);
     if (!e)
-        e = builder_finish(&b, out);
-    builder_free(&b);
+        e = parse_builder_finish(&b, out);
+    parse_builder_free(&b);
     if (e) {
         free(title);
         parse_doc_free(out);
@@ -2241,20 +2190,19 @@ ow_err parse_mail(const char *text, size_t len, size_t body_off, int html, struc
         memset(out, 0, sizeof *out);
         return e;
     }
-    struct builder b;
-    memset(&b, 0, sizeof b);
-    ow_buf_init(&b.text, 0);
+    struct parse_builder b;
+    parse_builder_init(&b);
     for (size_t i = 0; i < head.nblocks && !e; i++)
-        e = builder_add(&b, head.blocks[i].kind, head.text + head.blocks[i].off, head.blocks[i].len);
+        e = parse_builder_add(&b, head.blocks[i].kind, head.text + head.blocks[i].off, head.blocks[i].len);
     for (size_t i = 0; i < body.nblocks && !e; i++) {
         enum parse_kind k = body.blocks[i].kind;
-        e = builder_add(&b, k == PARSE_TITLE ? PARSE_HEADING : k, body.text + body.blocks[i].off,
+        e = parse_builder_add(&b, k == PARSE_TITLE ? PARSE_HEADING : k, body.text + body.blocks[i].off,
                         body.blocks[i].len);
     }
     memset(out, 0, sizeof *out);
     if (!e)
-        e = builder_finish(&b, out);
-    builder_free(&b);
+        e = parse_builder_finish(&b, out);
+    parse_builder_free(&b);
     if (!e) {
         out->title = head.title;
         head.title = NULL;

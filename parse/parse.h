@@ -29,6 +29,7 @@
 
 #include <stddef.h>
 
+#include "../core/buf.h"
 #include "../core/err.h"
 
 enum parse_kind {
@@ -55,6 +56,26 @@ struct parse_doc {
     int is_html;                /* 0 for plain text input */
     int main_by_markup;         /* 1: main/article/#content chose the main block; 0: by content score or whole body */
 };
+
+/* Building a parse_doc's text and block list a block at a time: the one
+ * builder of parse/ (HTML, plain text, mail) and pdf/.  A block is added
+ * whole, or opened, appended to in pieces (a PDF's wrapped lines) and
+ * closed.  Blocks are joined by '\n'.  Errors: OW_NOMEM. */
+struct parse_builder {
+    struct ow_buf text;
+    struct parse_block *blocks;
+    size_t n, cap;
+    size_t open;                /* offset of the open block's text */
+};
+void parse_builder_init(struct parse_builder *b);
+ow_err parse_builder_add(struct parse_builder *b, enum parse_kind kind, const char *s, size_t len);
+ow_err parse_builder_open(struct parse_builder *b);
+ow_err parse_builder_append(struct parse_builder *b, const char *s, size_t len);
+ow_err parse_builder_close(struct parse_builder *b, enum parse_kind kind);
+/* Moves text and blocks into out (text, len, blocks, nblocks); the builder
+ * is then empty.  parse_builder_free releases what is left either way. */
+ow_err parse_builder_finish(struct parse_builder *b, struct parse_doc *out);
+void parse_builder_free(struct parse_builder *b);
 
 /* Guesses from the first bytes whether text is HTML (a tag among the first
  * non-blank characters, or <html/<body/<p/<div/<br anywhere early). */

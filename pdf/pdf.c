@@ -591,45 +591,41 @@ static int wraps_into(const struct page_scratch *ps, size_t i, const char *ta, c
     return reaches_right(ps, i);
 }
 
-/* Appends the page's blocks to the document text. */
-static ow_err emit_page(struct page_scratch *ps, int page, struct ow_buf *text,
-                        struct parse_block **blocks, size_t *nb, size_t *capb,
+/* Appends the page's blocks (a line and the lines it wraps into) to the
+ * document, with each block's page and font size. */
+static ow_err emit_page(struct page_scratch *ps, int page, struct parse_builder *out,
                         int **pages, size_t *capp, double **bsize, size_t *caps)
 {
     const char *lt = ps->lines.data;
+    struct ow_buf *text = &out->text;
     for (size_t i = 0; i < ps->nl;) {
         const struct line *l = &ps->l[i];
         if (!l->len || page_number(lt + l->off, l->len)) {
             i++;
             continue;
         }
-        if (text->len && ow_buf_addc(text, '\n'))
-            return OW_NOMEM;
-        size_t start = text->len;
         double size = l->size;
-        if (ow_buf_append(text, lt + l->off, l->len))
+        if (parse_builder_open(out) || parse_builder_append(out, lt + l->off, l->len))
             return OW_NOMEM;
         while (i + 1 < ps->nl && wraps_into(ps, i, lt + ps->l[i].off, lt + ps->l[i + 1].off)) {
             const struct line *b = &ps->l[i + 1];
             char last = text->data[text->len - 1], first = lt[b->off];
             if ((ascii_alpha(last) && ascii_alnum(first)) || (ascii_alnum(last) && ascii_alpha(first)) ||
                 (strchr(",;:", last) && ascii_alpha(first)))
-                if (ow_buf_addc(text, ' '))
+                if (parse_builder_append(out, " ", 1))
                     return OW_NOMEM;
-            if (ow_buf_append(text, lt + b->off, b->len))
+            if (parse_builder_append(out, lt + b->off, b->len))
                 return OW_NOMEM;
             size = dmax(size, b->size);
             i++;
         }
         i++;
-        if (ow_array_grow((void **)blocks, capb, *nb, sizeof **blocks) ||
-            ow_array_grow((void **)pages, capp, *nb, sizeof **pages) ||
-            ow_array_grow((void **)bsize, caps, *nb, sizeof **bsize))
+        if (ow_array_grow((void **)pages, capp, out->n, sizeof **pages) ||
+            ow_array_grow((void **)bsize, caps, out->n, sizeof **bsize))
             return OW_NOMEM;
-        (*blocks)[*nb] = (struct parse_block){PARSE_PARA, start, text->len - start};
-        (*pages)[*nb] = page;
-        (*bsize)[*nb] = size;
-        (*nb)++;
+        (*pages)[out->n] = page;
+        (*bsize)[out->n] = size;
+        parse_builder_close(out, PARSE_PARA);
     }
     return OW_OK;
 }
@@ -791,10 +787,10 @@ static ow_err read_pdf(const char *bytes, size_t n, struct pdf_doc *out, struct 
     ow_err e = OW_OK;
     struct pdf_info *in = &out->info;
     struct page_scratch ps = {0};
-    struct ow_buf text;
-    size_t capb = 0, capp = 0, caps = 0, nb = 0;
+    struct parse_builder text;
+    size_t capp = 0, caps = 0;
     double *bsize = NULL;
-    ow_buf_init(&text, 0);
+    parse_builder_init(&text);
     ow_buf_init(&ps.lines, 0);
 
     in->pages = P.poppler_document_get_n_pages(pd);
@@ -814,16 +810,12 @@ static ow_err read_pdf(const char *bytes, size_t n, struct pdf_doc *out, struct 
         e = read_page(pg, &ps);
         P.g_object_unref(pg);
         if (!e)
-            e = emit_page(&ps, i + 1, &text, &out->doc.blocks, &nb, &capb, &out->block_page, &capp,
-                          &bsize, &caps);
+            e = emit_page(&ps, i + 1, &text, &out->block_page, &capp, &bsize, &caps);
         if (e)
             goto fail;
     }
-    out->doc.nblocks = nb;
-    if (!(out->doc.text = ow_buf_take(&text, &out->doc.len))) {
-        e = OW_NOMEM;
+    if ((e = parse_builder_finish(&text, &out->doc)))
         goto fail;
-    }
     in->text_chars = count_chars(out->doc.text, out->doc.len);
     if ((e = pick_title(out, bsize)))
         goto fail;
@@ -838,7 +830,7 @@ done:
     free(ps.order);
     free(ps.sizes);
     ow_buf_free(&ps.lines);
-    ow_buf_free(&text);
+    parse_builder_free(&text);
     P.g_object_unref(pd);
     return e;
 }
