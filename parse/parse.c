@@ -24,7 +24,7 @@
  * The tree is one array of nodes in document order, each element knowing
  * where its subtree ends, and one buffer holding the text of all text
  * nodes; the per-element counters live in the nodes. */
-#include "parse.h"
+#include "internal.h"
 
 #include <limits.h>
 #include <stdint.h>
@@ -99,7 +99,7 @@ static int is_meaningful(uint32_t c)
  * isolates; C0 ones are spaces before they get here).  Shown, they move a
  * terminal's cursor or reorder a title or a name on the screen of whoever
  * reads the record; as text they mean nothing. */
-static void drop_controls(struct ow_buf *b)
+void parse_drop_controls(struct ow_buf *b)
 {
     size_t k = 0;
     for (size_t i = 0; i < b->len;) {
@@ -1326,7 +1326,7 @@ static int junk_line(const char *s, size_t n, const struct line *ln)
 }
 
 /* Blank for the purpose of keeping a block: only spaces, U+3000, U+00A0. */
-static int blank(const char *s, size_t n)
+int parse_blank(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
     for (size_t i = 0; i < n;) {
@@ -1342,8 +1342,8 @@ static int blank(const char *s, size_t n)
 static void flush(struct emit *e)
 {
     struct line *ln = &e->ln;
-    drop_controls(&ln->b);
-    if (!e->err && ln->started && ln->b.len && !blank(ln->b.data, ln->b.len) &&
+    parse_drop_controls(&ln->b);
+    if (!e->err && ln->started && ln->b.len && !parse_blank(ln->b.data, ln->b.len) &&
         !junk_line(ln->b.data, ln->b.len, ln)) {
         if (e->in_h1 && e->first_h1 < 0)
             e->first_h1 = (long)e->out->n;
@@ -1582,292 +1582,14 @@ static ow_err title_text(struct html *h, uint32_t t, char **out)
             i += k;
         }
     }
-    drop_controls(&b);
-    if (!b.len || blank(b.data, b.len)) {
+    parse_drop_controls(&b);
+    if (!b.len || parse_blank(b.data, b.len)) {
         ow_buf_free(&b);
         return OW_OK;
     }
     size_t len;
     *out = ow_buf_take(&b, &len);
     return *out ? OW_OK : OW_NOMEM;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Keeping libxml2 linear.                                                   */
-/*                                                                           */
-/* libxml2 2.9.14's HTML parser has three quadratic paths: an end tag that   */
-/* matches no open element is looked for through the whole open-element      */
-/* stack (100k nested <div> then 100k </span>: minutes); every attribute of  */
-/* a tag is compared with all earlier ones (and appended by walking the      */
-/* list); a <body>/<html>/<head> start tag scans the stack.  A cheap tokenizer */
-/* estimates that work; past a budget the input is rewritten without the    */
-/* constructs libxml2 would only report as errors anyway: unmatched end      */
-/* tags, attributes past the 64th, repeated html/head/body start tags.       */
-/* Ordinary pages stay untouched (a real page costs a few thousand units).   */
-
-#define GUARD_BUDGET 50000000ULL
-#define GUARD_MAX_ATTRS 64
-
-struct gname {
-    char key[24];
-    uint32_t open;   /* elements of this name on the simulated stack */
-};
-
-struct guard {
-    struct gname *tab;
-    size_t cap, used;
-    uint32_t *stack;
-    size_t depth, capstack;
-    uint64_t cost;
-    struct ow_buf *out;   /* rewriting when not NULL */
-    ow_err err;
-};
-
-/* Elements libxml2 closes by itself or that never open (void): they are
- * left out of the simulated stack. */
-static int guard_untracked(const char *n)
-{
-    static const char *const names[] = {
-        "area", "base", "basefont", "br", "caption", "col", "colgroup", "dd", "dt", "embed", "frame", "hr",
-        "img", "input", "isindex", "keygen", "li", "link", "meta", "optgroup", "option", "p", "param", "rb",
-        "rp", "rt", "source", "tbody", "td", "tfoot", "th", "thead", "tr", "track", "wbr",
-    };
-    size_t lo = 0, hi = sizeof names / sizeof names[0];
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(n, names[mid]);
-        if (c == 0)
-            return 1;
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return 0;
-}
-
-static uint32_t guard_id(struct guard *g, const char *key)
-{
-    if (2 * (g->used + 1) > g->cap) {
-        size_t cap = g->cap ? g->cap * 2 : 256;
-        struct gname *nt = calloc(cap, sizeof *nt);
-        if (!nt) {
-            g->err = OW_NOMEM;
-            return 0;
-        }
-        for (size_t i = 0; i < g->cap; i++) {
-            if (!g->tab[i].key[0])
-                continue;
-            size_t j = ow_fnv32(OW_FNV32_INIT, g->tab[i].key) & (cap - 1);
-            while (nt[j].key[0])
-                j = (j + 1) & (cap - 1);
-            nt[j] = g->tab[i];
-        }
-        /* ids are slots: remap the stack */
-        for (size_t k = 0; k < g->depth; k++) {
-            const char *name = g->tab[g->stack[k]].key;
-            size_t j = ow_fnv32(OW_FNV32_INIT, name) & (cap - 1);
-            while (strcmp(nt[j].key, name))
-                j = (j + 1) & (cap - 1);
-            g->stack[k] = (uint32_t)j;
-        }
-        free(g->tab);
-        g->tab = nt;
-        g->cap = cap;
-    }
-    size_t j = ow_fnv32(OW_FNV32_INIT, key) & (g->cap - 1);
-    while (g->tab[j].key[0] && strcmp(g->tab[j].key, key))
-        j = (j + 1) & (g->cap - 1);
-    if (!g->tab[j].key[0]) {
-        memcpy(g->tab[j].key, key, strlen(key) + 1);
-        g->used++;
-    }
-    return (uint32_t)j;
-}
-
-static void guard_emit(struct guard *g, const char *p, size_t n)
-{
-    if (g->out && !g->err)
-        g->err = ow_buf_append(g->out, p, n);
-}
-
-/* Reads a tag name at s[i..): lower-cased into key (truncated). */
-static size_t guard_name(const char *s, size_t n, size_t i, char key[24])
-{
-    size_t k = 0;
-    while (i < n) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '>' || c == '/')
-            break;
-        if (k < 23)
-            key[k++] = (char)((c >= 'A' && c <= 'Z') ? c | 0x20 : c);
-        i++;
-    }
-    key[k] = '\0';
-    return i;
-}
-
-static const char *find_ci(const char *s, size_t n, const char *p)
-{
-    size_t k = strlen(p);
-    for (size_t i = 0; i + k <= n; i++)
-        if (s[i] == '<' && strncasecmp(s + i, p, k) == 0)
-            return s + i;
-    return NULL;
-}
-
-static void guard_scan(struct guard *g, const char *s, size_t n)
-{
-    size_t i = 0, copied = 0;   /* s[copied..i) is pending output */
-    while (i < n && !g->err) {
-        const char *lt = memchr(s + i, '<', n - i);
-        if (!lt)
-            break;
-        i = (size_t)(lt - s);
-        if (i + 1 >= n)
-            break;
-        unsigned char c = (unsigned char)s[i + 1];
-        int letter = ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-        if (c == '!' && i + 3 < n && s[i + 2] == '-' && s[i + 3] == '-') {
-            const char *end = memmem(s + i + 4, n - i - 4, "-->", 3);
-            i = end ? (size_t)(end - s) + 3 : n;
-            continue;
-        }
-        if (c == '!' || c == '?') {
-            const char *gt = memchr(s + i, '>', n - i);
-            i = gt ? (size_t)(gt - s) + 1 : n;
-            continue;
-        }
-        if (c == '/' && i + 2 < n && (((unsigned char)s[i + 2] | 0x20) >= 'a' && ((unsigned char)s[i + 2] | 0x20) <= 'z')) {
-            char key[24];
-            size_t start = i;
-            guard_name(s, n, i + 2, key);
-            const char *gt = memchr(s + i, '>', n - i);
-            i = gt ? (size_t)(gt - s) + 1 : n;
-            uint32_t id = guard_id(g, key);
-            if (g->err)
-                return;
-            if (!guard_untracked(key) && g->tab[id].open) {
-                while (g->depth) {
-                    uint32_t top = g->stack[--g->depth];
-                    g->tab[top].open--;
-                    g->cost++;
-                    if (top == id)
-                        break;
-                }
-            } else {
-                g->cost += g->depth + 1;
-                /* libxml2 would only report it: leave it out */
-                guard_emit(g, s + copied, start - copied);
-                copied = i;
-            }
-            continue;
-        }
-        if (!letter) {
-            i++;
-            continue;
-        }
-        /* a start tag: name, then attributes up to '>' (quotes respected) */
-        char key[24];
-        size_t j = guard_name(s, n, i + 1, key);
-        uint32_t id = guard_id(g, key);
-        if (g->err)
-            return;
-        if (!strcmp(key, "html") || !strcmp(key, "body") || !strcmp(key, "head")) {
-            g->cost += g->depth + 1;
-            if (g->tab[id].open || (strcmp(key, "html") && g->depth > 2)) {
-                /* a second body/html/head: libxml2 drops it (merging
-                 * attributes), so drop the tag, keep what follows */
-                const char *gt = memchr(s + j, '>', n - j);
-                guard_emit(g, s + copied, i - copied);
-                i = copied = gt ? (size_t)(gt - s) + 1 : n;
-                continue;
-            }
-        }
-        uint64_t natts = 0;
-        size_t cut = 0;   /* where attributes past the limit start */
-        while (j < n && s[j] != '>') {
-            unsigned char a = (unsigned char)s[j];
-            if (a == ' ' || a == '\t' || a == '\n' || a == '\r' || a == '\f' || a == '/') {
-                j++;
-                continue;
-            }
-            natts++;
-            if (natts == GUARD_MAX_ATTRS + 1)
-                cut = j;
-            while (j < n && s[j] != '=' && s[j] != '>' && s[j] != ' ' && s[j] != '\t' && s[j] != '\n' &&
-                   s[j] != '\r' && s[j] != '\f')
-                j++;
-            while (j < n && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r' || s[j] == '\f'))
-                j++;
-            if (j < n && s[j] == '=') {
-                j++;
-                while (j < n && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r' || s[j] == '\f'))
-                    j++;
-                if (j < n && (s[j] == '"' || s[j] == '\'')) {
-                    const char *q = memchr(s + j + 1, s[j], n - j - 1);
-                    j = q ? (size_t)(q - s) + 1 : n;
-                } else {
-                    while (j < n && s[j] != '>' && s[j] != ' ' && s[j] != '\t' && s[j] != '\n' && s[j] != '\r' &&
-                           s[j] != '\f')
-                        j++;
-                }
-            }
-        }
-        g->cost += natts * natts;
-        if (cut) {
-            guard_emit(g, s + copied, cut - copied);
-            copied = j;   /* resume at the '>' */
-        }
-        i = j < n ? j + 1 : n;
-        if (!guard_untracked(key)) {
-            if (ow_array_grow((void **)&g->stack, &g->capstack, g->depth, sizeof *g->stack)) {
-                g->err = OW_NOMEM;
-                return;
-            }
-            g->stack[g->depth++] = id;
-            g->tab[id].open++;
-        }
-        /* script and style hold text, not tags */
-        if (!strcmp(key, "script") || !strcmp(key, "style")) {
-            char endtag[32];
-            snprintf(endtag, sizeof endtag, "</%s", key);
-            const char *end = find_ci(s + i, n - i, endtag);
-            i = end ? (size_t)(end - s) : n;
-        }
-    }
-    guard_emit(g, s + copied, n - copied);
-}
-
-static void guard_reset(struct guard *g)
-{
-    for (size_t i = 0; i < g->cap; i++)
-        g->tab[i].open = 0;
-    g->depth = 0;
-    g->cost = 0;
-}
-
-/* *copy is the rewritten input when src would cost libxml2 too much, else
- * NULL. */
-static ow_err guard_input(const char *src, size_t len, char **copy, size_t *clen)
-{
-    struct guard g;
-    memset(&g, 0, sizeof g);
-    *copy = NULL;
-    guard_scan(&g, src, len);
-    if (!g.err && g.cost > GUARD_BUDGET) {
-        struct ow_buf b;
-        ow_buf_init(&b, 0);
-        guard_reset(&g);
-        g.out = &b;
-        guard_scan(&g, src, len);
-        if (!g.err && !(*copy = ow_buf_take(&b, clen)))
-            g.err = OW_NOMEM;
-        ow_buf_free(&b);
-    }
-    free(g.tab);
-    free(g.stack);
-    return g.err;
 }
 
 static void silent(void *ctx, xmlErrorPtr err)
@@ -2009,7 +1731,7 @@ ow_err parse_html(const char *text, size_t len, struct parse_doc *out, struct ow
     size_t slen = copy ? clen : len;
     char *guarded = NULL;
     size_t glen = 0;
-    if ((e = guard_input(src, slen, &guarded, &glen))) {
+    if ((e = parse_guard_input(src, slen, &guarded, &glen))) {
         free(copy);
         return ow_diagf(d, e, "out of memory while scanning the markup");
     }
@@ -2100,118 +1822,6 @@ ow_err parse_html(const char *text, size_t len, struct parse_doc *out, struct ow
     }
     out->title = title;
     return OW_OK;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Plain text.                                                               */
-
-ow_err parse_plain(const char *text, size_t len, struct parse_doc *out, struct ow_diag *d)
-{
-    memset(out, 0, sizeof *out);
-    if (!text)
-        len = 0;
-    struct parse_builder b;
-    parse_builder_init(&b);
-    struct ow_buf line;
-    ow_buf_init(&line, 0);
-    const unsigned char *s = (const unsigned char *)text;
-    size_t i = 0;
-    if (len >= 3 && !memcmp(s, "\xef\xbb\xbf", 3))
-        i = 3;
-    int pend = 0;
-    ow_err e = OW_OK;
-    char *title = NULL;
-    while (!e) {
-        int eol = i >= len || s[i] == '\n' || s[i] == '\r';
-        if (eol) {
-            drop_controls(&line);
-            /* "[PR]" lines are the ad slots blog hosts put into reposts. */
-            if (line.len && !blank(line.data, line.len) && !ow_starts_with(line.data, line.len, "[PR]") &&
-                !ow_starts_with(line.data, line.len, "【PR】")) {
-                e = parse_builder_add(&b, PARSE_PARA, line.data, line.len);
-                if (!e && !title && !(title = strdup(line.data)))
-                    e = OW_NOMEM;
-            }
-            ow_buf_reset(&line);
-            pend = 0;
-            if (i >= len)
-                break;
-            i += (s[i] == '\r' && i + 1 < len && s[i + 1] == '\n') ? 2 : 1;
-            continue;
-        }
-        size_t k = ow_utf8_seqlen(s + i, len - i);
-        unsigned c = s[i];
-        /* ASCII whitespace, other C0 controls, NUL and U+00A0 are spaces. */
-        if (k == 1 && (c < 0x20 || c == 0x7f || c == ' ')) {
-            pend = 1;
-            i++;
-            continue;
-        }
-        if (k == 2 && s[i] == 0xc2 && s[i + 1] == 0xa0) {
-            pend = 1;
-            i += 2;
-            continue;
-        }
-        if (pend && line.len)
-            e = ow_buf_addc(&line, ' ');
-        pend = 0;
-        if (!e)
-            e = k ? ow_buf_append(&line, s + i, k) : ow_buf_append(&line, "\xef\xbf\xbd", 3);
-        i += k ? k : 1;
-    }
-    ow_buf_free(&line);
-    if (!e)
-        e = parse_builder_finish(&b, out);
-    parse_builder_free(&b);
-    if (e) {
-        free(title);
-        parse_doc_free(out);
-        return ow_diagf(d, e, "out of memory while splitting lines");
-    }
-    out->title = title;
-    return OW_OK;
-}
-
-/* ------------------------------------------------------------------------ */
-
-ow_err parse_mail(const char *text, size_t len, size_t body_off, int html, struct parse_doc *out,
-                  struct ow_diag *d)
-{
-    if (!html || !text || body_off > len)
-        return parse_plain(text, len, out, d);
-    struct parse_doc head, body;
-    ow_err e = parse_plain(text, body_off, &head, d);
-    if (e) {
-        memset(out, 0, sizeof *out);
-        return e;
-    }
-    if ((e = parse_html(text + body_off, len - body_off, &body, d))) {
-        parse_doc_free(&head);
-        memset(out, 0, sizeof *out);
-        return e;
-    }
-    struct parse_builder b;
-    parse_builder_init(&b);
-    for (size_t i = 0; i < head.nblocks && !e; i++)
-        e = parse_builder_add(&b, head.blocks[i].kind, head.text + head.blocks[i].off, head.blocks[i].len);
-    for (size_t i = 0; i < body.nblocks && !e; i++) {
-        enum parse_kind k = body.blocks[i].kind;
-        e = parse_builder_add(&b, k == PARSE_TITLE ? PARSE_HEADING : k, body.text + body.blocks[i].off,
-                        body.blocks[i].len);
-    }
-    memset(out, 0, sizeof *out);
-    if (!e)
-        e = parse_builder_finish(&b, out);
-    parse_builder_free(&b);
-    if (!e) {
-        out->title = head.title;
-        head.title = NULL;
-        out->is_html = 1;
-        out->main_by_markup = body.main_by_markup;
-    }
-    parse_doc_free(&head);
-    parse_doc_free(&body);
-    return e ? ow_diagf(d, e, "out of memory while joining the message's parts") : OW_OK;
 }
 
 int parse_looks_html(const char *text, size_t len)
