@@ -32,7 +32,7 @@ B       ?= build
 
 CORE_SRC      = core/err.c core/buf.c core/util.c
 DECODE_SRC    = decode/decode.c decode/mail.c
-PARSE_SRC     = parse/parse.c parse/blocks.c parse/guard.c parse/plain.c
+PARSE_SRC     = parse/parse.c parse/blocks.c parse/guard.c parse/plain.c parse/words.c
 NORMALIZE_SRC = normalize/norm.c normalize/numerals.c normalize/era.c
 EXTRACT_SRC   = extract/extract.c extract/dates.c extract/counts.c extract/org.c extract/kind.c extract/gate.c \
                 extract/literal.c
@@ -50,7 +50,7 @@ LIB_SRC = $(CORE_SRC) $(DECODE_SRC) $(PARSE_SRC) $(NORMALIZE_SRC) $(EXTRACT_SRC)
 LIB_OBJ = $(patsubst %.c,$(B)/%.o,$(patsubst $(B)/%,%,$(LIB_SRC)))
 CLI_OBJ = $(patsubst %.c,$(B)/%.o,$(CLI_SRC))
 
-VOCAB = $(sort $(wildcard extract/vocab/*.tsv ingest/vocab/*.tsv))
+VOCAB = $(sort $(wildcard extract/vocab/*.tsv ingest/vocab/*.tsv parse/vocab/*.tsv))
 
 UNIT_TESTS = $(sort $(basename $(notdir $(wildcard tests/unit/test_*.c))))
 UNIT_BINS  = $(addprefix $(B)/tests/,$(UNIT_TESTS))

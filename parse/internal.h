@@ -3,8 +3,39 @@
 #define OW_PARSE_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "parse.h"
+
+/* The code point of a three-byte UTF-8 sequence. */
+static inline unsigned parse_cp3(const unsigned char *s)
+{
+    return (unsigned)(s[0] & 0x0f) << 12 | (unsigned)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
+}
+
+/* parse/'s word lists (words.c, from parse/vocab/words.tsv). */
+#define PARSE_WORDS_MAX 256
+struct parse_words {
+    /* notice and organization words keyed by their first character's three
+     * bytes, sorted, so that one pass over a text finds every word */
+    uint8_t first[65536 / 8];       /* code points some word starts with */
+    uint32_t key[PARSE_WORDS_MAX];
+    const char *word[PARSE_WORDS_MAX];
+    uint8_t len[PARSE_WORDS_MAX];
+    uint8_t org[PARSE_WORDS_MAX];   /* 1: an organization word, 0: a notice word */
+    size_t n;
+    const char *chrome[PARSE_WORDS_MAX];   /* headings that open a page's chrome */
+    size_t nchrome;
+};
+/* The built-in lists, read on first use (once, whichever thread asks); NULL
+ * with d filled (OW_DATA naming the line) when they do not read. */
+const struct parse_words *parse_words(struct ow_diag *d);
+/* Reads a text in the words.tsv format into w, its words copied into
+ * store[0..cap); OW_DATA naming path and line for an unknown label, a
+ * malformed row, a notice or org word that does not start with a
+ * three-byte character, or too many words.  For tests. */
+ow_err parse_words_read(const char *text, size_t len, const char *path, struct parse_words *w,
+                        char *store, size_t cap, struct ow_diag *d);
 
 /* libxml2 2.9.14's HTML parser has quadratic paths (unmatched end tags,
  * many attributes, repeated html/head/body tags).  *copy is src rewritten

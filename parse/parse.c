@@ -134,65 +134,6 @@ static int contains_ci(const char *s, size_t n, const char *p)
 /* What text says: notice vocabulary, dates, organisation and copyright      */
 /* markers.  Read-only tables; the words weigh the choice of container only. */
 
-static const char *const notice_words[] = {
-    "不正アクセス", "不正ログイン", "漏えい", "漏洩", "流出", "お詫び", "個人情報",
-    "クレジットカード", "カード情報", "判明", "調査", "被害", "ランサムウェア",
-    "マルウェア", "ウイルス", "感染", "誤送信", "誤送付", "紛失", "盗難", "閲覧",
-    "可能性", "対象", "お客様", "弊社", "当社", "経緯", "再発防止", "警察", "発生",
-    "窓口", "申し上げ", "氏名", "住所", "電話番号", "メールアドレス", "件", "名",
-};
-
-/* Every word starts with a three-byte character: "株)" stands for "(株)". */
-static const char *const org_words[] = {
-    "株式会社", "有限会社", "合同会社", "法人", "代表", "㈱", "（株）", "株)",
-    "社長", "学長", "理事長", "会長", "市長", "町長", "村長", "知事",
-};
-
-#define NWORDS (sizeof notice_words / sizeof notice_words[0])
-#define NORGS (sizeof org_words / sizeof org_words[0])
-
-/* Both word lists keyed by their first character's three bytes, sorted, so
- * that one pass over a text finds every word (built once per document). */
-struct vocab {
-    uint8_t first[65536 / 8];   /* code points some word starts with (all are U+0800-U+FFFF) */
-    uint32_t key[NWORDS + NORGS];
-    uint8_t word[NWORDS + NORGS];   /* < NWORDS: notice word; else org word */
-    uint8_t len[NWORDS + NORGS];
-    size_t n;
-};
-
-static const char *vocab_word(size_t w)
-{
-    return w < NWORDS ? notice_words[w] : org_words[w - NWORDS];
-}
-
-/* The code point of a three-byte UTF-8 sequence. */
-static unsigned cp3(const unsigned char *s)
-{
-    return (unsigned)(s[0] & 0x0f) << 12 | (unsigned)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
-}
-
-static void vocab_init(struct vocab *v)
-{
-    v->n = 0;
-    memset(v->first, 0, sizeof v->first);
-    for (size_t w = 0; w < NWORDS + NORGS; w++) {
-        const unsigned char *s = (const unsigned char *)vocab_word(w);
-        uint32_t key = (uint32_t)s[0] << 16 | (uint32_t)s[1] << 8 | s[2];
-        v->first[cp3(s) >> 3] |= (uint8_t)(1u << (cp3(s) & 7));
-        size_t i = v->n++;
-        while (i > 0 && v->key[i - 1] > key) {
-            v->key[i] = v->key[i - 1];
-            v->word[i] = v->word[i - 1];
-            v->len[i] = v->len[i - 1];
-            i--;
-        }
-        v->key[i] = key;
-        v->word[i] = (uint8_t)w;
-        v->len[i] = (uint8_t)strlen((const char *)s);
-    }
-}
-
 /* Per-text-node facts, kept in the node so that the second walk need not
  * scan the text again. */
 enum { TX_ORG = 1, TX_COPY = 2 };
@@ -246,9 +187,10 @@ static uint32_t count_dates(const unsigned char *s, size_t n)
     return hits;
 }
 
-static void match_words(const struct vocab *v, const unsigned char *s, size_t n, size_t i, struct tstat *st)
+static void match_words(const struct parse_words *v, const unsigned char *s, size_t n, size_t i,
+                        struct tstat *st)
 {
-    unsigned cp = cp3(s + i);
+    unsigned cp = parse_cp3(s + i);
     if (!(v->first[cp >> 3] & (1u << (cp & 7))))
         return;
     uint32_t key = (uint32_t)s[i] << 16 | (uint32_t)s[i + 1] << 8 | s[i + 2];
@@ -261,16 +203,16 @@ static void match_words(const struct vocab *v, const unsigned char *s, size_t n,
             hi = mid;
     }
     for (; lo < v->n && v->key[lo] == key; lo++) {
-        if (v->len[lo] > n - i || memcmp(s + i, vocab_word(v->word[lo]), v->len[lo]) != 0)
+        if (v->len[lo] > n - i || memcmp(s + i, v->word[lo], v->len[lo]) != 0)
             continue;
-        if (v->word[lo] < NWORDS)
+        if (!v->org[lo])
             st->words++;
         else
             st->flags |= TX_ORG;
     }
 }
 
-static struct tstat text_stat(const struct vocab *v, const char *text, size_t n)
+static struct tstat text_stat(const struct parse_words *v, const char *text, size_t n)
 {
     struct tstat st = {0, 0, 0, 0};
     const unsigned char *s = (const unsigned char *)text;
@@ -614,13 +556,6 @@ static unsigned classify_value(const xmlChar *v, int is_id)
 
 /* Headings that open a box of links to other pages rather than a part of
  * the notice.  Compared as prefixes, after leading marks (■, 【...). */
-static const char *const chrome_headings[] = {
-    "お知らせ一覧", "新着", "最新情報", "最新のお知らせ", "最新記事", "最近の記事", "最近の投稿",
-    "関連記事", "関連ニュース", "関連情報", "関連するお知らせ", "関連リンク", "その他のお知らせ",
-    "人気記事", "人気の記事", "アクセスランキング", "ランキング", "おすすめ", "オススメ", "カテゴリ",
-    "アーカイブ", "月別アーカイブ", "バックナンバー", "タグ", "コメント", "トラックバック",
-    "メールマガジン", "こちらの記事も",
-};
 
 /* ------------------------------------------------------------------------ */
 /* Per-element counters and the tree.                                        */
@@ -678,7 +613,7 @@ struct html {
     uint32_t body, title;    /* 0: none */
     uint32_t *cands;
     size_t ncands, capcands;
-    struct vocab vocab;
+    const struct parse_words *words;
     /* tag_flags() by name pointer (libxml2 interns element names in its
      * dictionary): one bsearch per distinct name, not per element */
     const xmlChar *seen_name[64];
@@ -781,8 +716,8 @@ static int chrome_heading(struct html *h, uint32_t e)
             break;
         i += k;
     }
-    for (size_t w = 0; w < sizeof chrome_headings / sizeof chrome_headings[0]; w++)
-        if (ow_starts_with(buf + i, n - i, chrome_headings[w]))
+    for (size_t w = 0; w < h->words->nchrome; w++)
+        if (ow_starts_with(buf + i, n - i, h->words->chrome[w]))
             return 1;
     return 0;
 }
@@ -994,7 +929,7 @@ static int raw_pre(void *ctx, uint32_t i)
     if (nd->tag & T_TEXT) {
         size_t n;
         const char *t = text_of(h, i, &n);
-        nd->u.tx.st = text_stat(&h->vocab, t, n);
+        nd->u.tx.st = text_stat(h->words, t, n);
         struct ninfo *p = info_of(h, nd->parent);
         if (p) {
             p->raw_chars += nd->u.tx.st.chars;
@@ -1720,6 +1655,9 @@ ow_err parse_html(const char *text, size_t len, struct parse_doc *out, struct ow
 {
     memset(out, 0, sizeof *out);
     out->is_html = 1;
+    const struct parse_words *words = parse_words(d);
+    if (!words)
+        return d ? d->code : OW_DATA;
     if (!text)
         len = 0;
     char *copy = NULL;
@@ -1750,7 +1688,7 @@ ow_err parse_html(const char *text, size_t len, struct parse_doc *out, struct ow
     parse_builder_init(&out_b);
     struct html h;
     memset(&h, 0, sizeof h);
-    vocab_init(&h.vocab);
+    h.words = words;
 
     if (slen == 0 || all_blank_bytes(src, slen)) {
         free(copy);

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "core/buf.h"
-#include "parse/parse.h"
+#include "parse/internal.h"
 
 static void html(const char *s, struct parse_doc *d)
 {
@@ -605,6 +605,39 @@ static void controls_are_dropped(void **state)
     parse_doc_free(&d);
 }
 
+/* parse/vocab/words.tsv: the built-in lists load, and a file with an
+ * unknown label or a word the index cannot key is refused by line. */
+static void word_lists(void **state)
+{
+    (void)state;
+    struct ow_diag d = {0};
+    const struct parse_words *w = parse_words(&d);
+    assert_non_null(w);
+    int related = 0, kabu = 0;
+    for (size_t i = 0; i < w->nchrome; i++)
+        related |= !strcmp(w->chrome[i], "関連記事");
+    for (size_t i = 0; i < w->n; i++)
+        kabu |= !strcmp(w->word[i], "株式会社") && w->org[i];
+    assert_true(related && kabu);
+
+    static struct parse_words t;
+    char store[256];
+    static const char good[] = "# a comment\nnotice\t漏えい\norg\t株式会社\nchrome\t関連記事\nchrome\tRelated\n";
+    assert_int_equal(parse_words_read(good, sizeof good - 1, "x.tsv", &t, store, sizeof store, &d), OW_OK);
+    assert_int_equal(t.n, 2);
+    assert_int_equal(t.nchrome, 2);
+    assert_string_equal(t.chrome[1], "Related");
+    static const char label[] = "notice\t漏えい\nnotise\t流出\n";
+    assert_int_equal(parse_words_read(label, sizeof label - 1, "x.tsv", &t, store, sizeof store, &d), OW_DATA);
+    assert_non_null(strstr(d.msg, "x.tsv:2: unknown label \"notise\""));
+    /* the index keys a word by its first three bytes */
+    static const char ascii[] = "org\tInc.\n";
+    assert_int_equal(parse_words_read(ascii, sizeof ascii - 1, "x.tsv", &t, store, sizeof store, &d), OW_DATA);
+    assert_non_null(strstr(d.msg, "x.tsv:1:"));
+    static const char notab[] = "notice 漏えい\n";
+    assert_int_equal(parse_words_read(notab, sizeof notab - 1, "x.tsv", &t, store, sizeof store, &d), OW_DATA);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -633,6 +666,7 @@ int main(void)
         cmocka_unit_test(looks_html),
         cmocka_unit_test(free_twice_is_safe),
         cmocka_unit_test(controls_are_dropped),
+        cmocka_unit_test(word_lists),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,103 @@
+/* parse/words.c — parse/'s word lists (parse/vocab/words.tsv, embedded at
+ * build time), read once by whichever thread asks first and only read
+ * after (internal.h: struct parse_words). */
+#include "internal.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/vocab.h"
+
+#define WORDS_PATH "parse/vocab/words.tsv"
+
+static struct parse_words words;
+static char pool[8192];            /* the words, NUL-terminated */
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static struct ow_diag load_diag;   /* code OW_OK once loaded */
+
+/* Adds a notice (org 0) or organization (org 1) word to the index, kept
+ * sorted by its first three bytes. */
+static void index_word(struct parse_words *w, const char *s, int org)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    uint32_t key = (uint32_t)u[0] << 16 | (uint32_t)u[1] << 8 | u[2];
+    w->first[parse_cp3(u) >> 3] |= (uint8_t)(1u << (parse_cp3(u) & 7));
+    size_t i = w->n++;
+    while (i > 0 && w->key[i - 1] > key) {
+        w->key[i] = w->key[i - 1];
+        w->word[i] = w->word[i - 1];
+        w->len[i] = w->len[i - 1];
+        w->org[i] = w->org[i - 1];
+        i--;
+    }
+    w->key[i] = key;
+    w->word[i] = s;
+    w->len[i] = (uint8_t)strlen(s);
+    w->org[i] = (uint8_t)org;
+}
+
+ow_err parse_words_read(const char *text, size_t len, const char *path, struct parse_words *w,
+                        char *store, size_t cap, struct ow_diag *d)
+{
+    memset(w, 0, sizeof *w);
+    size_t used = 0;
+    int lineno = 0;
+    for (const char *p = text, *end = text + len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        const char *line = p;
+        p = nl ? nl + 1 : end;
+        lineno++;
+        if (le == line || *line == '#')
+            continue;
+        const char *tab = memchr(line, '\t', (size_t)(le - line));
+        size_t wl = tab ? (size_t)(le - tab - 1) : 0;
+        if (!tab || wl == 0 || memchr(tab + 1, '\t', wl))
+            return ow_diagf(d, OW_DATA, "%s:%d: expected label<TAB>word", path, lineno);
+        size_t ll = (size_t)(tab - line);
+        int org = ll == 3 && !memcmp(line, "org", 3);
+        int chrome = ll == 6 && !memcmp(line, "chrome", 6);
+        if (!org && !chrome && !(ll == 6 && !memcmp(line, "notice", 6)))
+            return ow_diagf(d, OW_DATA, "%s:%d: unknown label \"%.*s\" (notice, org or chrome)", path,
+                            lineno, (int)(ll < 40 ? ll : 40), line);
+        const unsigned char *u = (const unsigned char *)tab + 1;
+        if (!chrome && (wl < 3 || (u[0] & 0xf0) != 0xe0))
+            return ow_diagf(d, OW_DATA, "%s:%d: a notice or org word starts with a three-byte character",
+                            path, lineno);
+        if (wl > 255 || used + wl + 1 > cap ||
+            (chrome ? w->nchrome : w->n) >= PARSE_WORDS_MAX)
+            return ow_diagf(d, OW_DATA, "%s:%d: too many words", path, lineno);
+        char *s = store + used;
+        memcpy(s, tab + 1, wl);
+        s[wl] = '\0';
+        used += wl + 1;
+        if (chrome)
+            w->chrome[w->nchrome++] = s;
+        else
+            index_word(w, s, org);
+    }
+    return OW_OK;
+}
+
+static void load(void)
+{
+    for (const struct ow_vocab_file *f = ow_vocab; f->name; f++)
+        if (!strcmp(f->path, WORDS_PATH)) {
+            if (parse_words_read(f->text, f->len, f->path, &words, pool, sizeof pool, &load_diag) == OW_OK)
+                load_diag.code = OW_OK;
+            return;
+        }
+    ow_diagf(&load_diag, OW_DATA, "the word lists (%s) are not built in", WORDS_PATH);
+}
+
+const struct parse_words *parse_words(struct ow_diag *d)
+{
+    pthread_once(&once, load);
+    if (load_diag.code != OW_OK) {
+        if (d)
+            *d = load_diag;
+        return NULL;
+    }
+    return &words;
+}
