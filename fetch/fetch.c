@@ -100,6 +100,7 @@ struct xfer {
     enum xstate state;
     long long wake_ms;          /* X_WAITING: monotonic time to start again */
     int clipped;                /* stop_at_ms shortened this attempt's timeouts */
+    long total_ms;              /* this attempt's deadline as set (0: none) */
     ow_err werr;                /* why the write callback stopped the transfer */
     int looked;                 /* the write callback has checked status and type */
     long long mark_ms;          /* stall detector: when mark_bytes had arrived */
@@ -239,6 +240,7 @@ static ow_err set_timeouts(struct xfer *x)
         if (total <= 0 || total > left)
             total = (long)left, x->clipped = 1;
     }
+    x->total_ms = total > 0 ? total : 0;
     if (curl_easy_setopt(x->h, CURLOPT_CONNECTTIMEOUT_MS, connect) != CURLE_OK ||
         curl_easy_setopt(x->h, CURLOPT_TIMEOUT_MS, total) != CURLE_OK)
         return ow_diagf(&x->r->diag, OW_FETCH, "libcurl: cannot set the timeouts");
@@ -524,18 +526,27 @@ static void judge_code(struct xfer *x, CURLcode rc)
         else
             r->err = ow_diagf(d, OW_FETCH, "%s", eb);
         return;
-    case CURLE_OPERATION_TIMEDOUT:
-        if (!strncmp(x->errbuf, "Operation too slow", 18))
+    case CURLE_OPERATION_TIMEDOUT: {
+        /* Which limit it was is told by what the transfer got to, not by
+         * curl's wording: a transfer under way well before its deadline
+         * met curl's low-speed check; else the caller's deadline, the
+         * attempt's deadline, or (nothing connected yet) the connect one. */
+        curl_off_t pre_us = 0, total_us = 0;
+        curl_easy_getinfo(x->h, CURLINFO_PRETRANSFER_TIME_T, &pre_us);
+        curl_easy_getinfo(x->h, CURLINFO_TOTAL_TIME_T, &total_us);
+        long long ms = (long long)(total_us / 1000);
+        if (pre_us > 0 && (x->total_ms == 0 || ms + 50 < x->total_ms))
             r->err = ow_diagf(d, OW_TIMEOUT, "stalled: fewer than %ld bytes/s for %ld s",
                               o->stall_bytes, o->stall_seconds);
         else if (x->clipped)
             r->err = ow_diagf(d, OW_TIMEOUT, "stopped at the caller's deadline");
-        else if (!strncmp(x->errbuf, "Operation timed out", 19))
+        else if (pre_us > 0)
             r->err = ow_diagf(d, OW_TIMEOUT, "deadline of %ld ms exceeded", o->deadline_ms);
         else
             r->err = ow_diagf(d, OW_TIMEOUT, "connect timeout (%ld ms): %s",
                               o->connect_timeout_ms, eb);
         return;
+    }
     case CURLE_TOO_MANY_REDIRECTS:
         r->err = ow_diagf(d, OW_REDIRECT, "too many redirects (more than %ld)", o->max_redirects);
         return;
@@ -805,9 +816,11 @@ out:
                 free(x->r->body);
                 x->r->body = NULL;
                 x->r->len = 0;
+                if (d)
+                    x->r->diag = *d;
+                else
+                    ow_diagf(&x->r->diag, fatal, "%s", ow_strerror(fatal));
                 x->r->err = fatal;
-                snprintf(x->r->diag.msg, sizeof x->r->diag.msg, "%s",
-                         d ? d->msg : ow_strerror(fatal));
                 if (!x->r->url && reqs[i].url)
                     x->r->url = strdup(reqs[i].url);
             }
@@ -816,8 +829,7 @@ out:
         free(xs);
     } else {
         for (size_t i = 0; i < n; i++) {
-            results[i].err = fatal;
-            snprintf(results[i].diag.msg, sizeof results[i].diag.msg, "%s", ow_strerror(fatal));
+            results[i].err = ow_diagf(&results[i].diag, fatal, "%s", ow_strerror(fatal));
         }
     }
     if (m)
