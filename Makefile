@@ -34,7 +34,7 @@ CORE_SRC      = core/err.c core/buf.c core/util.c
 DECODE_SRC    = decode/decode.c decode/mail.c
 PARSE_SRC     = parse/parse.c parse/blocks.c parse/guard.c parse/plain.c parse/words.c
 NORMALIZE_SRC = normalize/norm.c normalize/numerals.c normalize/era.c
-EXTRACT_SRC   = extract/extract.c extract/dates.c extract/counts.c extract/org.c extract/kind.c extract/gate.c \
+EXTRACT_SRC   = extract/extract.c extract/rules.c extract/text.c extract/tags.c extract/dates.c extract/counts.c extract/org.c extract/kind.c extract/gate.c \
                 extract/literal.c
 FETCH_SRC     = fetch/fetch.c fetch/addr.c fetch/libcurl.c fetch/url.c
 PDF_SRC       = pdf/pdf.c

@@ -1,7 +1,8 @@
 /* extract/internal.h — what the extract stage's files share; not a public
- * header.  extract.c owns the rules, the per-document context and the text
- * model (lines, sentences, negation scopes, body and contact ranges);
- * dates.c, counts.c and org.c read it and fill their part of the result. */
+ * header.  rules.c owns the rules, text.c the per-document text model
+ * (lines, sentences, negation scopes, body and contact ranges) and
+ * extract.c the run; tags.c, dates.c, counts.c, org.c and kind.c read the
+ * model and fill their part of the result. */
 #ifndef OW_EXTRACT_INTERNAL_H
 #define OW_EXTRACT_INTERNAL_H
 
@@ -195,6 +196,10 @@ int ex_match(struct ctx *c, unsigned id, size_t from, size_t to, uint32_t opts, 
 int ex_pattern_ready(const struct extract_rules *r, unsigned id);
 int ex_rule_match(struct ctx *c, const struct rule *ru, size_t from, size_t to, uint32_t opts,
                   PCRE2_SIZE **ov);
+/* Calls fn for every match of pattern id in [from, to).  fn returns
+ * non-zero to stop. */
+typedef int (*match_fn)(struct ctx *c, PCRE2_SIZE *ov, void *arg);
+ow_err ex_scan(struct ctx *c, unsigned id, size_t from, size_t to, match_fn fn, void *arg);
 int ex_bi_match(struct ctx *c, enum builtin b, size_t from, size_t to, uint32_t opts,
                 PCRE2_SIZE **ov);
 /* 1 if some rule of file/label matches in s[from..to) (anchored with
@@ -236,6 +241,16 @@ char *ex_strndup(const char *s, size_t n);
 void ex_date_iso(int y, int m, int d, int prec, struct ex_date *out);
 
 /* ---- the parts ------------------------------------------------------- */
+
+/* text.c: lines and sentences; the sentences' flags (SF_*) and negation
+ * scopes; the notice body and the contact block. */
+ow_err ex_segment(struct ctx *c);
+ow_err ex_flag_sentences(struct ctx *c);
+void ex_find_structure(struct ctx *c);
+/* tags.c: the values of a vocabulary file (methods, types, countermeasures)
+ * the text mentions, with their evidence; card: the notice speaks of card
+ * data (methods.tsv @ifcard). */
+ow_err ex_tags(struct ctx *c, const char *file, int card, struct ex_tag **out, size_t *nout);
 
 struct ow_buf;
 /* dates.c: BI_DATE, every row of its date form table as one pattern */

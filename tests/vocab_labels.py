@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The vocabulary labels, both ways: every ("file", "label") the extractor's C
-code asks for is a label the loader accepts (extract.c vocab_labels), and
+code asks for is a label the loader accepts (rules.c vocab_labels), and
 every accepted label has rows in its file (else the code reads an empty
 list).  The loader itself refuses rows under any other label
 (test_extract)."""
@@ -11,7 +11,7 @@ import sys
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 src = {p: open(p, encoding="utf-8").read() for p in glob.glob(os.path.join(root, "extract", "*.c"))}
-table = re.search(r"vocab_labels\[\] = \{(.*?)\n\};", src[os.path.join(root, "extract", "extract.c")], re.S)
+table = next(m for m in (re.search(r"vocab_labels\[\] = \{(.*?)\n\};", t, re.S) for t in src.values()) if m)
 known = {}
 for m in re.finditer(r'\{"(\w+)",\s*((?:"[^"]*"\s*)+)\}', table.group(1)):
     known[m.group(1)] = set("".join(re.findall(r'"([^"]*)"', m.group(2))).split())
