@@ -570,7 +570,9 @@ static int announced(struct ctx *c, const struct dtok *t)
     size_t a = ss, b = p;
     ex_trim(c->s, &a, &b);
     if (a == b) {
-        size_t x = t->e, end = ex_upto(c, t->e, c->sents[si].e, 60);
+        /* a date may run past its sentence (2011年 at a line's end, 5月14日
+         * on the next): look from where the sentence still is */
+        size_t se = c->sents[si].e, x = t->e < se ? t->e : se, end = ex_upto(c, x, se, 60);
         const char *comma = memmem(c->s + x, end - x, "、", 3);
         const char *topic = comma ? memmem(comma, (size_t)(c->s + c->sents[si].e - comma), "は", 3) : NULL;
         if (!topic && comma)
