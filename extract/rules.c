@@ -52,14 +52,8 @@ struct ruleset {
 
 static ow_err add_rule(struct ruleset *rs, struct rule **out)
 {
-    if (rs->n == rs->cap) {
-        size_t cap = rs->cap ? rs->cap * 2 : 64;
-        struct rule *v = realloc(rs->v, cap * sizeof *v);
-        if (!v)
-            return OW_NOMEM;
-        rs->v = v;
-        rs->cap = cap;
-    }
+    if (ow_array_grow((void **)&rs->v, &rs->cap, rs->n, sizeof *rs->v))
+        return OW_NOMEM;
     *out = &rs->v[rs->n];
     memset(*out, 0, sizeof **out);
     (*out)->id = (unsigned)rs->n;
