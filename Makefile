@@ -43,7 +43,7 @@ INGEST_SRC    = ingest/ingest.c ingest/robots.c ingest/discover.c
 SCHEMA_SRC    = schema/record.c
 API_SRC       = lib/pipeline.c lib/owabi.c
 # The tool only: never linked into the library.
-CLI_SRC       = cli/main.c cli/args.c cli/summary.c cli/ingest.c
+CLI_SRC       = cli/main.c cli/args.c cli/summary.c cli/html.c cli/report.c cli/ingest.c
 
 LIB_SRC = $(CORE_SRC) $(DECODE_SRC) $(PARSE_SRC) $(NORMALIZE_SRC) $(EXTRACT_SRC) \
           $(FETCH_SRC) $(SCHEMA_SRC) $(B)/vocab.c $(STORE_SRC) $(INGEST_SRC) $(PDF_SRC) $(API_SRC)
@@ -55,7 +55,7 @@ VOCAB = $(sort $(wildcard extract/vocab/*.tsv ingest/vocab/*.tsv parse/vocab/*.t
 UNIT_TESTS = $(sort $(basename $(notdir $(wildcard tests/unit/test_*.c))))
 UNIT_BINS  = $(addprefix $(B)/tests/,$(UNIT_TESTS))
 
-.PHONY: all check check-plain check-asan check-tsan check-valgrind eval deps clean install uninstall
+.PHONY: all check check-plain check-asan check-tsan check-valgrind eval deps clean install uninstall screenshots
 
 all: owabi
 
@@ -143,6 +143,11 @@ check-valgrind: owabi $(UNIT_BINS) $(B)/tests/test_api $(B)/tests/casetest
 
 eval: owabi
 	@sh tests/eval.sh
+
+# PNGs of the evidence view of the seed and of a report over the fixtures,
+# at 1280x800 and 390x844, in build/screenshots/ (for people to look at).
+screenshots: owabi
+	@sh tests/browser/shots.sh ./owabi $(B)/screenshots
 
 deps:
 	@sh tools/deps.sh

@@ -60,3 +60,32 @@ unsigned cli_rules_flags(void)
 {
     return getenv("OWABI_NO_JIT") ? EXTRACT_NO_JIT : 0;
 }
+
+char *cli_default_db(void)
+{
+    const char *x = getenv("XDG_STATE_HOME");
+    const char *home = getenv("HOME");
+    char *p = NULL;
+    size_t n;
+    if (x && x[0] == '/') {
+        n = strlen(x) + 20;
+        if ((p = malloc(n)))
+            snprintf(p, n, "%s/owabi/owabi.db", x);
+    } else if (home && *home) {
+        n = strlen(home) + 32;
+        if ((p = malloc(n)))
+            snprintf(p, n, "%s/.local/state/owabi/owabi.db", home);
+    }
+    return p;
+}
+
+int cli_valid_since(const char *s)
+{
+    const char *pat = strlen(s) == 10 ? "dddd-dd-dd" : "dddd-dd-ddTdd:dd:ddZ";
+    if (strlen(s) != strlen(pat))
+        return 0;
+    for (size_t i = 0; pat[i]; i++)
+        if (pat[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != pat[i])
+            return 0;
+    return 1;
+}

@@ -51,26 +51,6 @@ static int make_parents(const char *path)
     return 0;
 }
 
-/* $XDG_STATE_HOME/owabi/owabi.db, else ~/.local/state/owabi/owabi.db
- * (the XDG base directory default).  NULL when neither can be known. */
-static char *default_db(void)
-{
-    const char *x = getenv("XDG_STATE_HOME");
-    const char *home = getenv("HOME");
-    char *p = NULL;
-    size_t n;
-    if (x && x[0] == '/') {
-        n = strlen(x) + 20;
-        if ((p = malloc(n)))
-            snprintf(p, n, "%s/owabi/owabi.db", x);
-    } else if (home && *home) {
-        n = strlen(home) + 32;
-        if ((p = malloc(n)))
-            snprintf(p, n, "%s/.local/state/owabi/owabi.db", home);
-    }
-    return p;
-}
-
 /* ---- ingest ------------------------------------------------------------ */
 
 static const char ingest_usage[] =
@@ -243,7 +223,7 @@ int cmd_ingest(int argc, char **argv)
     struct store *s = NULL;
     struct extract_rules *rules = NULL;
     struct ingest_report rep = {0};
-    char *dbpath = db ? strdup(db) : default_db();
+    char *dbpath = db ? strdup(db) : cli_default_db();
     if (!dbpath) {
         fprintf(stderr, "owabi: no --db given and neither XDG_STATE_HOME nor HOME is set\n");
         rc = EXIT_USAGE;
@@ -469,18 +449,6 @@ static int export_row(const struct store_row *row, void *ctx)
     return ferror(stdout);
 }
 
-/* YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, digits where digits belong. */
-static int valid_date(const char *s)
-{
-    const char *pat = strlen(s) == 10 ? "dddd-dd-dd" : "dddd-dd-ddTdd:dd:ddZ";
-    if (strlen(s) != strlen(pat))
-        return 0;
-    for (size_t i = 0; pat[i]; i++)
-        if (pat[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != pat[i])
-            return 0;
-    return 1;
-}
-
 int cmd_export(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -508,7 +476,7 @@ int cmd_export(int argc, char **argv)
             else return cli_usage_error("export", "unknown format '%s' (jsonl, csv)", optarg);
             break;
         case OPT_SINCE:
-            if (!valid_date(optarg))
+            if (!cli_valid_since(optarg))
                 return cli_usage_error("export", "bad --since '%s' (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)", optarg);
             since = optarg;
             break;
@@ -522,7 +490,7 @@ int cmd_export(int argc, char **argv)
         return cli_usage_error("export", "unexpected argument '%s'", argv[optind]);
     if (c.bom && !c.csv)
         return cli_usage_error("export", "--bom goes with --format csv%s", "");
-    char *dbpath = db ? strdup(db) : default_db();
+    char *dbpath = db ? strdup(db) : cli_default_db();
     if (!dbpath) {
         fprintf(stderr, "owabi: no --db given and neither XDG_STATE_HOME nor HOME is set\n");
         return EXIT_USAGE;

@@ -20,8 +20,10 @@
 #include "../fetch/fetch.h"
 #include "args.h"
 #include "../lib/pipeline.h"
+#include "html.h"
 #include "summary.h"
 #include "ingest.h"
+#include "report.h"
 
 /* A local file (or stdin) is read whole; past this it is refused. */
 #define MAX_FILE_BYTES ((size_t)256 << 20)
@@ -33,7 +35,7 @@ static void error(const char *input, const char *msg)
 
 /* ---- parse ------------------------------------------------------------ */
 
-enum format { FORMAT_JSON, FORMAT_JSONL, FORMAT_SUMMARY };
+enum format { FORMAT_JSON, FORMAT_JSONL, FORMAT_SUMMARY, FORMAT_HTML };
 
 struct parse_config {
     enum format format;
@@ -83,8 +85,10 @@ static char *default_id(const char *input)
     return strndup(s, (size_t)(end - s));
 }
 
-static int emit(const struct parse_config *c, json_t *rec)
+static int emit(const struct parse_config *c, json_t *rec, const char *text, size_t len)
 {
+    if (c->format == FORMAT_HTML)
+        return html_view_page(stdout, rec, text, len);
     if (c->format == FORMAT_SUMMARY)
         return summary_print(stdout, rec, isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
     size_t flags = c->format == FORMAT_JSONL ? JSON_COMPACT : JSON_INDENT(2);
@@ -98,7 +102,10 @@ static int emit(const struct parse_config *c, json_t *rec)
 static int parse_one(const struct parse_config *c, const struct extract_rules *rules,
                      const char *input, const struct record_source *src, const char *http_charset)
 {
-    struct pipeline_opts po = {c->charset, http_charset};
+    char *text = NULL;
+    size_t len = 0;
+    /* the evidence view marks the main text the evidence offsets index */
+    struct pipeline_opts po = {c->charset, http_charset, c->format == FORMAT_HTML ? &text : NULL, &len};
     struct ow_diag d = {0};
     json_t *rec = NULL;
     ow_err e = pipeline_run(rules, &po, src, &rec, &d);
@@ -106,8 +113,9 @@ static int parse_one(const struct parse_config *c, const struct extract_rules *r
         error(input, d.msg[0] ? d.msg : ow_strerror(e));
         return -1;
     }
-    int rc = emit(c, rec);
+    int rc = emit(c, rec, text, len);
     json_decref(rec);
+    free(text);
     if (rc) {
         error("stdout", strerror(errno));
         return -1;
@@ -180,7 +188,9 @@ static const char parse_usage[] =
     "\n"
     "Output:\n"
     "  --jsonl                one compact record per line (default: pretty JSON)\n"
-    "  --format FMT           json, jsonl or summary (a short digest for reading)\n"
+    "  --format FMT           json, jsonl, summary (a short digest for reading) or\n"
+    "                         html (one page: the record beside the text it came\n"
+    "                         from, every value's quote marked; one INPUT)\n"
     "  --id ID                source.id of the record (default: the input's base name)\n"
     "  --charset NAME         decode the input as NAME, whatever it declares\n"
     "Fetching (URLs):\n"
@@ -234,7 +244,8 @@ static int cmd_parse(int argc, char **argv)
             if (!strcmp(optarg, "json")) c.format = FORMAT_JSON;
             else if (!strcmp(optarg, "jsonl")) c.format = FORMAT_JSONL;
             else if (!strcmp(optarg, "summary")) c.format = FORMAT_SUMMARY;
-            else return cli_usage_error("parse", "unknown format '%s' (json, jsonl, summary)", optarg);
+            else if (!strcmp(optarg, "html")) c.format = FORMAT_HTML;
+            else return cli_usage_error("parse", "unknown format '%s' (json, jsonl, summary, html)", optarg);
             break;
         case OPT_ID:
             if (!*optarg) return cli_usage_error("parse", "empty --id%s", "");
@@ -282,6 +293,8 @@ static int cmd_parse(int argc, char **argv)
         return cli_usage_error("parse", "no input given%s", "");
     if (c.id && n > 1)
         return cli_usage_error("parse", "--id names one input, but %s were given", "several");
+    if (c.format == FORMAT_HTML && n > 1)
+        return cli_usage_error("parse", "--format html makes one page of one input, but %s were given", "several");
     char **inputs = argv + optind;
 
     struct ow_diag d = {0};
@@ -348,6 +361,7 @@ static const struct command commands[] = {
     {"parse", cmd_parse, "parse notices (files, stdin, URLs) into JSON records"},
     {"ingest", cmd_ingest, "fetch new and changed notices from sources into a store"},
     {"export", cmd_export, "print the records of a store (JSON lines or CSV)"},
+    {"report", cmd_report, "write an HTML report of a store (charts, a table, the evidence)"},
 };
 
 static void usage(FILE *f)

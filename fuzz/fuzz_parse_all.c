@@ -30,7 +30,7 @@ static const char *const overrides[] = {"Shift_JIS", "EUC-JP", "ISO-2022-JP", "U
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct pipeline_opts o = {NULL, NULL};
+    struct pipeline_opts o = {0};
     if (size && data[0] < 6) {
         o.charset_override = overrides[data[0]];
         data++, size--;

@@ -197,7 +197,7 @@ static void page_digest(struct job *j)
 static void page_record(const struct run *r, struct job *j)
 {
     const struct fetch_result *res = &j->res;
-    struct pipeline_opts po = {NULL, res->charset};
+    struct pipeline_opts po = {.http_charset = res->charset};
     struct record_source src = {
         .id = j->url,
         .url = j->url,

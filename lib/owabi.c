@@ -140,7 +140,7 @@ int owabi_parse(const owabi_engine *engine, const void *bytes, size_t nbytes,
         .bytes = bytes ? bytes : "",
         .nbytes = nbytes,
     };
-    struct pipeline_opts po = {NULL, charset[0] ? charset : NULL};
+    struct pipeline_opts po = {.http_charset = charset[0] ? charset : NULL};
     struct ow_diag d = {0};
     json_t *rec = NULL;
     ow_err e = pipeline_run(engine->rules, &po, &rs, &rec, &d);

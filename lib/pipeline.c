@@ -1,5 +1,6 @@
 #include "pipeline.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -9,7 +10,8 @@
 #include "../pdf/pdf.h"
 
 /* normalize → extract → record, the same for every input format. */
-static ow_err finish(const struct extract_rules *rules, const struct record_source *src,
+static ow_err finish(const struct extract_rules *rules, const struct pipeline_opts *o,
+                     const struct record_source *src,
                      const struct decode_result *dec, const struct parse_doc *doc,
                      json_t **record, struct ow_diag *d)
 {
@@ -23,6 +25,19 @@ static ow_err finish(const struct extract_rules *rules, const struct record_sour
     *record = schema_record_build(src, dec, doc, &norm, &ex);
     if (!*record)
         e = ow_diagf(d, OW_JSON, "%s", ow_strerror(OW_JSON));
+    else if (o->main_text) {
+        *o->main_text = malloc(doc->len + 1);
+        if (!*o->main_text) {
+            json_decref(*record);
+            *record = NULL;
+            e = ow_diagf(d, OW_NOMEM, "%s", ow_strerror(OW_NOMEM));
+            goto out;
+        }
+        if (doc->len)
+            memcpy(*o->main_text, doc->text, doc->len);
+        (*o->main_text)[doc->len] = '\0';
+        *o->main_len = doc->len;
+    }
 out:
     extract_result_free(&ex);
     norm_text_free(&norm);
@@ -31,7 +46,8 @@ out:
 
 /* A PDF goes to pdf/ instead of decode → parse: its text is already
  * Unicode, laid out in pages. */
-static ow_err run_pdf(const struct extract_rules *rules, const struct record_source *src,
+static ow_err run_pdf(const struct extract_rules *rules, const struct pipeline_opts *o,
+                      const struct record_source *src,
                       json_t **record, struct ow_diag *d)
 {
     struct pdf_doc pd = {0};
@@ -44,7 +60,7 @@ static ow_err run_pdf(const struct extract_rules *rules, const struct record_sou
     struct record_source s = *src;
     s.pdf = &pd.info;
     s.block_page = pd.block_page;
-    e = finish(rules, &s, &dec, &pd.doc, record, d);
+    e = finish(rules, o, &s, &dec, &pd.doc, record, d);
     pdf_doc_free(&pd);
     return e;
 }
@@ -85,7 +101,7 @@ ow_err pipeline_run(const struct extract_rules *rules, const struct pipeline_opt
      * or even text/html); a body labelled application/pdf is read as one
      * whatever it starts with, so a broken one says "damaged PDF". */
     if (pdf_looks_pdf(src->bytes, src->nbytes) || (ct && !strcasecmp(ct, "application/pdf")))
-        return run_pdf(rules, src, record, d);
+        return run_pdf(rules, o, src, record, d);
     /* fetch/ lets octet-stream through only so that a PDF can be sniffed. */
     if (ct && !strcasecmp(ct, "application/octet-stream"))
         return ow_diagf(d, OW_CONTENT_TYPE, "unsupported content type: %s", ct);
@@ -93,7 +109,7 @@ ow_err pipeline_run(const struct extract_rules *rules, const struct pipeline_opt
         goto out;
     if ((e = pipeline_parse(&dec, &doc, d)))
         goto out;
-    e = finish(rules, src, &dec, &doc, record, d);
+    e = finish(rules, o, src, &dec, &doc, record, d);
 out:
     parse_doc_free(&doc);
     decode_result_free(&dec);

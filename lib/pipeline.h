@@ -21,6 +21,10 @@
 struct pipeline_opts {
     const char *charset_override;   /* --charset, or NULL */
     const char *http_charset;       /* Content-Type charset of a fetch, or NULL */
+    /* When not NULL: a copy of the main text that the record's evidence
+     * offsets index (the caller's, free()), for views that mark them. */
+    char **main_text;
+    size_t *main_len;
 };
 
 ow_err pipeline_run(const struct extract_rules *rules, const struct pipeline_opts *o,

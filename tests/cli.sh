@@ -110,6 +110,24 @@ rec 1 'r["notice"]["title"] == "お詫び"'
 run 0 parse --jsonl "$root/fixtures/iso2022jp-misdelivery.eml"
 rec 1 'r["source"]["format"] == "mail" and r["notice"]["title"].startswith("【お詫び】") and "Subject" not in r["notice"]["title"]'
 
+# --format html: one page of one input; report: its usage and its failures.
+run 0 parse --format html notice.txt; stdout_has "^<!DOCTYPE html>"; stdout_has "テスト商会"; stderr_empty
+run 2 parse --format html notice.txt recipe.txt; stderr_has "one input"; stdout_empty
+run 0 report --help; stdout_has "--since"
+run 2 report --since yesterday; stderr_has "bad --since"; stdout_empty
+run 2 report extra; stderr_has "unexpected argument 'extra'"
+run 1 report --db missing.db; stderr_has "missing.db"; stdout_empty
+# an empty store (made by an ingest whose one source cannot be reached) gives a page that says so
+echo "http://127.0.0.1:9/news/" >unreachable.txt
+run 1 ingest --quiet --allow-private --db empty.db --sources unreachable.txt
+run 0 report --db empty.db; stdout_has "0件の通知"; stdout_has "公表日のあるインシデントはありません"
+# -o replaces the file whole: a failed write leaves the old file as it was
+echo old >kept.html
+run 1 report --db missing.db -o kept.html; if [ "$(cat kept.html)" = old ]; then ok; else bad "report -o clobbered kept.html"; fi
+run 0 report --db empty.db -o kept.html; stdout_empty
+if grep -q "^<!DOCTYPE html>" kept.html && ! ls kept.html.tmp* >/dev/null 2>&1; then ok; else bad "report -o: no page, or a temporary file left"; fi
+run 1 report --db empty.db -o no-such-dir/r.html; stderr_has "no-such-dir/r.html"
+
 # libcurl and poppler-glib are opened only for a URL or a PDF (fetch/libcurl.c,
 # pdf/pdf.c): a run over local HTML loads neither (the dynamic loader lists
 # what it loads under LD_DEBUG=libs).  Skipped under valgrind, whose loader

@@ -58,6 +58,7 @@ fi
 if [ -f tests/pdf/test_pdf.sh ]; then
     group "pdf" sh tests/pdf/test_pdf.sh "$OWABI"
 fi
+group "browser" sh tests/browser/test_browser.sh "$OWABI"
 group "corpus" sh tests/eval.sh --check
 
 printf '\n'
