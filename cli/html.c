@@ -1,6 +1,7 @@
 #include "html.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,16 +10,54 @@
 
 #include "../core/util.h"
 
-/* ---- escaping ------------------------------------------------------------ */
+/* ---- the sticky writer --------------------------------------------------- */
+
+void html_init(struct html *h)
+{
+    ow_buf_init(&h->b, 0);
+    h->err = OW_OK;
+}
+
+void html_free(struct html *h)
+{
+    ow_buf_free(&h->b);
+}
+
+void html_rawn(struct html *h, const char *s, size_t n)
+{
+    if (!h->err)
+        h->err = ow_buf_append(&h->b, s, n);
+}
+
+void html_raw(struct html *h, const char *s)
+{
+    html_rawn(h, s, strlen(s));
+}
+
+void html_fmt(struct html *h, const char *fmt, ...)
+{
+    if (h->err)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = NULL;
+    int n = vasprintf(&s, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        h->err = OW_NOMEM;
+        return;
+    }
+    html_rawn(h, s, (size_t)n);
+    free(s);
+}
 
 /* in_attr: a control is written as plain "U+XXXX" (markup cannot go in an
  * attribute value), else as a marked-up span. */
-static ow_err escape(struct ow_buf *b, const char *s, size_t n, int in_attr)
+static void escape(struct html *h, const char *s, size_t n, int in_attr)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t run = 0;   /* bytes before i that go out as they are */
-    ow_err e = OW_OK;
-    for (size_t i = 0; i < n && !e;) {
+    for (size_t i = 0; i < n && !h->err;) {
         const char *ref = NULL;
         switch (p[i]) {
         case '&': ref = "&amp;"; break;
@@ -37,43 +76,44 @@ static ow_err escape(struct ow_buf *b, const char *s, size_t n, int in_attr)
                 continue;
             }
         }
-        if (run)
-            e = ow_buf_append(b, p + i - run, run);
+        html_rawn(h, s + i - run, run);
         run = 0;
-        if (e)
-            break;
         if (ref)
-            e = ow_buf_adds(b, ref);
+            html_raw(h, ref);
         else if (!k) {   /* invalid UTF-8: one byte becomes U+FFFD */
-            e = ow_buf_adds(b, "\xEF\xBF\xBD");
+            html_raw(h, "\xEF\xBF\xBD");
             k = 1;
         } else
-            e = ow_buf_printf(b, in_attr ? "U+%04X" : "<span class=\"ctl\">U+%04X</span>", cp);
+            html_fmt(h, in_attr ? "U+%04X" : "<span class=\"ctl\">U+%04X</span>", cp);
         i += k;
     }
-    if (!e && run)
-        e = ow_buf_append(b, p + n - run, run);
-    return e;
+    html_rawn(h, s + n - run, run);
 }
 
-ow_err html_text(struct ow_buf *b, const char *s, size_t n)
+void html_textn(struct html *h, const char *s, size_t n)
 {
-    return escape(b, s, n, 0);
+    escape(h, s, n, 0);
 }
 
-ow_err html_texts(struct ow_buf *b, const char *s)
+void html_text(struct html *h, const char *s)
 {
-    return s ? escape(b, s, strlen(s), 0) : OW_OK;
+    if (s)
+        escape(h, s, strlen(s), 0);
 }
 
-ow_err html_attr(struct ow_buf *b, const char *s)
+void html_attr(struct html *h, const char *s)
 {
-    return s ? escape(b, s, strlen(s), 1) : OW_OK;
+    if (s)
+        escape(h, s, strlen(s), 1);
 }
 
-int html_write(FILE *f, const struct ow_buf *b)
+int html_write(FILE *f, const struct html *h)
 {
-    if (b->len && fwrite(b->data, 1, b->len, f) != b->len)
+    if (h->err) {
+        errno = h->err == OW_NOMEM ? ENOMEM : EFBIG;
+        return -1;
+    }
+    if (h->b.len && fwrite(h->b.data, 1, h->b.len, f) != h->b.len)
         return -1;
     return fflush(f) ? -1 : 0;
 }
@@ -164,52 +204,63 @@ static void csp_hash(const char *s, char out[64])
     strcpy(o, "'");
 }
 
-ow_err html_page_begin(struct ow_buf *b, const char *title, const char *script)
+void html_page_begin(struct html *h, const char *title, const char *script)
 {
     char sh[64], jh[64];
     csp_hash(css, sh);
     if (script)
         csp_hash(script, jh);
-    ow_err e = ow_buf_printf(b,
-        "<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-        "style-src %s; script-src %s; base-uri 'none'; form-action 'none'\">\n"
-        "<meta name=\"referrer\" content=\"no-referrer\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        "<meta name=\"generator\" content=\"owabi %s\">\n<title>",
-        sh, script ? jh : "'none'", OW_VERSION);
-    if (!e)
-        e = html_texts(b, title);
-    if (!e)
-        e = ow_buf_printf(b, "</title>\n<style>%s</style>\n</head>\n<body>\n<main>\n", css);
-    return e;
+    html_fmt(h, "<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n"
+             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+             "style-src %s; script-src %s; base-uri 'none'; form-action 'none'\">\n"
+             "<meta name=\"referrer\" content=\"no-referrer\">\n"
+             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+             "<meta name=\"generator\" content=\"owabi %s\">\n<title>",
+             sh, script ? jh : "'none'", OW_VERSION);
+    html_text(h, title);
+    html_fmt(h, "</title>\n<style>%s</style>\n</head>\n<body>\n<main>\n", css);
 }
 
-ow_err html_page_end(struct ow_buf *b, const char *script)
+void html_page_end(struct html *h, const char *script)
 {
     if (script)
-        return ow_buf_printf(b, "</main>\n<script>%s</script>\n</body>\n</html>\n", script);
-    return ow_buf_adds(b, "</main>\n</body>\n</html>\n");
+        html_fmt(h, "</main>\n<script>%s</script>\n</body>\n</html>\n", script);
+    else
+        html_raw(h, "</main>\n</body>\n</html>\n");
 }
 
-ow_err html_source_link(struct ow_buf *b, const char *url, const char *label)
+void html_source_link(struct html *h, const char *url, const char *label)
 {
     if (!url)
-        return OW_OK;
+        return;
     int web = !strncasecmp(url, "http://", 7) || !strncasecmp(url, "https://", 8);
     for (const char *p = url; web && *p; p++)
         if ((unsigned char)*p <= ' ' || *p == 0x7f)
             web = 0;
-    if (!web)
-        return html_texts(b, label ? label : url);
-    ow_err e = ow_buf_adds(b, "<a rel=\"noreferrer noopener\" href=\"");
-    if (!e)
-        e = html_attr(b, url);
-    if (!e)
-        e = ow_buf_adds(b, "\">");
-    if (!e)
-        e = html_texts(b, label ? label : url);
-    return e ? e : ow_buf_adds(b, "</a>");
+    if (!web) {
+        html_text(h, label ? label : url);
+        return;
+    }
+    html_raw(h, "<a rel=\"noreferrer noopener\" href=\"");
+    html_attr(h, url);
+    html_raw(h, "\">");
+    html_text(h, label ? label : url);
+    html_raw(h, "</a>");
+}
+
+const char *html_grouped(long long n, char out[32])
+{
+    char d[24];
+    int len = snprintf(d, sizeof d, "%lld", n < 0 ? -n : n), k = 0;
+    if (n < 0)
+        out[k++] = '-';
+    for (int i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0)
+            out[k++] = ',';
+        out[k++] = d[i];
+    }
+    out[k] = '\0';
+    return out;
 }
 
 /* ---- vocabularies -------------------------------------------------------- */
@@ -278,7 +329,7 @@ struct ev {
 };
 
 struct view {
-    struct ow_buf *b;
+    struct html *h;
     const json_t *rec;
     const char *idp;
     struct ev *ev;
@@ -299,118 +350,121 @@ static const struct ev *ev_for(const struct view *v, const char *field, const js
 }
 
 /* A quote cut to about 60 characters (UTF-8 aware), with its link. */
-static ow_err quote(struct view *v, const struct ev *x)
+static void quote(struct view *v, const struct ev *x)
 {
     if (!x || !x->quote)
-        return OW_OK;
+        return;
     size_t n = strlen(x->quote), cut = 0, chars = 0;
     while (cut < n && chars < 60) {
         size_t k = ow_utf8_seqlen((const unsigned char *)x->quote + cut, n - cut);
         cut += k ? k : 1;
         chars++;
     }
-    ow_err e = ow_buf_adds(v->b, "<span class=\"q\">「");
-    if (!e)
-        e = html_text(v->b, x->quote, cut);
-    if (!e)
-        e = ow_buf_adds(v->b, cut < n ? "…」" : "」");
-    if (!e && x->marked)
-        e = ow_buf_printf(v->b, " <a href=\"#%sev-%zu\">本文で見る</a>", v->idp, (size_t)(x - v->ev));
-    else if (!e && x->line > 0)
-        e = ow_buf_printf(v->b, " (%ld行目)", x->line);
-    return e ? e : ow_buf_adds(v->b, "</span>");
+    html_raw(v->h, "<span class=\"q\">「");
+    html_textn(v->h, x->quote, cut);
+    html_raw(v->h, cut < n ? "…」" : "」");
+    if (x->marked)
+        html_fmt(v->h, " <a href=\"#%sev-%zu\">本文で見る</a>", v->idp, (size_t)(x - v->ev));
+    else if (x->line > 0)
+        html_fmt(v->h, " (%ld行目)", x->line);
+    html_raw(v->h, "</span>");
 }
 
-const char *html_grouped(long long n, char out[32])
+static void field_head(struct view *v, const char *label, const char *path)
 {
-    char d[24];
-    int len = snprintf(d, sizeof d, "%lld", n < 0 ? -n : n), k = 0;
-    if (n < 0)
-        out[k++] = '-';
-    for (int i = 0; i < len; i++) {
-        if (i && (len - i) % 3 == 0)
-            out[k++] = ',';
-        out[k++] = d[i];
-    }
-    out[k] = '\0';
-    return out;
+    html_fmt(v->h, "<dt>%s<span class=\"path\">%s</span></dt>\n", label, path);
 }
 
-static ow_err field_head(struct view *v, const char *label, const char *path)
+static void not_found(struct view *v)
 {
-    return ow_buf_printf(v->b, "<dt>%s<span class=\"path\">%s</span></dt>\n", label, path);
-}
-
-static ow_err not_found(struct view *v)
-{
-    return ow_buf_adds(v->b, "<dd class=\"nf\" data-missing=\"1\">見つかりませんでした (not found)</dd>\n");
+    html_raw(v->h, "<dd class=\"nf\" data-missing=\"1\">見つかりませんでした (not found)</dd>\n");
 }
 
 /* A string or date field: the value, its quote. */
-static ow_err scalar(struct view *v, const char *label, const char *path, const json_t *val)
+static void scalar(struct view *v, const char *label, const char *path, const json_t *val)
 {
-    ow_err e = field_head(v, label, path);
-    if (e)
-        return e;
-    if (!val || json_is_null(val))
-        return not_found(v);
-    e = ow_buf_printf(v->b, "<dd data-value=\"%s\">", path);
     char num[32];
-    if (!e && json_is_integer(val))
-        e = ow_buf_adds(v->b, html_grouped(json_integer_value(val), num));
-    else if (!e)
-        e = html_texts(v->b, str(val));
-    if (!e)
-        e = quote(v, ev_for(v, path, json_is_string(val) || json_is_integer(val) ? val : NULL));
-    return e ? e : ow_buf_adds(v->b, "</dd>\n");
+    field_head(v, label, path);
+    if (!val || json_is_null(val)) {
+        not_found(v);
+        return;
+    }
+    html_fmt(v->h, "<dd data-value=\"%s\">", path);
+    if (json_is_integer(val))
+        html_raw(v->h, html_grouped(json_integer_value(val), num));
+    else
+        html_text(v->h, str(val));
+    quote(v, ev_for(v, path, json_is_string(val) || json_is_integer(val) ? val : NULL));
+    html_raw(v->h, "</dd>\n");
 }
 
-static ow_err period(struct view *v, const char *label, const char *path, const json_t *p)
+static void period(struct view *v, const char *label, const char *path, const json_t *p)
 {
-    ow_err e = field_head(v, label, path);
-    if (e)
-        return e;
-    if (!p || json_is_null(p))
-        return not_found(v);
-    e = ow_buf_printf(v->b, "<dd data-value=\"%s\">", path);
-    if (!e)
-        e = html_texts(v->b, str(json_object_get(p, "start")) ?: "?");
-    if (!e)
-        e = ow_buf_adds(v->b, " – ");
-    if (!e)
-        e = html_texts(v->b, str(json_object_get(p, "end")) ?: "?");
-    if (!e)
-        e = quote(v, ev_for(v, path, NULL));
-    return e ? e : ow_buf_adds(v->b, "</dd>\n");
+    field_head(v, label, path);
+    if (!p || json_is_null(p)) {
+        not_found(v);
+        return;
+    }
+    html_fmt(v->h, "<dd data-value=\"%s\">", path);
+    html_text(v->h, str(json_object_get(p, "start")) ?: "?");
+    html_raw(v->h, " – ");
+    html_text(v->h, str(json_object_get(p, "end")) ?: "?");
+    quote(v, ev_for(v, path, NULL));
+    html_raw(v->h, "</dd>\n");
 }
 
 /* A set field (methods, data types): one line per value with its quote. */
-static ow_err set(struct view *v, const char *label, const char *path, const json_t *a,
-                  const char *(*ja)(const char *))
+static void set(struct view *v, const char *label, const char *path, const json_t *a,
+                const char *(*ja)(const char *))
 {
-    ow_err e = field_head(v, label, path);
-    if (e || !json_array_size(a))
-        return e ? e : not_found(v);
     size_t i;
     const json_t *x;
+    field_head(v, label, path);
+    if (!json_array_size(a))
+        not_found(v);
     json_array_foreach(a, i, x) {
-        e = ow_buf_printf(v->b, "<dd data-value=\"%s\"><span class=\"badge\">", path);
-        if (!e)
-            e = html_texts(v->b, ja(str(x)));
-        if (!e)
-            e = ow_buf_adds(v->b, "</span> <code>");
-        if (!e)
-            e = html_texts(v->b, str(x));
-        if (!e)
-            e = ow_buf_adds(v->b, "</code>");
-        if (!e)
-            e = quote(v, ev_for(v, path, x));
-        if (!e)
-            e = ow_buf_adds(v->b, "</dd>\n");
-        if (e)
-            return e;
+        html_fmt(v->h, "<dd data-value=\"%s\"><span class=\"badge\">", path);
+        html_text(v->h, ja(str(x)));
+        html_raw(v->h, "</span> <code>");
+        html_text(v->h, str(x));
+        html_raw(v->h, "</code>");
+        quote(v, ev_for(v, path, x));
+        html_raw(v->h, "</dd>\n");
     }
-    return OW_OK;
+}
+
+static void counts(struct view *v)
+{
+    static const char *const qual[][2] = {{"approx", "約"}, {"max", "最大"}, {"min", "以上"}};
+    const json_t *a = at(v->rec, "affected", "counts");
+    size_t i;
+    const json_t *c;
+    field_head(v, "件数の内訳", "affected.counts");
+    if (!json_array_size(a))
+        not_found(v);
+    json_array_foreach(a, i, c) {
+        const char *q = str(json_object_get(c, "qualifier")), *pre = "";
+        for (size_t k = 0; q && k < 3; k++)
+            if (!strcmp(q, qual[k][0]))
+                pre = qual[k][1];
+        char num[32];
+        html_fmt(v->h, "<dd data-value=\"affected.counts\">%s%s", pre,
+                 html_grouped(json_integer_value(json_object_get(c, "count")), num));
+        html_text(v->h, str(json_object_get(c, "unit")));
+        if (str(json_object_get(c, "subject"))) {
+            html_raw(v->h, " (");
+            html_text(v->h, html_type_label(str(json_object_get(c, "subject"))));
+            html_raw(v->h, ")");
+        }
+        /* the i-th count's own evidence: counts are recorded in order */
+        const struct ev *x = NULL;
+        size_t seen = 0;
+        for (size_t k = 0; k < v->nev && !x; k++)
+            if (!strcmp(v->ev[k].field, "affected.counts") && seen++ == i)
+                x = &v->ev[k];
+        quote(v, x);
+        html_raw(v->h, "</dd>\n");
+    }
 }
 
 /* ---- the time axis ------------------------------------------------------- */
@@ -446,15 +500,27 @@ static int iso_day(const char *s, int last, long *out)
     return 1;
 }
 
+/* The civil date of a day since 1970-01-01, as YYYY-MM-DD in out. */
+static void civil_from_days(long days, char out[32])
+{
+    long z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long y = (long)yoe + era * 400;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+    unsigned d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+    snprintf(out, 32, "%04ld-%02u-%02u", y + (m <= 2), m, d);
+}
+
 struct mark_row {
-    const char *label, *start, *end;   /* end NULL: a point */
-    int is_period;
+    const char *label, *start, *end;
+    int is_period;   /* else a point: start only */
     const char *colour;
 };
 
 /* Exposure and attack periods as bars, discovery and publication as points,
  * on one axis from the earliest to the latest day. */
-static ow_err timeline_svg(struct view *v)
+static void timeline_svg(struct view *v)
 {
     const json_t *inc = at(v->rec, "incident", NULL);
     const json_t *ep = json_object_get(inc, "exposure_period"), *ap = json_object_get(inc, "attack_period");
@@ -482,79 +548,59 @@ static ow_err timeline_svg(struct view *v)
                 any = 1;
             }
     }
-    ow_err e = ow_buf_adds(v->b, "<section class=\"card\"><h2>日付の流れ</h2>\n");
-    if (e)
-        return e;
-    if (!any)
-        return ow_buf_adds(v->b, "<p class=\"nf\">日付は見つかりませんでした (no dates)</p></section>\n");
+    html_raw(v->h, "<section class=\"card\"><h2>日付の流れ</h2>\n");
+    if (!any) {
+        html_raw(v->h, "<p class=\"nf\">日付は見つかりませんでした (no dates)</p></section>\n");
+        return;
+    }
     if (hi - lo < 2) {
         lo -= 1;
         hi += 1;
     }
     const double x0 = 110, x1 = 580, span = (double)(hi - lo);
     const int rowh = 30, top = 10;
-    int h = top + (int)n * rowh + 30;
-    e = ow_buf_printf(v->b, "<svg class=\"timeline\" viewBox=\"0 0 640 %d\" role=\"img\" "
-                      "aria-label=\"日付の流れ\">\n", h);
-    for (size_t i = 0; !e && i < n; i++) {
+    int height = top + (int)n * rowh + 30;
+    html_fmt(v->h, "<svg class=\"timeline\" viewBox=\"0 0 640 %d\" role=\"img\" aria-label=\"日付の流れ\">\n",
+             height);
+    for (size_t i = 0; i < n; i++) {
+        const struct mark_row *r = &rows[i];
         int y = top + (int)i * rowh;
         long a, z;
-        int has_a = iso_day(rows[i].start, 0, &a);
-        int has_z = rows[i].is_period ? iso_day(rows[i].end, 1, &z) : iso_day(rows[i].start, 1, &z);
-        e = ow_buf_printf(v->b, "<text x=\"4\" y=\"%d\">%s</text>\n", y + 17, rows[i].label);
-        if (e)
-            break;
+        int has_a = iso_day(r->start, 0, &a);
+        int has_z = iso_day(r->is_period ? r->end : r->start, 1, &z);
+        html_fmt(v->h, "<text x=\"4\" y=\"%d\">%s</text>\n", y + 17, r->label);
         if (!has_a && !has_z)
             continue;
         /* an open end runs to the edge, drawn dashed */
         double xa = has_a ? x0 + (double)(a - lo) / span * (x1 - x0) : x0 - 20;
         double xz = has_z ? x0 + (double)(z - lo) / span * (x1 - x0) : x1 + 20;
-        if (rows[i].is_period) {
-            e = ow_buf_printf(v->b, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"14\" rx=\"3\" fill=\"%s\"%s/>\n",
-                              xa, y + 6, xz - xa < 3 ? 3 : xz - xa, rows[i].colour,
-                              has_a && has_z ? "" : " stroke=\"#5f6368\" stroke-dasharray=\"4 3\"");
-        } else {
-            e = ow_buf_printf(v->b, "<circle cx=\"%.1f\" cy=\"%d\" r=\"6\" fill=\"%s\"/>\n",
-                              (xa + xz) / 2, y + 13, rows[i].colour);
+        if (r->is_period)
+            html_fmt(v->h, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"14\" rx=\"3\" fill=\"%s\"%s/>\n",
+                     xa, y + 6, xz - xa < 3 ? 3 : xz - xa, r->colour,
+                     has_a && has_z ? "" : " stroke=\"#5f6368\" stroke-dasharray=\"4 3\"");
+        else
+            html_fmt(v->h, "<circle cx=\"%.1f\" cy=\"%d\" r=\"6\" fill=\"%s\"/>\n", (xa + xz) / 2, y + 13,
+                     r->colour);
+        /* the label stays inside the axis: left of what is right of the middle */
+        double mid = (x0 + x1) / 2, xm = (xa + xz) / 2;
+        int right = r->is_period ? xa > mid : xm > mid;
+        double xl = r->is_period ? (right ? xz : xa) : (right ? xm - 10 : xm + 10);
+        html_fmt(v->h, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">", xl, y + (r->is_period ? 2 : 17),
+                 right ? "end" : "start");
+        html_text(v->h, r->start ? r->start : "?");
+        if (r->is_period) {
+            html_raw(v->h, " – ");
+            html_text(v->h, r->end ? r->end : "?");
         }
-        if (!e) {
-            /* the label stays inside the axis: left of what is right of the middle */
-            double mid = (x0 + x1) / 2, xm = (xa + xz) / 2;
-            int right = rows[i].is_period ? xa > mid : xm > mid;
-            double xl = rows[i].is_period ? (right ? xz : xa) : (right ? xm - 10 : xm + 10);
-            e = ow_buf_printf(v->b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">", xl,
-                              y + (rows[i].is_period ? 2 : 17), right ? "end" : "start");
-            if (!e)
-                e = html_texts(v->b, rows[i].start ? rows[i].start : "?");
-            if (!e && rows[i].is_period) {
-                e = ow_buf_adds(v->b, " – ");
-                if (!e)
-                    e = html_texts(v->b, rows[i].end ? rows[i].end : "?");
-            }
-            if (!e)
-                e = ow_buf_adds(v->b, "</text>\n");
-        }
+        html_raw(v->h, "</text>\n");
     }
-    if (!e)
-        e = ow_buf_printf(v->b, "<line x1=\"%.0f\" y1=\"%d\" x2=\"%.0f\" y2=\"%d\" stroke=\"#9aa0a6\"/>\n",
-                          x0, h - 24, x1, h - 24);
     char da[32], dz[32];
-    long ends[2] = {lo, hi};
-    for (int k = 0; !e && k < 2; k++) {
-        /* civil_from_days, for the axis labels */
-        long z = ends[k] + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-        unsigned doe = (unsigned)(z - era * 146097);
-        unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-        long y = (long)yoe + era * 400;
-        unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-        unsigned dd = doy - (153 * mp + 2) / 5 + 1, mm = mp < 10 ? mp + 3 : mp - 9;
-        snprintf(k ? dz : da, 32, "%04ld-%02u-%02u", y + (mm <= 2), mm, dd);
-    }
-    if (!e)
-        e = ow_buf_printf(v->b, "<text x=\"%.0f\" y=\"%d\" text-anchor=\"start\">%s</text>\n"
-                          "<text x=\"%.0f\" y=\"%d\" text-anchor=\"end\">%s</text>\n</svg>\n",
-                          x0, h - 8, da, x1, h - 8, dz);
-    return e ? e : ow_buf_adds(v->b, "</section>\n");
+    civil_from_days(lo, da);
+    civil_from_days(hi, dz);
+    html_fmt(v->h, "<line x1=\"%.0f\" y1=\"%d\" x2=\"%.0f\" y2=\"%d\" stroke=\"#9aa0a6\"/>\n"
+             "<text x=\"%.0f\" y=\"%d\" text-anchor=\"start\">%s</text>\n"
+             "<text x=\"%.0f\" y=\"%d\" text-anchor=\"end\">%s</text>\n</svg>\n</section>\n",
+             x0, height - 24, x1, height - 24, x0, height - 8, da, x1, height - 8, dz);
 }
 
 /* ---- the main text with its marks ---------------------------------------- */
@@ -564,23 +610,20 @@ static int starts_char(const char *t, size_t len, size_t i)
     return i >= len || ((unsigned char)t[i] & 0xC0) != 0x80;
 }
 
-static ow_err open_mark(struct view *v, size_t i, int first)
+static void open_mark(struct view *v, struct html *h, size_t i, int first)
 {
-    ow_err e = ow_buf_printf(v->b, "<mark data-field=\"%s\" data-ev=\"%zu\"", v->ev[i].field, i);
     const json_t *val = v->ev[i].value;
-    char num[32];
-    if (!e && (json_is_string(val) || json_is_integer(val))) {
-        e = ow_buf_adds(v->b, " data-value=\"");
-        if (!e && json_is_integer(val))
-            snprintf(num, sizeof num, "%lld", (long long)json_integer_value(val));
-        if (!e)
-            e = html_attr(v->b, json_is_string(val) ? str(val) : num);
-        if (!e)
-            e = ow_buf_adds(v->b, "\"");
+    html_fmt(h, "<mark data-field=\"%s\" data-ev=\"%zu\"", v->ev[i].field, i);
+    if (json_is_string(val) || json_is_integer(val)) {
+        char num[32];
+        snprintf(num, sizeof num, "%lld", (long long)json_integer_value(val));
+        html_raw(h, " data-value=\"");
+        html_attr(h, json_is_string(val) ? str(val) : num);
+        html_raw(h, "\"");
     }
-    if (!e && first)
-        e = ow_buf_printf(v->b, " id=\"%sev-%zu\"", v->idp, i);
-    return e ? e : ow_buf_adds(v->b, ">");
+    if (first)
+        html_fmt(h, " id=\"%sev-%zu\"", v->idp, i);
+    html_raw(h, ">");
 }
 
 static int by_span(const void *a, const void *b, void *ctx)
@@ -594,19 +637,19 @@ static int by_span(const void *a, const void *b, void *ctx)
     return x < y ? -1 : x > y;
 }
 
-/* The text with each evidence span in a <mark>.  Spans that nest give
- * nested marks; a span that crosses another is closed and reopened around
- * the boundary, each piece with the same data-ev (only the first has the
- * id), so that the pieces of one span still read as its quote. */
-static ow_err marked_text(struct view *v, const char *t, size_t len)
+/* The text with each evidence span in a <mark>, into h.  Spans that nest
+ * give nested marks; a span that crosses another is closed and reopened
+ * around the boundary, each piece with the same data-ev (only the first has
+ * the id), so that the pieces of one span still read as its quote. */
+static void marked_text(struct view *v, struct html *h, const char *t, size_t len)
 {
     size_t *order = malloc((v->nev + 1) * sizeof *order), *stack = malloc((v->nev + 1) * sizeof *stack);
     size_t n = 0, depth = 0;
-    ow_err e = OW_OK;
     if (!order || !stack) {
         free(order);
         free(stack);
-        return OW_NOMEM;
+        h->err = OW_NOMEM;
+        return;
     }
     for (size_t i = 0; i < v->nev; i++) {
         struct ev *x = &v->ev[i];
@@ -616,8 +659,7 @@ static ow_err marked_text(struct view *v, const char *t, size_t len)
         }
     }
     qsort_r(order, n, sizeof *order, by_span, v->ev);
-    size_t pos = 0, k = 0;
-    while (!e && pos <= len) {
+    for (size_t pos = 0, k = 0; !h->err;) {
         /* close what ends here; reopen what was inside it and goes on */
         size_t j = depth;
         for (size_t s = 0; s < depth; s++)
@@ -626,236 +668,151 @@ static ow_err marked_text(struct view *v, const char *t, size_t len)
                 break;
             }
         if (j < depth) {
-            for (size_t s = depth; !e && s > j; s--)
-                e = ow_buf_adds(v->b, "</mark>");
+            for (size_t s = depth; s > j; s--)
+                html_raw(h, "</mark>");
             size_t keep = j;
-            for (size_t s = j; !e && s < depth; s++)
+            for (size_t s = j; s < depth; s++)
                 if (v->ev[stack[s]].end > pos) {
                     stack[keep++] = stack[s];
-                    e = open_mark(v, stack[s], 0);
+                    open_mark(v, h, stack[s], 0);
                 }
             depth = keep;
         }
-        if (e || pos == len)
+        if (pos == len)
             break;
-        while (!e && k < n && v->ev[order[k]].start == pos) {
+        while (k < n && v->ev[order[k]].start == pos) {
             stack[depth++] = order[k];
-            e = open_mark(v, order[k++], 1);
+            open_mark(v, h, order[k++], 1);
         }
         size_t next = k < n ? v->ev[order[k]].start : len;
         for (size_t s = 0; s < depth; s++)
             if (v->ev[stack[s]].end < next)
                 next = v->ev[stack[s]].end;
-        if (!e)
-            e = html_text(v->b, t + pos, next - pos);
+        html_textn(h, t + pos, next - pos);
         pos = next;
     }
     free(order);
     free(stack);
-    return e;
 }
 
 /* ---- the view ------------------------------------------------------------ */
 
-static ow_err facts_row(struct ow_buf *b, const char *label, const char *value)
+static void facts_row(struct html *h, const char *label, const char *value)
 {
-    ow_err e = ow_buf_printf(b, "<tr><th>%s</th><td>", label);
-    if (!e)
-        e = value ? html_texts(b, value) : ow_buf_adds(b, "<span class=\"nf\">—</span>");
-    return e ? e : ow_buf_adds(b, "</td></tr>\n");
+    html_fmt(h, "<tr><th>%s</th><td>", label);
+    if (value)
+        html_text(h, value);
+    else
+        html_raw(h, "<span class=\"nf\">—</span>");
+    html_raw(h, "</td></tr>\n");
 }
 
-static ow_err source_facts(struct view *v)
+static void url_row(struct html *h, const char *label, const char *url)
+{
+    html_fmt(h, "<tr><th>%s</th><td>", label);
+    if (url)
+        html_source_link(h, url, NULL);
+    else
+        html_raw(h, "<span class=\"nf\">—</span>");
+    html_raw(h, "</td></tr>\n");
+}
+
+static void source_facts(struct view *v)
 {
     const json_t *s = at(v->rec, "source", NULL), *dg = at(v->rec, "diagnostics", NULL);
-    struct ow_buf *b = v->b;
+    struct html *h = v->h;
     char num[64];
-    ow_err e = ow_buf_adds(b, "<section class=\"card\"><h2>出典 (source)</h2>\n<table class=\"facts\">\n"
-                              "<tr><th>URL</th><td>");
-    if (!e)
-        e = str(at(s, "url", NULL)) ? html_source_link(b, str(at(s, "url", NULL)), NULL)
-                                    : ow_buf_adds(b, "<span class=\"nf\">—</span>");
-    if (!e)
-        e = ow_buf_adds(b, "</td></tr>\n<tr><th>最終URL</th><td>");
-    if (!e)
-        e = str(at(s, "final_url", NULL)) ? html_source_link(b, str(at(s, "final_url", NULL)), NULL)
-                                          : ow_buf_adds(b, "<span class=\"nf\">—</span>");
-    if (!e)
-        e = ow_buf_adds(b, "</td></tr>\n");
-    if (!e)
-        e = facts_row(b, "ファイル", str(at(s, "path", NULL)));
-    if (!e)
-        e = facts_row(b, "取得日時", str(at(s, "fetched_at", NULL)));
-    if (!e && json_is_integer(at(s, "http_status", NULL))) {
+    html_raw(h, "<section class=\"card\"><h2>出典 (source)</h2>\n<table class=\"facts\">\n");
+    url_row(h, "URL", str(at(s, "url", NULL)));
+    url_row(h, "最終URL", str(at(s, "final_url", NULL)));
+    facts_row(h, "ファイル", str(at(s, "path", NULL)));
+    facts_row(h, "取得日時", str(at(s, "fetched_at", NULL)));
+    if (json_is_integer(at(s, "http_status", NULL))) {
         snprintf(num, sizeof num, "%lld", (long long)json_integer_value(at(s, "http_status", NULL)));
-        e = facts_row(b, "HTTPステータス", num);
+        facts_row(h, "HTTPステータス", num);
     }
-    if (!e)
-        e = facts_row(b, "Content-Type", str(at(s, "content_type", NULL)));
-    if (!e) {
-        const char *cs = str(at(s, "charset", NULL)), *decl = str(at(s, "charset_declared", NULL));
-        e = ow_buf_adds(b, "<tr><th>文字コード</th><td>");
-        if (!e)
-            e = html_texts(b, cs ? cs : "—");
-        if (!e)
-            e = ow_buf_adds(b, " (決め手: ");
-        if (!e)
-            e = html_texts(b, str(at(s, "charset_source", NULL)) ?: "?");
-        if (!e && decl) {
-            e = ow_buf_adds(b, "; 宣言: ");
-            if (!e)
-                e = html_texts(b, decl);
-        }
-        if (!e && json_is_true(at(s, "charset_fallback", NULL)))
-            e = ow_buf_adds(b, "; 代替");
-        if (!e)
-            e = ow_buf_printf(b, "; 復号エラー %lld)</td></tr>\n",
-                              (long long)json_integer_value(at(s, "decode_errors", NULL)));
+    facts_row(h, "Content-Type", str(at(s, "content_type", NULL)));
+
+    const char *cs = str(at(s, "charset", NULL)), *decl = str(at(s, "charset_declared", NULL));
+    html_raw(h, "<tr><th>文字コード</th><td>");
+    html_text(h, cs ? cs : "—");
+    html_raw(h, " (決め手: ");
+    html_text(h, str(at(s, "charset_source", NULL)) ?: "?");
+    if (decl) {
+        html_raw(h, "; 宣言: ");
+        html_text(h, decl);
     }
-    if (!e)
-        e = facts_row(b, "SHA-256", str(at(s, "sha256", NULL)));
-    if (!e) {
-        snprintf(num, sizeof num, "%lld バイト, %s", (long long)json_integer_value(at(s, "bytes", NULL)),
-                 str(at(s, "format", NULL)) ?: "?");
-        e = facts_row(b, "大きさ・形式", num);
-    }
-    if (!e) {
-        const char *mc = str(at(dg, "main_content", NULL));
-        const char *how = !mc ? NULL : !strcmp(mc, "markup") ? "本文要素 (article/main など) から"
-                        : !strcmp(mc, "score") ? "ブロックの文章量と語彙の得点で"
-                        : !strcmp(mc, "text") ? "テキスト全体" : mc;
-        e = facts_row(b, "本文の選び方", how);
-    }
-    if (!e) {
-        snprintf(num, sizeof num, "%lld", (long long)json_integer_value(at(dg, "blocks", NULL)));
-        e = facts_row(b, "ブロック数", num);
-    }
-    if (!e) {
-        const char *warn = json_is_true(at(dg, "no_text", NULL)) ? "本文がありません"
+    if (json_is_true(at(s, "charset_fallback", NULL)))
+        html_raw(h, "; 代替");
+    html_fmt(h, "; 復号エラー %lld)</td></tr>\n", (long long)json_integer_value(at(s, "decode_errors", NULL)));
+
+    facts_row(h, "SHA-256", str(at(s, "sha256", NULL)));
+    snprintf(num, sizeof num, "%lld バイト, %s", (long long)json_integer_value(at(s, "bytes", NULL)),
+             str(at(s, "format", NULL)) ?: "?");
+    facts_row(h, "大きさ・形式", num);
+    const char *mc = str(at(dg, "main_content", NULL));
+    facts_row(h, "本文の選び方", !mc ? NULL : !strcmp(mc, "markup") ? "本文要素 (article/main など) から"
+                                 : !strcmp(mc, "score") ? "ブロックの文章量と語彙の得点で"
+                                 : !strcmp(mc, "text") ? "テキスト全体" : mc);
+    snprintf(num, sizeof num, "%lld", (long long)json_integer_value(at(dg, "blocks", NULL)));
+    facts_row(h, "ブロック数", num);
+    facts_row(h, "注意", json_is_true(at(dg, "no_text", NULL)) ? "本文がありません"
                          : json_is_true(at(dg, "text_truncated", NULL)) ? "本文が長すぎるため途中までを読みました"
                          : json_integer_value(at(dg, "match_limited", NULL)) > 0
-                             ? "照合の上限に達した規則があります" : "なし";
-        e = facts_row(b, "注意", warn);
-    }
-    return e ? e : ow_buf_adds(b, "</table></section>\n");
+                             ? "照合の上限に達した規則があります" : "なし");
+    html_raw(h, "</table></section>\n");
 }
 
-static ow_err rest_of_record(struct view *v)
+/* A list of strings, each its own <dd> (label maps a value to its words). */
+static void list(struct view *v, const char *label, const json_t *a, const char *(*words)(const char *))
 {
-    struct ow_buf *b = v->b;
-    const json_t *rep = at(v->rec, "organization", "representative");
-    ow_err e = ow_buf_adds(b, "<section class=\"card\"><h2>そのほか</h2>\n<dl class=\"fields\">\n"
-                              "<dt>代表者</dt>");
-    if (!e && json_is_object(rep)) {
-        e = ow_buf_adds(b, "<dd>");
-        if (!e)
-            e = html_texts(b, str(json_object_get(rep, "title")));
-        if (!e)
-            e = ow_buf_adds(b, " ");
-        if (!e)
-            e = html_texts(b, str(json_object_get(rep, "name")));
-        if (!e)
-            e = ow_buf_adds(b, "</dd>\n");
-    } else if (!e)
-        e = not_found(v);
     size_t i;
     const json_t *x;
-    const json_t *cm = at(v->rec, "countermeasures", NULL), *sv = at(v->rec, "services", NULL);
-    if (!e)
-        e = ow_buf_adds(b, "<dt>対策</dt>");
-    if (!e && !json_array_size(cm))
-        e = not_found(v);
-    json_array_foreach(cm, i, x) {
-        if (!e)
-            e = ow_buf_adds(b, "<dd>");
-        if (!e)
-            e = html_texts(b, countermeasure_label(str(x)));
-        if (!e)
-            e = ow_buf_adds(b, "</dd>\n");
+    html_fmt(v->h, "<dt>%s</dt>", label);
+    if (!json_array_size(a))
+        not_found(v);
+    json_array_foreach(a, i, x) {
+        html_raw(v->h, "<dd>");
+        html_text(v->h, words ? words(str(x)) : str(x));
+        html_raw(v->h, "</dd>\n");
     }
-    if (!e)
-        e = ow_buf_adds(b, "<dt>サービス</dt>");
-    if (!e && !json_array_size(sv))
-        e = not_found(v);
-    json_array_foreach(sv, i, x) {
-        if (!e)
-            e = ow_buf_adds(b, "<dd>");
-        if (!e)
-            e = html_texts(b, str(x));
-        if (!e)
-            e = ow_buf_adds(b, "</dd>\n");
-    }
-    if (!e)
-        e = ow_buf_adds(b, "<dt>問い合わせ先</dt>");
-    if (!e && str(at(v->rec, "contact", NULL))) {
-        e = ow_buf_adds(b, "<dd class=\"text\">");
-        if (!e)
-            e = html_texts(b, str(at(v->rec, "contact", NULL)));
-        if (!e)
-            e = ow_buf_adds(b, "</dd>\n");
-    } else if (!e)
-        e = not_found(v);
-    const json_t *tl = at(v->rec, "incident", "timeline");
-    if (!e)
-        e = ow_buf_adds(b, "<dt>経緯</dt>");
-    if (!e && !json_array_size(tl))
-        e = not_found(v);
-    json_array_foreach(tl, i, x) {
-        if (!e)
-            e = ow_buf_adds(b, "<dd><b>");
-        if (!e)
-            e = html_texts(b, str(json_object_get(x, "date")) ?: "日付なし");
-        if (!e)
-            e = ow_buf_adds(b, "</b> ");
-        if (!e)
-            e = html_texts(b, str(json_object_get(x, "event")));
-        if (!e)
-            e = ow_buf_adds(b, "</dd>\n");
-    }
-    return e ? e : ow_buf_adds(b, "</dl></section>\n");
 }
 
-static ow_err counts(struct view *v)
+static void rest_of_record(struct view *v)
 {
-    const json_t *a = at(v->rec, "affected", "counts");
-    ow_err e = field_head(v, "件数の内訳", "affected.counts");
-    if (e || !json_array_size(a))
-        return e ? e : not_found(v);
-    static const char *const qual[][2] = {{"approx", "約"}, {"max", "最大"}, {"min", "以上"}};
+    struct html *h = v->h;
+    const json_t *rep = at(v->rec, "organization", "representative");
+    html_raw(h, "<section class=\"card\"><h2>そのほか</h2>\n<dl class=\"fields\">\n<dt>代表者</dt>");
+    if (json_is_object(rep)) {
+        html_raw(h, "<dd>");
+        html_text(h, str(json_object_get(rep, "title")));
+        html_raw(h, " ");
+        html_text(h, str(json_object_get(rep, "name")));
+        html_raw(h, "</dd>\n");
+    } else
+        not_found(v);
+    list(v, "対策", at(v->rec, "countermeasures", NULL), countermeasure_label);
+    list(v, "サービス", at(v->rec, "services", NULL), NULL);
+    html_raw(h, "<dt>問い合わせ先</dt>");
+    if (str(at(v->rec, "contact", NULL))) {
+        html_raw(h, "<dd class=\"text\">");
+        html_text(h, str(at(v->rec, "contact", NULL)));
+        html_raw(h, "</dd>\n");
+    } else
+        not_found(v);
+    const json_t *tl = at(v->rec, "incident", "timeline"), *x;
     size_t i;
-    const json_t *c;
-    json_array_foreach(a, i, c) {
-        const char *q = str(json_object_get(c, "qualifier")), *pre = "";
-        for (size_t k = 0; q && k < 3; k++)
-            if (!strcmp(q, qual[k][0]))
-                pre = qual[k][1];
-        const json_t *n = json_object_get(c, "count");
-        char num[32];
-        e = ow_buf_printf(v->b, "<dd data-value=\"affected.counts\">%s%s", pre,
-                          html_grouped(json_integer_value(n), num));
-        if (!e)
-            e = html_texts(v->b, str(json_object_get(c, "unit")));
-        if (!e && str(json_object_get(c, "subject"))) {
-            e = ow_buf_adds(v->b, " (");
-            if (!e)
-                e = html_texts(v->b, html_type_label(str(json_object_get(c, "subject"))));
-            if (!e)
-                e = ow_buf_adds(v->b, ")");
-        }
-        /* the i-th count's own evidence: counts are recorded in order */
-        const struct ev *x = NULL;
-        size_t seen = 0;
-        for (size_t k = 0; k < v->nev && !x; k++)
-            if (!strcmp(v->ev[k].field, "affected.counts") && seen++ == i)
-                x = &v->ev[k];
-        if (!e)
-            e = quote(v, x);
-        if (!e)
-            e = ow_buf_adds(v->b, "</dd>\n");
-        if (e)
-            return e;
+    html_raw(h, "<dt>経緯</dt>");
+    if (!json_array_size(tl))
+        not_found(v);
+    json_array_foreach(tl, i, x) {
+        html_raw(h, "<dd><b>");
+        html_text(h, str(json_object_get(x, "date")) ?: "日付なし");
+        html_raw(h, "</b> ");
+        html_text(h, str(json_object_get(x, "event")));
+        html_raw(h, "</dd>\n");
     }
-    return OW_OK;
+    html_raw(h, "</dl></section>\n");
 }
 
 static const char *kind_ja(const char *k)
@@ -869,51 +826,37 @@ static const char *kind_ja(const char *k)
     return k;
 }
 
-static ow_err core_fields(struct view *v)
+static void core_fields(struct view *v)
 {
-    const json_t *r = v->rec;
-    const json_t *inc = at(r, "incident", NULL);
-    ow_err e = ow_buf_printf(v->b, "<section class=\"card\"><h2>読み取った内容</h2>\n<p>"
-                             "<span class=\"badge%s\">%s</span>"
-                             "<span class=\"badge\">%s</span>",
-                             json_is_true(at(r, "is_incident", NULL)) ? " yes" : "",
-                             json_is_true(at(r, "is_incident", NULL)) ? "インシデントの公表" : "インシデントではない",
-                             json_is_true(at(r, "is_update", NULL)) ? "続報" : "第一報または単独");
-    if (!e)
-        e = ow_buf_adds(v->b, "<span class=\"badge\">");
-    if (!e)
-        e = html_texts(v->b, kind_ja(str(at(r, "notice", "kind"))));
-    if (!e)
-        e = ow_buf_adds(v->b, "</span></p>\n<dl class=\"fields\">\n");
-    if (!e)
-        e = scalar(v, "組織", "organization.name", at(r, "organization", "name"));
-    if (!e)
-        e = scalar(v, "公表日", "notice.published", at(r, "notice", "published"));
-    if (!e)
-        e = scalar(v, "発覚日", "incident.discovered", json_object_get(inc, "discovered"));
-    if (!e)
-        e = period(v, "攻撃期間", "incident.attack_period", json_object_get(inc, "attack_period"));
-    if (!e)
-        e = period(v, "影響期間", "incident.exposure_period", json_object_get(inc, "exposure_period"));
-    if (!e)
-        e = scalar(v, "影響件数", "affected.total", at(r, "affected", "total"));
-    if (!e)
-        e = counts(v);
-    if (!e)
-        e = set(v, "攻撃手法", "attack.methods", at(r, "attack", "methods"), html_method_label);
-    if (!e)
-        e = set(v, "漏えいした情報", "data.types", at(r, "data", "types"), html_type_label);
-    return e ? e : ow_buf_adds(v->b, "</dl></section>\n");
+    const json_t *r = v->rec, *inc = at(r, "incident", NULL);
+    int is_incident = json_is_true(at(r, "is_incident", NULL));
+    html_fmt(v->h, "<section class=\"card\"><h2>読み取った内容</h2>\n<p>"
+             "<span class=\"badge%s\">%s</span><span class=\"badge\">%s</span><span class=\"badge\">",
+             is_incident ? " yes" : "", is_incident ? "インシデントの公表" : "インシデントではない",
+             json_is_true(at(r, "is_update", NULL)) ? "続報" : "第一報または単独");
+    html_text(v->h, kind_ja(str(at(r, "notice", "kind"))));
+    html_raw(v->h, "</span></p>\n<dl class=\"fields\">\n");
+    scalar(v, "組織", "organization.name", at(r, "organization", "name"));
+    scalar(v, "公表日", "notice.published", at(r, "notice", "published"));
+    scalar(v, "発覚日", "incident.discovered", json_object_get(inc, "discovered"));
+    period(v, "攻撃期間", "incident.attack_period", json_object_get(inc, "attack_period"));
+    period(v, "影響期間", "incident.exposure_period", json_object_get(inc, "exposure_period"));
+    scalar(v, "影響件数", "affected.total", at(r, "affected", "total"));
+    counts(v);
+    set(v, "攻撃手法", "attack.methods", at(r, "attack", "methods"), html_method_label);
+    set(v, "漏えいした情報", "data.types", at(r, "data", "types"), html_type_label);
+    html_raw(v->h, "</dl></section>\n");
 }
 
-ow_err html_view(struct ow_buf *b, const json_t *rec, const char *text, size_t len, const char *idp)
+void html_view(struct html *h, const json_t *rec, const char *text, size_t len, const char *idp)
 {
-    const json_t *ev = json_object_get(rec, "evidence");
-    struct view v = {b, rec, idp ? idp : "", NULL, 0};
+    const json_t *ev = json_object_get(rec, "evidence"), *x;
+    struct view v = {h, rec, idp ? idp : "", NULL, 0};
     size_t n = json_array_size(ev), i;
-    const json_t *x;
-    if (n && !(v.ev = calloc(n, sizeof *v.ev)))
-        return OW_NOMEM;
+    if (n && !(v.ev = calloc(n, sizeof *v.ev))) {
+        h->err = OW_NOMEM;
+        return;
+    }
     json_array_foreach(ev, i, x) {
         const char *f = str(json_object_get(x, "field"));
         if (!f)
@@ -924,70 +867,48 @@ ow_err html_view(struct ow_buf *b, const json_t *rec, const char *text, size_t l
                                     (long)json_integer_value(json_object_get(x, "line")), 0};
     }
     /* The marks are placed first: the field list links only to placed ones. */
-    struct ow_buf body;
-    ow_buf_init(&body, b->max);
-    ow_err e = OW_OK;
-    if (text) {
-        struct view tv = v;
-        tv.b = &body;
-        e = marked_text(&tv, text, len);
-    }
+    struct html body;
+    html_init(&body);
+    if (text)
+        marked_text(&v, &body, text, len);
+    if (body.err && !h->err)
+        h->err = body.err;
     const char *org = str(at(rec, "organization", "name")), *title = str(at(rec, "notice", "title"));
-    if (!e)
-        e = ow_buf_printf(b, "<article class=\"notice\" data-record=\"%s\">\n<h1>", v.idp);
-    if (!e)
-        e = html_texts(b, org ? org : "組織名なし");
-    if (!e)
-        e = ow_buf_adds(b, "</h1>\n<p class=\"sub\">");
-    if (!e)
-        e = html_texts(b, title ? title : "(表題なし)");
-    if (!e)
-        e = ow_buf_adds(b, "</p>\n<div class=\"grid\">\n<aside>\n");
-    if (!e)
-        e = core_fields(&v);
-    if (!e)
-        e = ow_buf_adds(b, "</aside>\n<div>\n");
-    if (!e)
-        e = timeline_svg(&v);
-    if (!e)
-        e = ow_buf_printf(b, "<section class=\"card\"><h2>本文 (owabi が読んだもの)</h2>\n");
-    if (!e && text)
-        e = ow_buf_printf(b, "<div class=\"text\" id=\"%stext\">", v.idp);
-    if (!e && text)
-        e = ow_buf_append(b, body.data ? body.data : "", body.len);
-    if (!e && text)
-        e = ow_buf_adds(b, "</div>");
-    else if (!e)
-        e = ow_buf_adds(b, "<p class=\"nf\">本文は保存されていません。引用だけを示します。</p>");
-    if (!e)
-        e = ow_buf_adds(b, "</section>\n");
-    if (!e)
-        e = rest_of_record(&v);
-    if (!e)
-        e = source_facts(&v);
-    if (!e)
-        e = ow_buf_adds(b, "</div>\n</div>\n</article>\n");
-    ow_buf_free(&body);
+    html_fmt(h, "<article class=\"notice\" data-record=\"%s\">\n<h1>", v.idp);
+    html_text(h, org ? org : "組織名なし");
+    html_raw(h, "</h1>\n<p class=\"sub\">");
+    html_text(h, title ? title : "(表題なし)");
+    html_raw(h, "</p>\n<div class=\"grid\">\n<aside>\n");
+    core_fields(&v);
+    html_raw(h, "</aside>\n<div>\n");
+    timeline_svg(&v);
+    html_raw(h, "<section class=\"card\"><h2>本文 (owabi が読んだもの)</h2>\n");
+    if (text) {
+        html_fmt(h, "<div class=\"text\" id=\"%stext\">", v.idp);
+        html_rawn(h, body.b.data ? body.b.data : "", body.b.len);
+        html_raw(h, "</div>");
+    } else
+        html_raw(h, "<p class=\"nf\">本文は保存されていません。引用だけを示します。</p>");
+    html_raw(h, "</section>\n");
+    rest_of_record(&v);
+    source_facts(&v);
+    html_raw(h, "</div>\n</div>\n</article>\n");
+    html_free(&body);
     free(v.ev);
-    return e;
 }
 
 int html_view_page(FILE *f, const json_t *rec, const char *text, size_t len)
 {
-    struct ow_buf b;
-    ow_buf_init(&b, 0);
     const char *org = str(at(rec, "organization", "name")), *title = str(at(rec, "notice", "title"));
-    struct ow_buf t;
-    ow_buf_init(&t, 0);
-    ow_err e = ow_buf_printf(&t, "%s — owabi", org ? org : title ? title : "owabi");
-    if (!e)
-        e = html_page_begin(&b, t.data, NULL);
-    if (!e)
-        e = html_view(&b, rec, text, len, "");
-    if (!e)
-        e = html_page_end(&b, NULL);
-    int rc = e ? (errno = ENOMEM, -1) : html_write(f, &b);
-    ow_buf_free(&t);
-    ow_buf_free(&b);
+    struct html h, t;
+    html_init(&h);
+    html_init(&t);
+    html_fmt(&t, "%s — owabi", org ? org : title ? title : "owabi");
+    html_page_begin(&h, t.err ? "owabi" : t.b.data, NULL);
+    html_view(&h, rec, text, len, "");
+    html_page_end(&h, NULL);
+    int rc = html_write(f, &h);
+    html_free(&t);
+    html_free(&h);
     return rc;
 }

@@ -12,42 +12,57 @@
  * to say); invalid UTF-8 becomes U+FFFD.  Links to a source are made only for
  * http: and https: URLs; any other URL is shown as text.
  *
- * Errors: OW_NOMEM, or OW_TOOBIG past the buffer's cap. */
+ * A page is written into a struct html whose error is sticky (SQLite's
+ * sqlite3_str): after the first failure (out of memory) every write does
+ * nothing, so writers check once, at the end (html_write does). */
 #ifndef OW_HTML_H
 #define OW_HTML_H
 
 #include <jansson.h>
+#include <stdio.h>
 
 #include "../core/buf.h"
 
-/* Appends s[0..n) as HTML text. */
-ow_err html_text(struct ow_buf *b, const char *s, size_t n);
-ow_err html_texts(struct ow_buf *b, const char *s);   /* NUL-terminated; NULL appends nothing */
-/* The same for a quoted attribute value: controls as plain "U+XXXX". */
-ow_err html_attr(struct ow_buf *b, const char *s);
+struct html {
+    struct ow_buf b;
+    ow_err err;   /* the first failure; OW_OK while all is well */
+};
 
-/* "<!DOCTYPE html>…<body>": the head with title, the shared style and, when
- * script is not NULL, that script (run at the end of the body by
- * html_page_end).  The CSP names both by hash. */
-ow_err html_page_begin(struct ow_buf *b, const char *title, const char *script);
-ow_err html_page_end(struct ow_buf *b, const char *script);
+void html_init(struct html *h);
+void html_free(struct html *h);
+
+/* Markup owabi wrote (never a page's string). */
+void html_raw(struct html *h, const char *s);
+void html_rawn(struct html *h, const char *s, size_t n);
+void html_fmt(struct html *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A string from a page or record, as text (NULL writes nothing). */
+void html_text(struct html *h, const char *s);
+void html_textn(struct html *h, const char *s, size_t n);
+/* The same inside a quoted attribute value: controls as plain "U+XXXX". */
+void html_attr(struct html *h, const char *s);
+
+/* "<!DOCTYPE html>…<main>": the head with title, the shared style and, when
+ * script is not NULL, the CSP hash of that script (html_page_end writes it
+ * at the end of the body). */
+void html_page_begin(struct html *h, const char *title, const char *script);
+void html_page_end(struct html *h, const char *script);
 
 /* The evidence view of one record as an <article>: the core fields, each
  * with its quote and a link to its mark; the rest of the record; the dates
  * on one axis (inline SVG); the source facts and diagnostics; and the main
  * text with every evidence span marked (<mark data-field="organization.name"
- * data-ev="3" id="<idp>ev-3">).  text is the main text the evidence offsets
- * index (NULL when it was not kept: the quotes are shown alone).  idp
- * prefixes every id, so that several views can share a page. */
-ow_err html_view(struct ow_buf *b, const json_t *rec, const char *text, size_t len,
-                 const char *idp);
+ * data-ev="3" data-value="…" id="<idp>ev-3">).  text is the main text the
+ * evidence offsets index (NULL when it was not kept: the quotes are shown
+ * alone).  idp prefixes every id, so that several views can share a page. */
+void html_view(struct html *h, const json_t *rec, const char *text, size_t len, const char *idp);
 
-/* A whole page holding html_view of rec; written to f.  Returns 0, or -1
+/* A whole page holding html_view of rec, written to f.  Returns 0, or -1
  * with errno set. */
 int html_view_page(FILE *f, const json_t *rec, const char *text, size_t len);
 
-/* The link to a source: <a href> for an http(s) URL, plain text otherwise. */
-ow_err html_source_link(struct ow_buf *b, const char *url, const char *label);
+/* The link to a source: <a href> for an http(s) URL, label (or the URL) as
+ * plain text otherwise. */
+void html_source_link(struct html *h, const char *url, const char *label);
 
 /* Japanese labels of the vocabularies' values ("unauthorized_access" →
  * "不正アクセス"); the value itself when it has none. */
@@ -60,7 +75,8 @@ extern const char *const html_types[];
 /* 4519 → "4,519" in out, as notices write counts; returns out. */
 const char *html_grouped(long long n, char out[32]);
 
-/* Writes b to f; 0, or -1 with errno set. */
-int html_write(FILE *f, const struct ow_buf *b);
+/* Writes the page to f and flushes it; 0, or -1 with errno set (ENOMEM when
+ * the page could not be made). */
+int html_write(FILE *f, const struct html *h);
 
 #endif

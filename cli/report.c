@@ -99,49 +99,51 @@ static int method_index(const char *m)
     return -1;
 }
 
+/* The month (year * 12 + month - 1) an incident was published in; 0 when
+ * it is no incident or has no month. */
+static int incident_month(const json_t *rec, int *k)
+{
+    const char *p = json_string_value(at(rec, "notice", "published"));
+    int y, m;
+    if (!json_is_true(at(rec, "is_incident", NULL)) || !p || sscanf(p, "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12)
+        return 0;
+    *k = y * 12 + m - 1;
+    return 1;
+}
+
 /* Notices per month (per year past four years), each bar stacked by attack
  * method; a notice with several methods counts once in each. */
-static ow_err chart_months(struct ow_buf *b, const struct report *r)
+static void chart_months(struct html *h, const struct report *r)
 {
     enum { NM = 12 };   /* methods, then "none" at NM */
-    int lo = 0, hi = 0, any = 0, undated = 0;
+    int lo = 0, hi = 0, any = 0, undated = 0, k;
     for (size_t i = 0; i < r->n; i++) {
-        const char *p = json_string_value(at(r->v[i].rec, "notice", "published"));
-        int y, m;
-        if (!json_is_true(at(r->v[i].rec, "is_incident", NULL)))
-            continue;
-        if (!p || sscanf(p, "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12) {
-            undated++;
+        if (!incident_month(r->v[i].rec, &k)) {
+            undated += json_is_true(at(r->v[i].rec, "is_incident", NULL));
             continue;
         }
-        int k = y * 12 + m - 1;
         if (!any || k < lo) lo = k;
         if (!any || k > hi) hi = k;
         any = 1;
     }
-    ow_err e = ow_buf_adds(b, "<figure class=\"card\" id=\"chart-months\"><h2>月ごとの公表件数 (攻撃手法別)</h2>\n");
-    if (e)
-        return e;
+    html_raw(h, "<figure class=\"card\" id=\"chart-months\"><h2>月ごとの公表件数 (攻撃手法別)</h2>\n");
     if (!any) {
-        e = ow_buf_adds(b, "<p class=\"nf\">公表日のあるインシデントはありません</p>");
-        return e ? e : ow_buf_adds(b, "</figure>\n");
+        html_raw(h, "<p class=\"nf\">公表日のあるインシデントはありません</p></figure>\n");
+        return;
     }
     int yearly = hi - lo >= 48, nb = yearly ? hi / 12 - lo / 12 + 1 : hi - lo + 1;
     int (*cnt)[NM + 1] = calloc((size_t)nb, sizeof *cnt);
-    if (!cnt)
-        return OW_NOMEM;
+    if (!cnt) {
+        h->err = OW_NOMEM;
+        return;
+    }
     for (size_t i = 0; i < r->n; i++) {
-        const json_t *rec = r->v[i].rec;
-        const char *p = json_string_value(at(rec, "notice", "published"));
-        int y, m;
-        if (!json_is_true(at(rec, "is_incident", NULL)) || !p || sscanf(p, "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12)
+        if (!incident_month(r->v[i].rec, &k))
             continue;
-        int k = y * 12 + m - 1, bin = yearly ? k / 12 - lo / 12 : k - lo;
-        const json_t *ms = at(rec, "attack", "methods");
+        int bin = yearly ? k / 12 - lo / 12 : k - lo, counted = 0;
         size_t j;
         const json_t *x;
-        int counted = 0;
-        json_array_foreach(ms, j, x) {
+        json_array_foreach(at(r->v[i].rec, "attack", "methods"), j, x) {
             int mi = method_index(json_string_value(x));
             if (mi >= 0) {
                 cnt[bin][mi]++;
@@ -154,50 +156,49 @@ static ow_err chart_months(struct ow_buf *b, const struct report *r)
     int top = 1;
     for (int i = 0; i < nb; i++) {
         int s = 0;
-        for (int k = 0; k <= NM; k++)
-            s += cnt[i][k];
+        for (int m = 0; m <= NM; m++)
+            s += cnt[i][m];
         if (s > top)
             top = s;
     }
     const double x0 = 40, x1 = 700, y0 = 20, y1 = 200, bw = (x1 - x0) / nb;
-    e = ow_buf_adds(b, "<svg class=\"wide\" viewBox=\"0 0 720 270\" role=\"img\" aria-label=\"月ごとの公表件数\">\n");
-    for (int i = 0; !e && i < nb; i++) {
+    html_raw(h, "<svg class=\"wide\" viewBox=\"0 0 720 270\" role=\"img\" aria-label=\"月ごとの公表件数\">\n");
+    for (int i = 0; i < nb; i++) {
         double y = y1;
-        for (int k = 0; !e && k <= NM; k++) {
-            if (!cnt[i][k])
+        for (int m = 0; m <= NM; m++) {
+            if (!cnt[i][m])
                 continue;
-            double h = (y1 - y0) * cnt[i][k] / top;
-            y -= h;
-            e = ow_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
-                              "<title>%d件: %s</title></rect>\n",
-                              x0 + i * bw + bw * 0.1, y, bw * 0.8, h, palette[k], cnt[i][k],
-                              k < NM ? html_method_label(html_methods[k]) : "手法不明");
+            double bh = (y1 - y0) * cnt[i][m] / top;
+            y -= bh;
+            html_fmt(h, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
+                     "<title>%d件: %s</title></rect>\n",
+                     x0 + i * bw + bw * 0.1, y, bw * 0.8, bh, palette[m], cnt[i][m],
+                     m < NM ? html_method_label(html_methods[m]) : "手法不明");
         }
         /* a label under every bar that has room, else every few */
-        int step = nb <= 12 ? 1 : nb <= 24 ? 3 : 6, k = yearly ? lo / 12 + i : lo + i;
-        if (!e && i % step == 0) {
-            if (yearly)
-                e = ow_buf_printf(b, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%d</text>\n",
-                                  x0 + (i + 0.5) * bw, y1 + 16, k);
-            else
-                e = ow_buf_printf(b, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%d-%02d</text>\n",
-                                  x0 + (i + 0.5) * bw, y1 + 16, k / 12, k % 12 + 1);
-        }
+        int step = nb <= 12 ? 1 : nb <= 24 ? 3 : 6, at_k = yearly ? lo / 12 + i : lo + i;
+        if (i % step)
+            continue;
+        if (yearly)
+            html_fmt(h, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%d</text>\n",
+                     x0 + (i + 0.5) * bw, y1 + 16, at_k);
+        else
+            html_fmt(h, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%d-%02d</text>\n",
+                     x0 + (i + 0.5) * bw, y1 + 16, at_k / 12, at_k % 12 + 1);
     }
-    if (!e)
-        e = ow_buf_printf(b, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#9aa0a6\"/>\n"
-                          "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">%d</text>\n"
-                          "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">0</text>\n",
-                          x0, y1, x1, y1, x0 - 6, y0 + 4, top, x0 - 6, y1);
+    html_fmt(h, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#9aa0a6\"/>\n"
+             "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">%d</text>\n"
+             "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">0</text>\n",
+             x0, y1, x1, y1, x0 - 6, y0 + 4, top, x0 - 6, y1);
     /* the legend: the methods that occur */
     double lx = x0, ly = y1 + 40;
-    for (int k = 0; !e && k <= NM; k++) {
+    for (int m = 0; m <= NM; m++) {
         int used = 0;
         for (int i = 0; i < nb; i++)
-            used |= cnt[i][k] != 0;
+            used |= cnt[i][m] != 0;
         if (!used)
             continue;
-        const char *name = k < NM ? html_method_label(html_methods[k]) : "手法不明";
+        const char *name = m < NM ? html_method_label(html_methods[m]) : "手法不明";
         double w = 22;   /* the box, then about 12 px a wide character, 7 an ASCII one */
         for (const unsigned char *c = (const unsigned char *)name; *c; c++)
             w += *c < 0x80 ? 7 : (*c & 0xC0) == 0xC0 ? 12 : 0;
@@ -205,22 +206,17 @@ static ow_err chart_months(struct ow_buf *b, const struct report *r)
             lx = x0;
             ly += 18;
         }
-        e = ow_buf_printf(b, "<rect x=\"%.0f\" y=\"%.0f\" width=\"10\" height=\"10\" fill=\"%s\"/>"
-                          "<text x=\"%.0f\" y=\"%.0f\">%s</text>\n", lx, ly - 9, palette[k], lx + 14, ly, name);
+        html_fmt(h, "<rect x=\"%.0f\" y=\"%.0f\" width=\"10\" height=\"10\" fill=\"%s\"/>"
+                 "<text x=\"%.0f\" y=\"%.0f\">%s</text>\n", lx, ly - 9, palette[m], lx + 14, ly, name);
         lx += w;
     }
     free(cnt);
-    if (!e)
-        e = ow_buf_adds(b, "</svg>\n");
-    if (!e)
-        e = ow_buf_printf(b, "<figcaption>インシデントの公表日ごと%s。手法が複数ある通知はそれぞれに数えます。"
-                          "%s</figcaption></figure>\n", yearly ? " (年単位)" : "",
-                          undated ? "公表日のない通知は含みません。" : "");
-    return e;
+    html_fmt(h, "</svg>\n<figcaption>インシデントの公表日ごと%s。手法が複数ある通知はそれぞれに数えます。"
+             "%s</figcaption></figure>\n", yearly ? " (年単位)" : "", undated ? "公表日のない通知は含みません。" : "");
 }
 
 /* How many incidents leaked each data type, most frequent first. */
-static ow_err chart_types(struct ow_buf *b, const struct report *r)
+static void chart_types(struct html *h, const struct report *r)
 {
     enum { NT = 16 };
     int cnt[NT] = {0}, order[NT], n = 0, top = 1;
@@ -245,28 +241,28 @@ static ow_err chart_types(struct ow_buf *b, const struct report *r)
             if (cnt[k] > top)
                 top = cnt[k];
         }
-    ow_err e = ow_buf_adds(b, "<figure class=\"card\" id=\"chart-types\"><h2>漏えいした情報の種類</h2>\n");
-    if (!e && !n)
-        e = ow_buf_adds(b, "<p class=\"nf\">データの種類が分かるインシデントはありません</p>");
-    if (!e && n)
-        e = ow_buf_printf(b, "<svg viewBox=\"0 0 480 %d\" role=\"img\" aria-label=\"漏えいした情報の種類\">\n",
-                          n * 22 + 10);
-    for (int i = 0; !e && i < n; i++) {
+    html_raw(h, "<figure class=\"card\" id=\"chart-types\"><h2>漏えいした情報の種類</h2>\n");
+    if (!n)
+        html_raw(h, "<p class=\"nf\">データの種類が分かるインシデントはありません</p>");
+    else
+        html_fmt(h, "<svg viewBox=\"0 0 480 %d\" role=\"img\" aria-label=\"漏えいした情報の種類\">\n",
+                 n * 22 + 10);
+    for (int i = 0; i < n; i++) {
         int k = order[i];
         double w = 280.0 * cnt[k] / top;
-        e = ow_buf_printf(b, "<text x=\"150\" y=\"%d\" text-anchor=\"end\">%s</text>"
+        html_fmt(h, "<text x=\"150\" y=\"%d\" text-anchor=\"end\">%s</text>"
                           "<rect x=\"158\" y=\"%d\" width=\"%.1f\" height=\"15\" fill=\"%s\"/>"
                           "<text x=\"%.1f\" y=\"%d\">%d</text>\n",
                           i * 22 + 20, html_type_label(html_types[k]), i * 22 + 8, w < 1 ? 1 : w,
                           palette[0], 164 + w, i * 22 + 20, cnt[k]);
     }
-    if (!e && n)
-        e = ow_buf_adds(b, "</svg>\n");
-    return e ? e : ow_buf_adds(b, "<figcaption>インシデントごとに一度数えます。</figcaption></figure>\n");
+    if (n)
+        html_raw(h, "</svg>\n");
+    html_raw(h, "<figcaption>インシデントごとに一度数えます。</figcaption></figure>\n");
 }
 
 /* Affected totals on a log scale: how many incidents fall in each decade. */
-static ow_err chart_totals(struct ow_buf *b, const struct report *r)
+static void chart_totals(struct html *h, const struct report *r)
 {
     static const char *const decade[] = {"1–9", "10–", "100–", "1千–", "1万–", "10万–", "100万–",
                                          "1千万–", "1億–", "10億–"};
@@ -284,28 +280,27 @@ static ow_err chart_totals(struct ow_buf *b, const struct report *r)
         if (d < lo) lo = d;
         if (d > hi) hi = d;
     }
-    ow_err e = ow_buf_adds(b, "<figure class=\"card\" id=\"chart-totals\"><h2>影響件数の分布 (対数目盛)</h2>\n");
-    if (!e && hi < 0)
-        e = ow_buf_adds(b, "<p class=\"nf\">件数の分かるインシデントはありません</p>");
-    if (!e && hi >= 0) {
+    html_raw(h, "<figure class=\"card\" id=\"chart-totals\"><h2>影響件数の分布 (対数目盛)</h2>\n");
+    if (hi < 0)
+        html_raw(h, "<p class=\"nf\">件数の分かるインシデントはありません</p>");
+    else {
         int nb = hi - lo + 1;
         double x0 = 20, x1 = 460, y0 = 20, y1 = 200, bw = (x1 - x0) / nb;
-        e = ow_buf_adds(b, "<svg viewBox=\"0 0 480 240\" role=\"img\" aria-label=\"影響件数の分布\">\n");
-        for (int i = 0; !e && i < nb; i++) {
+        html_raw(h, "<svg viewBox=\"0 0 480 240\" role=\"img\" aria-label=\"影響件数の分布\">\n");
+        for (int i = 0; i < nb; i++) {
             int c = cnt[lo + i];
-            double h = (y1 - y0) * c / top;
-            e = ow_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>"
-                              "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%s</text>"
-                              "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%d</text>\n",
-                              x0 + i * bw + bw * 0.1, y1 - h, bw * 0.8, h, palette[2],
-                              x0 + (i + 0.5) * bw, y1 + 16, decade[lo + i],
-                              x0 + (i + 0.5) * bw, y1 - h - 4, c);
+            double bh = (y1 - y0) * c / top;
+            html_fmt(h, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>"
+                     "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%s</text>"
+                     "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%d</text>\n",
+                     x0 + i * bw + bw * 0.1, y1 - bh, bw * 0.8, bh, palette[2],
+                     x0 + (i + 0.5) * bw, y1 + 16, decade[lo + i],
+                     x0 + (i + 0.5) * bw, y1 - bh - 4, c);
         }
-        if (!e)
-            e = ow_buf_printf(b, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#9aa0a6\"/>\n</svg>\n",
+        html_fmt(h, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#9aa0a6\"/>\n</svg>\n",
                               x0, y1, x1, y1);
     }
-    return e ? e : ow_buf_adds(b, "<figcaption>横軸は件数の桁 (1, 10, 100, …)、縦軸はインシデントの数。</figcaption></figure>\n");
+    html_raw(h, "<figcaption>横軸は件数の桁 (1, 10, 100, …)、縦軸はインシデントの数。</figcaption></figure>\n");
 }
 
 /* ---- the table ----------------------------------------------------------- */
@@ -337,168 +332,121 @@ static const char script[] =
     "rows.forEach(function(r){tb.appendChild(r);});});});\n"
     "apply();})();\n";
 
-static ow_err joined_labels(struct ow_buf *b, const json_t *a, const char *(*label)(const char *))
+/* values joined by sep; labels maps each to its words (NULL: the value,
+ * written for an attribute). */
+static void joined(struct html *h, const json_t *a, const char *sep, const char *(*label)(const char *))
 {
     size_t i;
     const json_t *x;
-    ow_err e = OW_OK;
     json_array_foreach(a, i, x) {
-        if (!e && i)
-            e = ow_buf_adds(b, "、");
-        if (!e)
-            e = html_texts(b, label(json_string_value(x)));
+        if (i)
+            html_raw(h, sep);
+        if (label)
+            html_text(h, label(json_string_value(x)));
+        else
+            html_attr(h, json_string_value(x));
     }
-    return e;
 }
 
-static ow_err joined_values(struct ow_buf *b, const json_t *a)
+static void select_of(struct html *h, const char *id, const char *label,
+                      const char *const *vals, const char *(*ja)(const char *))
 {
-    size_t i;
-    const json_t *x;
-    ow_err e = OW_OK;
-    json_array_foreach(a, i, x) {
-        if (!e && i)
-            e = ow_buf_adds(b, " ");
-        if (!e)
-            e = html_attr(b, json_string_value(x));
-    }
-    return e;
+    html_fmt(h, "<label>%s <select id=\"%s\"><option value=\"\">すべて</option>", label, id);
+    for (size_t i = 0; vals[i]; i++)
+        html_fmt(h, "<option value=\"%s\">%s</option>", vals[i], ja(vals[i]));
+    html_raw(h, "</select></label>\n");
 }
 
-static ow_err select_of(struct ow_buf *b, const char *id, const char *label,
-                        const char *const *vals, const char *(*ja)(const char *))
+/* A cell whose sort key is key (an attribute) and whose text is text (or
+ * "—" on NULL). */
+static void cell(struct html *h, const char *class, const char *key, const char *text)
 {
-    ow_err e = ow_buf_printf(b, "<label>%s <select id=\"%s\"><option value=\"\">すべて</option>", label, id);
-    for (size_t i = 0; !e && vals[i]; i++)
-        e = ow_buf_printf(b, "<option value=\"%s\">%s</option>", vals[i], ja(vals[i]));
-    return e ? e : ow_buf_adds(b, "</select></label>\n");
+    html_fmt(h, "<td%s%s%s data-key=\"", class ? " class=\"" : "", class ? class : "", class ? "\"" : "");
+    html_attr(h, key ? key : "");
+    html_raw(h, "\">");
+    if (text)
+        html_text(h, text);
+    else
+        html_raw(h, "<span class=\"nf\">—</span>");
+    html_raw(h, "</td>");
 }
 
-static ow_err row(struct ow_buf *b, const struct notice *x)
+static void row(struct html *h, const struct notice *x)
 {
-    const json_t *r = x->rec;
+    const json_t *r = x->rec, *total = at(r, "affected", "total");
+    const json_t *methods = at(r, "attack", "methods"), *types = at(r, "data", "types");
     const char *org = json_string_value(at(r, "organization", "name"));
     const char *pub = json_string_value(at(r, "notice", "published"));
-    const json_t *total = at(r, "affected", "total");
     int inc = json_is_true(at(r, "is_incident", NULL));
-    char num[32];
-    ow_err e = ow_buf_adds(b, "<tr data-methods=\"");
-    if (!e)
-        e = joined_values(b, at(r, "attack", "methods"));
-    if (!e)
-        e = ow_buf_adds(b, "\" data-types=\"");
-    if (!e)
-        e = joined_values(b, at(r, "data", "types"));
-    if (!e)
-        e = ow_buf_printf(b, "\" data-incident=\"%d\">\n<td data-key=\"", inc);
-    if (!e)
-        e = html_attr(b, org ? org : "");
-    if (!e)
-        e = ow_buf_adds(b, "\">");
-    if (!e)
-        e = org ? html_texts(b, org) : ow_buf_adds(b, "<span class=\"nf\">不明</span>");
-    if (!e)
-        e = ow_buf_adds(b, "</td><td class=\"d\" data-key=\"");
-    if (!e)
-        e = html_attr(b, pub ? pub : "");
-    if (!e)
-        e = ow_buf_adds(b, "\">");
-    if (!e)
-        e = html_texts(b, pub ? pub : "—");
-    if (!e && json_is_integer(total))
-        e = ow_buf_printf(b, "</td><td class=\"n\" data-key=\"%lld\">%s</td>",
-                          (long long)json_integer_value(total), html_grouped(json_integer_value(total), num));
-    else if (!e)
-        e = ow_buf_adds(b, "</td><td class=\"n\" data-key=\"-1\">—</td>");
-    if (!e)
-        e = ow_buf_adds(b, "<td data-key=\"");
-    if (!e)
-        e = joined_values(b, at(r, "attack", "methods"));
-    if (!e)
-        e = ow_buf_adds(b, "\">");
-    if (!e)
-        e = joined_labels(b, at(r, "attack", "methods"), html_method_label);
-    if (!e)
-        e = ow_buf_adds(b, "</td><td class=\"opt\" data-key=\"");
-    if (!e)
-        e = joined_values(b, at(r, "data", "types"));
-    if (!e)
-        e = ow_buf_adds(b, "\">");
-    if (!e)
-        e = joined_labels(b, at(r, "data", "types"), html_type_label);
-    if (!e)
-        e = ow_buf_printf(b, "</td><td data-key=\"%d\">%s</td><td class=\"opt d\">", inc, inc ? "はい" : "いいえ");
-    if (!e)
-        e = html_source_link(b, x->url, "出典");
-    if (!e)
-        e = ow_buf_printf(b, "</td><td class=\"d\"><a href=\"#n%lld\">根拠</a></td></tr>\n", x->id);
-    return e;
+    char key[32], num[32];
+    html_raw(h, "<tr data-methods=\"");
+    joined(h, methods, " ", NULL);
+    html_raw(h, "\" data-types=\"");
+    joined(h, types, " ", NULL);
+    html_fmt(h, "\" data-incident=\"%d\">\n", inc);
+    cell(h, NULL, org, org);
+    cell(h, "d", pub, pub);
+    snprintf(key, sizeof key, "%lld", json_is_integer(total) ? (long long)json_integer_value(total) : -1LL);
+    cell(h, "n", key, json_is_integer(total) ? html_grouped(json_integer_value(total), num) : NULL);
+    html_raw(h, "<td data-key=\"");
+    joined(h, methods, " ", NULL);
+    html_raw(h, "\">");
+    joined(h, methods, "、", html_method_label);
+    html_raw(h, "</td><td class=\"opt\" data-key=\"");
+    joined(h, types, " ", NULL);
+    html_raw(h, "\">");
+    joined(h, types, "、", html_type_label);
+    html_fmt(h, "</td><td data-key=\"%d\">%s</td><td class=\"opt d\">", inc, inc ? "はい" : "いいえ");
+    html_source_link(h, x->url, "出典");
+    html_fmt(h, "</td><td class=\"d\"><a href=\"#n%lld\">根拠</a></td></tr>\n", x->id);
 }
 
-static ow_err build(struct ow_buf *b, const struct report *r, const char *since)
+static void build(struct html *h, const struct report *r, const char *since)
 {
     char now[32];
     store_now(now);
     size_t incidents = 0;
     for (size_t i = 0; i < r->n; i++)
         incidents += json_is_true(at(r->v[i].rec, "is_incident", NULL));
-    ow_err e = html_page_begin(b, "owabi レポート", script);
-    if (!e)
-        e = ow_buf_printf(b, "<h1>owabi レポート</h1>\n<p class=\"sub\">%zu件の通知 (うちインシデント%zu件)、"
-                          "各ページの最新の記録%s%s%s。作成 %s、ストア ", r->n, incidents,
-                          since ? "、" : "", since ? since : "", since ? " 以降に保存" : "", now);
-    if (!e)
-        e = html_texts(b, r->db);
-    if (!e)
-        e = ow_buf_adds(b, "</p>\n<div class=\"charts\">\n");
-    if (!e)
-        e = chart_months(b, r);
-    if (!e)
-        e = chart_types(b, r);
-    if (!e)
-        e = chart_totals(b, r);
-    if (!e)
-        e = ow_buf_adds(b, "</div>\n<section class=\"card\"><h2>通知の一覧</h2>\n<div class=\"filters\">\n");
-    if (!e)
-        e = select_of(b, "f-method", "攻撃手法", html_methods, html_method_label);
-    if (!e)
-        e = select_of(b, "f-type", "情報の種類", html_types, html_type_label);
-    if (!e)
-        e = ow_buf_printf(b, "<label><input type=\"checkbox\" id=\"f-incident\"> インシデントのみ</label>\n"
-                          "<label>検索 <input type=\"search\" id=\"f-q\" placeholder=\"組織名など\"></label>\n"
-                          "<span><output id=\"shown\">%zu</output> / %zu件</span>\n</div>\n", r->n, r->n);
-    if (!e)
-        e = ow_buf_adds(b, "<div class=\"scroll\"><table id=\"notices\">\n<thead><tr>"
-                           "<th><button type=\"button\">組織</button></th>"
-                           "<th class=\"d\"><button type=\"button\">公表日</button></th>"
-                           "<th data-type=\"num\"><button type=\"button\">件数</button></th>"
-                           "<th><button type=\"button\">攻撃手法</button></th>"
-                           "<th class=\"opt\"><button type=\"button\">漏えいした情報</button></th>"
-                           "<th><button type=\"button\">インシデント</button></th>"
-                           "<th class=\"opt d\">出典</th><th class=\"d\">根拠</th></tr></thead>\n<tbody>\n");
-    for (size_t i = 0; !e && i < r->n; i++)
-        e = row(b, &r->v[i]);
-    if (!e)
-        e = ow_buf_adds(b, "</tbody></table></div></section>\n");
-    for (size_t i = 0; !e && i < r->n; i++) {
+    html_page_begin(h, "owabi レポート", script);
+    html_fmt(h, "<h1>owabi レポート</h1>\n<p class=\"sub\">%zu件の通知 (うちインシデント%zu件)、"
+             "各ページの最新の記録%s%s%s。作成 %s、ストア ", r->n, incidents,
+             since ? "、" : "", since ? since : "", since ? " 以降に保存" : "", now);
+    html_text(h, r->db);
+    html_raw(h, "</p>\n<div class=\"charts\">\n");
+    chart_months(h, r);
+    chart_types(h, r);
+    chart_totals(h, r);
+    html_raw(h, "</div>\n<section class=\"card\"><h2>通知の一覧</h2>\n<div class=\"filters\">\n");
+    select_of(h, "f-method", "攻撃手法", html_methods, html_method_label);
+    select_of(h, "f-type", "情報の種類", html_types, html_type_label);
+    html_fmt(h, "<label><input type=\"checkbox\" id=\"f-incident\"> インシデントのみ</label>\n"
+             "<label>検索 <input type=\"search\" id=\"f-q\" placeholder=\"組織名など\"></label>\n"
+             "<span><output id=\"shown\">%zu</output> / %zu件</span>\n</div>\n", r->n, r->n);
+    html_raw(h, "<div class=\"scroll\"><table id=\"notices\">\n<thead><tr>"
+             "<th><button type=\"button\">組織</button></th>"
+             "<th class=\"d\"><button type=\"button\">公表日</button></th>"
+             "<th data-type=\"num\"><button type=\"button\">件数</button></th>"
+             "<th><button type=\"button\">攻撃手法</button></th>"
+             "<th class=\"opt\"><button type=\"button\">漏えいした情報</button></th>"
+             "<th><button type=\"button\">インシデント</button></th>"
+             "<th class=\"opt d\">出典</th><th class=\"d\">根拠</th></tr></thead>\n<tbody>\n");
+    for (size_t i = 0; i < r->n; i++)
+        row(h, &r->v[i]);
+    html_raw(h, "</tbody></table></div></section>\n");
+    for (size_t i = 0; i < r->n; i++) {
         char idp[40];
         snprintf(idp, sizeof idp, "n%lld-", r->v[i].id);
-        e = ow_buf_printf(b, "<section class=\"view card\" id=\"n%lld\">\n<p><a href=\"#notices\">一覧へ戻る</a> · ",
-                          r->v[i].id);
-        if (!e)
-            e = html_source_link(b, r->v[i].url, NULL);
-        if (!e)
-            e = ow_buf_adds(b, " · 保存 ");
-        if (!e)
-            e = html_texts(b, r->v[i].stored_at);
-        if (!e)
-            e = ow_buf_adds(b, "</p>\n");
-        if (!e)
-            e = html_view(b, r->v[i].rec, NULL, 0, idp);
-        if (!e)
-            e = ow_buf_adds(b, "</section>\n");
+        html_fmt(h, "<section class=\"view card\" id=\"n%lld\">\n<p><a href=\"#notices\">一覧へ戻る</a> · ",
+                 r->v[i].id);
+        html_source_link(h, r->v[i].url, NULL);
+        html_raw(h, " · 保存 ");
+        html_text(h, r->v[i].stored_at);
+        html_raw(h, "</p>\n");
+        html_view(h, r->v[i].rec, NULL, 0, idp);
+        html_raw(h, "</section>\n");
     }
-    return e ? e : html_page_end(b, script);
+    html_page_end(h, script);
 }
 
 /* ---- the command --------------------------------------------------------- */
@@ -532,9 +480,9 @@ static void report_free(struct report *r)
     free(r->v);
 }
 
-/* Writes b to path through a temporary file in the same directory, renamed
- * over it once complete. */
-static int write_file(const char *path, const struct ow_buf *b)
+/* Writes the page to path through a temporary file in the same directory,
+ * renamed over it once complete. */
+static int write_file(const char *path, const struct html *h)
 {
     size_t n = strlen(path) + 16;
     char *tmp = malloc(n);
@@ -544,7 +492,7 @@ static int write_file(const char *path, const struct ow_buf *b)
     FILE *f = fopen(tmp, "wb");
     int rc = -1;
     if (f) {
-        rc = html_write(f, b);
+        rc = html_write(f, h);
         if (fclose(f) && !rc)
             rc = -1;
         if (!rc && rename(tmp, path))
@@ -601,8 +549,8 @@ int cmd_report(int argc, char **argv)
     struct ow_diag d = {0};
     struct store *s = NULL;
     struct report r = {.db = dbpath};
-    struct ow_buf b;
-    ow_buf_init(&b, 0);
+    struct html h;
+    html_init(&h);
     int rc = EXIT_SOME_FAILED;
     ow_err e = store_open(dbpath, 0, &s, &d);
     if (!e)
@@ -611,17 +559,14 @@ int cmd_report(int argc, char **argv)
         fprintf(stderr, "owabi: %s\n", r.nomem ? ow_strerror(OW_NOMEM) : d.msg);
         goto done;
     }
-    if ((e = build(&b, &r, since))) {
-        fprintf(stderr, "owabi: %s\n", ow_strerror(e));
-        goto done;
-    }
-    if (out && strcmp(out, "-") ? write_file(out, &b) : html_write(stdout, &b)) {
+    build(&h, &r, since);
+    if (out && strcmp(out, "-") ? write_file(out, &h) : html_write(stdout, &h)) {
         fprintf(stderr, "owabi: %s: %s\n", out && strcmp(out, "-") ? out : "stdout", strerror(errno));
         goto done;
     }
     rc = r.corrupt ? EXIT_SOME_FAILED : 0;
 done:
-    ow_buf_free(&b);
+    html_free(&h);
     report_free(&r);
     store_close(s);
     free(dbpath);
