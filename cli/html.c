@@ -349,20 +349,28 @@ static const struct ev *ev_for(const struct view *v, const char *field, const js
     return NULL;
 }
 
-/* A quote cut to about 60 characters (UTF-8 aware), with its link. */
+/* s as text, cut after max characters with "…". */
+static void text_cut(struct html *h, const char *s, size_t max)
+{
+    size_t n = strlen(s), cut = 0, chars = 0;
+    while (cut < n && chars < max) {
+        size_t k = ow_utf8_seqlen((const unsigned char *)s + cut, n - cut);
+        cut += k ? k : 1;
+        chars++;
+    }
+    html_textn(h, s, cut);
+    if (cut < n)
+        html_raw(h, "…");
+}
+
+/* A quote cut to about 60 characters, with its link. */
 static void quote(struct view *v, const struct ev *x)
 {
     if (!x || !x->quote)
         return;
-    size_t n = strlen(x->quote), cut = 0, chars = 0;
-    while (cut < n && chars < 60) {
-        size_t k = ow_utf8_seqlen((const unsigned char *)x->quote + cut, n - cut);
-        cut += k ? k : 1;
-        chars++;
-    }
     html_raw(v->h, "<span class=\"q\">「");
-    html_textn(v->h, x->quote, cut);
-    html_raw(v->h, cut < n ? "…」" : "」");
+    text_cut(v->h, x->quote, 60);
+    html_raw(v->h, "」");
     if (x->marked)
         html_fmt(v->h, " <a href=\"#%sev-%zu\">本文で見る</a>", v->idp, (size_t)(x - v->ev));
     else if (x->line > 0)
@@ -877,7 +885,8 @@ void html_view(struct html *h, const json_t *rec, const char *text, size_t len, 
     html_fmt(h, "<article class=\"notice\" data-record=\"%s\">\n<h1>", v.idp);
     html_text(h, org ? org : "組織名なし");
     html_raw(h, "</h1>\n<p class=\"sub\">");
-    html_text(h, title ? title : "(表題なし)");
+    /* a text file's "title" is its first line, however long */
+    text_cut(h, title ? title : "(表題なし)", 120);
     html_raw(h, "</p>\n<div class=\"grid\">\n<aside>\n");
     core_fields(&v);
     html_raw(h, "</aside>\n<div>\n");
