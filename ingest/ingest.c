@@ -27,6 +27,7 @@
 #include "../core/util.h"
 #include "../fetch/url.h"
 #include "discover.h"
+#include "outfile.h"
 #include "robots.h"
 
 enum role { R_ROBOTS, R_SOURCE, R_SITEMAP, R_PAGE };
@@ -88,11 +89,7 @@ struct run {
     size_t left;                /* requests cut at the deadline, left for the next run */
     ow_err fatal;
     struct ow_diag fatal_diag;
-    /* the --out file */
-    int out_fd;
-    char *out_path;
-    int64_t out_len;
-    int out_nl;                 /* the file ends in another writer's unfinished line */
+    struct outfile out;         /* the --out file (out.fd < 0: none) */
     /* the worker pool */
     pthread_mutex_t mu;
     pthread_cond_t work_cv, done_cv;
@@ -362,186 +359,6 @@ static void dispatch(struct run *r, struct job *j)
     pthread_mutex_unlock(&r->mu);
 }
 
-/* ---- the --out file ------------------------------------------------------ */
-
-/* Appends one committed record as one line: a single write(2) on an
- * O_APPEND descriptor, synced, and only then marked written in the store.
- * A crash before the mark leaves the line past the vouched length, where
- * the next run finds it (out_open) and marks it instead of writing it
- * again. */
-static ow_err out_write(struct run *r, int64_t record_id, const char *json)
-{
-    struct ow_diag d = {0};
-    size_t n = strlen(json), nl = r->out_nl ? 1 : 0;
-    char *line = malloc(n + nl + 2);
-    if (!line)
-        return fatal(r, OW_NOMEM, NULL);
-    /* after another writer's unfinished last line: end it first, so that
-     * ours is a line of its own */
-    line[0] = '\n';
-    memcpy(line + nl, json, n);
-    line[nl + n] = '\n';
-    n += nl + 1;
-    ssize_t w;
-    do
-        w = write(r->out_fd, line, n);
-    while (w < 0 && errno == EINTR);
-    free(line);
-    /* with O_APPEND the offset is now the end of what this write added,
-     * whatever others appended before it */
-    off_t end = lseek(r->out_fd, 0, SEEK_CUR);
-    if (w != (ssize_t)n) {
-        ow_diagf(&d, OW_IO, "%s: %s", r->out_path,
-                 w < 0 ? strerror(errno) : "short write (disk full?)");
-        struct stat st;
-        /* cut off our own torn line, unless someone appended after it */
-        if (w > 0 && end >= w && fstat(r->out_fd, &st) == 0 && st.st_size == end &&
-            ftruncate(r->out_fd, end - w) != 0) {
-            /* the next run cuts it off all the same: it is a pending line's start */
-        }
-        return fatal(r, OW_IO, &d);
-    }
-    r->out_nl = 0;
-    if (fdatasync(r->out_fd) != 0 || end < 0) {
-        ow_diagf(&d, OW_IO, "%s: %s", r->out_path, strerror(errno));
-        return fatal(r, OW_IO, &d);
-    }
-    r->out_len = end;
-    ow_err e = store_out_done(r->s, r->out_path, record_id, r->out_len, &d);
-    if (e)
-        return fatal(r, e, &d);
-    return OW_OK;
-}
-
-/* The pending record whose line (JSON and '\n') is s[0..n), whole (or,
- * with prefix, of which s[0..n) is the start), or -1. */
-static long pending_line(const struct store_pending *pend, size_t np, const char *s, size_t n,
-                         int prefix)
-{
-    for (size_t i = 0; i < np; i++) {
-        size_t len = strlen(pend[i].json);
-        if (pend[i].id && (prefix ? n <= len + 1 : n == len + 1) &&
-            !memcmp(s, pend[i].json, n <= len ? n : len) && (n <= len || s[len] == '\n'))
-            return (long)i;
-    }
-    return -1;
-}
-
-/* What lies past the length the store vouches for (from, to end): lines a
- * killed run wrote before it could mark them, and whatever other programs
- * appended (another `owabi parse --jsonl >> FILE`).  Only owabi's own are
- * dealt with: a whole line that is a pending record's is marked written
- * (and its id zeroed in pend, so it is not written again); a last line
- * without its '\n' that is the start of a pending record's (a torn write)
- * is cut off.  Every other line stays as it is.  *size gets the length of
- * the file afterwards.  np > 0: lines are held only up to the longest
- * pending one, a longer line is passed over. */
-static ow_err out_scan_tail(struct run *r, off_t from, off_t to, struct store_pending *pend,
-                            size_t np, off_t *size, struct ow_diag *d)
-{
-    size_t longest = 0;
-    for (size_t i = 0; i < np; i++)
-        if (strlen(pend[i].json) + 1 > longest)
-            longest = strlen(pend[i].json) + 1;
-    /* a line longer than any pending one is not kept, only skipped */
-    struct ow_buf line;
-    ow_buf_init(&line, longest);
-    int too_long = 0;
-    off_t start = from, pos = from;
-    char chunk[65536];
-    ow_err e = OW_OK;
-    *size = to;
-    while (pos < to && !e) {
-        ssize_t got = pread(r->out_fd, chunk, sizeof chunk < (size_t)(to - pos) ? sizeof chunk
-                                                                                 : (size_t)(to - pos), pos);
-        if (got <= 0) {
-            e = ow_diagf(d, OW_IO, "%s: %s", r->out_path, got < 0 ? strerror(errno) : "shrank while read");
-            break;
-        }
-        for (ssize_t i = 0; i < got && !e; i++) {
-            if (!too_long && ow_buf_addc(&line, chunk[i]) != OW_OK)
-                too_long = 1;
-            if (chunk[i] != '\n')
-                continue;
-            long k = too_long ? -1 : pending_line(pend, np, line.data, line.len, 0);
-            off_t end = pos + i + 1;
-            if (k >= 0) {
-                e = store_out_done(r->s, r->out_path, pend[k].id, end, d);
-                pend[k].id = 0;
-            }
-            ow_buf_reset(&line);
-            too_long = 0;
-            start = end;
-        }
-        pos += got;
-    }
-    if (!e && start < to && !too_long && pending_line(pend, np, line.data, line.len, 1) >= 0) {
-        if (ftruncate(r->out_fd, start) != 0)
-            e = ow_diagf(d, OW_IO, "%s: cannot cut a torn line off: %s", r->out_path, strerror(errno));
-        *size = start;
-    }
-    ow_buf_free(&line);
-    return e;
-}
-
-/* Opens the out file, settles what lies past the length the store vouches
- * for (out_scan_tail), and writes the records a killed run committed but
- * did not get to write. */
-static ow_err out_open(struct run *r, struct ow_diag *d)
-{
-    const char *p = r->o->out_path;
-    if (p[0] == '/') {
-        r->out_path = strdup(p);
-    } else {
-        char cwd[4096];
-        if (!getcwd(cwd, sizeof cwd))
-            return ow_diagf(d, OW_IO, "cannot resolve %s: %s", p, strerror(errno));
-        size_t n = strlen(cwd) + strlen(p) + 2;
-        if ((r->out_path = malloc(n)))
-            snprintf(r->out_path, n, "%s/%s", cwd, p);
-    }
-    if (!r->out_path)
-        return ow_diagf(d, OW_NOMEM, "out of memory");
-    r->out_fd = open(r->out_path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (r->out_fd < 0)
-        return ow_diagf(d, OW_IO, "%s: %s", p, strerror(errno));
-    struct stat st;
-    if (fstat(r->out_fd, &st) != 0)
-        return ow_diagf(d, OW_IO, "%s: %s", p, strerror(errno));
-    int found;
-    int64_t len;
-    uint64_t dev, ino;
-    ow_err e = store_out_get(r->s, r->out_path, &found, &len, &dev, &ino, d);
-    if (e)
-        return e;
-    struct store_pending *pend;
-    size_t np;
-    if ((e = store_out_pending(r->s, r->out_path, &pend, &np, d)))
-        return e;
-    off_t size = st.st_size;
-    /* In a file the store has not written to (new, or rotated away and
-     * replaced) nothing is ours to settle. */
-    if (found && dev == (uint64_t)st.st_dev && ino == (uint64_t)st.st_ino && st.st_size > len &&
-        np > 0)
-        e = out_scan_tail(r, (off_t)len, st.st_size, pend, np, &size, d);
-    char last = '\n';
-    if (!e && size > 0 && pread(r->out_fd, &last, 1, size - 1) != 1)
-        e = ow_diagf(d, OW_IO, "%s: %s", p, strerror(errno));
-    r->out_nl = last != '\n';
-    r->out_len = size;
-    if (!e)
-        e = store_out_set(r->s, r->out_path, size, (uint64_t)st.st_dev, (uint64_t)st.st_ino, d);
-    for (size_t i = 0; i < np && !e && !r->fatal; i++)
-        if (pend[i].id)
-            out_write(r, pend[i].id, pend[i].json);
-    store_pending_free(pend, np);
-    if (!e && r->fatal) {
-        *d = r->fatal_diag;
-        e = r->fatal;
-    }
-    return e;
-}
-
 /* ---- what came back ------------------------------------------------------ */
 
 static void commit(struct run *r, struct store_fetch *f, int64_t *rid, int *rev)
@@ -805,7 +622,7 @@ static void handle_page_body(struct run *r, struct job *j, struct found *fl)
     f.sha256 = sha;
     f.is_incident = inc;
     f.record_json = json;
-    f.out_pending = json && r->out_path ? r->out_path : NULL;
+    f.out_pending = json && r->out.path ? r->out.path : NULL;
     int64_t rid = 0;
     int rev = 0;
     commit(r, &f, &rid, &rev);
@@ -814,8 +631,8 @@ static void handle_page_body(struct run *r, struct job *j, struct found *fl)
             c->new_records++;
         else
             c->changed_records++;
-        if (r->out_path)
-            out_write(r, rid, json);
+        if (r->out.path && (e = outfile_write(&r->out, rid, json, &d)))
+            fatal(r, e, &d);
     }
 }
 
@@ -1060,7 +877,7 @@ ow_err ingest_run(struct store *s, const struct ingest_opts *o, struct ingest_re
                   struct ow_diag *d)
 {
     memset(rep, 0, sizeof *rep);
-    struct run r = {.s = s, .o = o, .rep = rep, .out_fd = -1};
+    struct run r = {.s = s, .o = o, .rep = rep, .out = {.fd = -1}};
     ow_err e = OW_OK;
     pthread_t *threads = NULL;
     int nthreads = 0;
@@ -1101,7 +918,7 @@ ow_err ingest_run(struct store *s, const struct ingest_opts *o, struct ingest_re
     if ((e = store_run_begin(s, &r.run_id, d)))
         goto out;
     rep->run_id = r.run_id;
-    if (o->out_path && (e = out_open(&r, d)))
+    if (o->out_path && (e = outfile_open(&r.out, s, o->out_path, d)))
         goto out;
 
     for (size_t i = 0; i < o->nsources; i++) {
@@ -1203,9 +1020,7 @@ out:
     discover_vocab_free(r.vocab);
     free(r.source_ids);
     free(r.source_jobs);
-    if (r.out_fd >= 0)
-        close(r.out_fd);
-    free(r.out_path);
+    outfile_close(&r.out);
     return e;
 }
 
