@@ -38,12 +38,12 @@ EXTRACT_SRC   = extract/extract.c extract/rules.c extract/text.c extract/tags.c 
                 extract/literal.c
 FETCH_SRC     = fetch/fetch.c fetch/addr.c fetch/libcurl.c fetch/url.c
 PDF_SRC       = pdf/pdf.c
-STORE_SRC     = store/store.c
-INGEST_SRC    = ingest/ingest.c ingest/outfile.c ingest/robots.c ingest/discover.c
+STORE_SRC     = store/store.c store/archive.c
+INGEST_SRC    = ingest/ingest.c ingest/outfile.c ingest/reextract.c ingest/robots.c ingest/discover.c
 SCHEMA_SRC    = schema/record.c
 API_SRC       = lib/pipeline.c lib/owabi.c
 # The tool only: never linked into the library.
-CLI_SRC       = cli/main.c cli/args.c cli/summary.c cli/html.c cli/report.c cli/ingest.c
+CLI_SRC       = cli/main.c cli/args.c cli/summary.c cli/html.c cli/report.c cli/archive.c cli/warc.c cli/ingest.c
 
 LIB_SRC = $(CORE_SRC) $(DECODE_SRC) $(PARSE_SRC) $(NORMALIZE_SRC) $(EXTRACT_SRC) \
           $(FETCH_SRC) $(SCHEMA_SRC) $(B)/vocab.c $(STORE_SRC) $(INGEST_SRC) $(PDF_SRC) $(API_SRC)

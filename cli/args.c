@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/util.h"
 #include "../extract/extract.h"
 
 int cli_usage_error(const char *cmd, const char *fmt, const char *arg)
@@ -88,4 +89,20 @@ int cli_valid_since(const char *s)
         if (pat[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != pat[i])
             return 0;
     return 1;
+}
+
+int cli_progress_due(struct cli_progress *p)
+{
+    long long now = ow_mono_ms();
+    if (p->shown && now - p->last_ms < 100)
+        return 0;
+    p->last_ms = now;
+    p->shown = 1;
+    return 1;
+}
+
+void cli_progress_clear(const struct cli_progress *p)
+{
+    if (p->shown)
+        fputs("\r\033[K", stderr);
 }

@@ -30,4 +30,13 @@ char *cli_default_db(void);
  * belong (compared as text with the store's UTC times). */
 int cli_valid_since(const char *s);
 
+/* A progress line on stderr (a terminal), redrawn at most every 100 ms:
+ * cli_progress_due says when, cli_progress_clear wipes it at the end. */
+struct cli_progress {
+    long long last_ms;
+    int shown;
+};
+int cli_progress_due(struct cli_progress *p);
+void cli_progress_clear(const struct cli_progress *p);
+
 #endif

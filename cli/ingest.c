@@ -28,6 +28,7 @@
 #include "../fetch/fetch.h"
 #include "../ingest/ingest.h"
 #include "../store/store.h"
+#include "archive.h"
 #include "args.h"
 
 
@@ -93,19 +94,10 @@ static const char ingest_usage[] =
 enum { OPT_SOURCES = 256, OPT_DB, OPT_OUT, OPT_DELAY, OPT_PARALLEL, OPT_ALLOW_PRIVATE, OPT_QUIET,
        OPT_FORMAT, OPT_SINCE, OPT_ALL, OPT_BOM, OPT_MAX_TIME, OPT_TIMEOUT, OPT_CONNECT_TIMEOUT };
 
-struct progress_state {
-    long long last_ms;
-    int shown;
-};
-
 static void show_progress(const struct ingest_progress *p, void *ctx)
 {
-    struct progress_state *ps = ctx;
-    long long now = ow_mono_ms();
-    if (ps->shown && now - ps->last_ms < 100)
+    if (!cli_progress_due(ctx))
         return;
-    ps->last_ms = now;
-    ps->shown = 1;
     const struct store_run_counts *c = p->counts;
     fprintf(stderr, "\rsources %zu/%zu  fetched %ld (%ld not modified)  new %ld  changed %ld"
                     "  failed %ld  queued %zu\033[K",
@@ -246,7 +238,7 @@ int cmd_ingest(int argc, char **argv)
         fprintf(stderr, "owabi: %s\n", d.msg);
         goto out;
     }
-    struct progress_state ps = {0};
+    struct cli_progress ps = {0};
     int tty = !quiet && isatty(STDERR_FILENO);
     if (tty) {
         o.progress = show_progress;
@@ -256,8 +248,7 @@ int cmd_ingest(int argc, char **argv)
     o.nsources = nurls;
     o.rules = rules;
     e = ingest_run(s, &o, &rep, &d);
-    if (tty && ps.shown)
-        fputs("\r\033[K", stderr);
+    cli_progress_clear(&ps);
     if (!quiet)
         print_summary(&rep);
     if (e) {
@@ -286,8 +277,10 @@ static const char export_usage[] =
     "revision of each page.\n"
     "\n"
     "  --db PATH          the store (default as for ingest)\n"
-    "  --format FMT       jsonl (default: the records as stored, one a line) or\n"
-    "                     csv (a fixed set of core fields, with a header line)\n"
+    "  --format FMT       jsonl (default: the records as stored, one a line),\n"
+    "                     csv (a fixed set of core fields, with a header line) or\n"
+    "                     warc (every archived response as WARC 1.1, gzipped per\n"
+    "                     record: notices.warc.gz; --since then counts fetch time)\n"
     "  --bom              with csv: start with a UTF-8 byte-order mark, so that\n"
     "                     Excel reads UTF-8 (without one, Japanese Excel reads a\n"
     "                     CSV as Shift_JIS)\n"
@@ -391,7 +384,7 @@ static char *joined(json_t *arr)
 }
 
 struct export_ctx {
-    int csv, bom;
+    int csv, bom, warc;
     const char *db;
     long corrupt;           /* records left out */
 };
@@ -473,7 +466,8 @@ int cmd_export(int argc, char **argv)
         case OPT_FORMAT:
             if (!strcmp(optarg, "jsonl")) c.csv = 0;
             else if (!strcmp(optarg, "csv")) c.csv = 1;
-            else return cli_usage_error("export", "unknown format '%s' (jsonl, csv)", optarg);
+            else if (!strcmp(optarg, "warc")) c.warc = 1;
+            else return cli_usage_error("export", "unknown format '%s' (jsonl, csv, warc)", optarg);
             break;
         case OPT_SINCE:
             if (!cli_valid_since(optarg))
@@ -490,6 +484,10 @@ int cmd_export(int argc, char **argv)
         return cli_usage_error("export", "unexpected argument '%s'", argv[optind]);
     if (c.bom && !c.csv)
         return cli_usage_error("export", "--bom goes with --format csv%s", "");
+    if (c.warc && all)
+        return cli_usage_error("export", "--format warc exports every archived fetch; --all is for records%s", "");
+    if (c.warc && isatty(STDOUT_FILENO))
+        return cli_usage_error("export", "not writing gzipped WARC to a terminal: redirect it (> notices.warc.gz)%s", "");
     char *dbpath = db ? strdup(db) : cli_default_db();
     if (!dbpath) {
         fprintf(stderr, "owabi: no --db given and neither XDG_STATE_HOME nor HOME is set\n");
@@ -504,6 +502,16 @@ int cmd_export(int argc, char **argv)
         goto out;
     }
     c.db = dbpath;
+    if (c.warc) {
+        long bad = 0;
+        e = warc_export(stdout, s, since, &bad, &d);
+        if (!e && fflush(stdout) == EOF)
+            e = ow_diagf(&d, OW_IO, "stdout: %s", strerror(errno));
+        if (e)
+            fprintf(stderr, "owabi: %s\n", d.msg);
+        rc = e || bad ? EXIT_SOME_FAILED : 0;
+        goto out;
+    }
     if (c.bom)
         fputs("\xEF\xBB\xBF", stdout);
     if (c.csv)

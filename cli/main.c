@@ -24,6 +24,7 @@
 #include "summary.h"
 #include "ingest.h"
 #include "report.h"
+#include "archive.h"
 
 /* A local file (or stdin) is read whole; past this it is refused. */
 #define MAX_FILE_BYTES ((size_t)256 << 20)
@@ -361,6 +362,8 @@ static const struct command commands[] = {
     {"parse", cmd_parse, "parse notices (files, stdin, URLs) into JSON records"},
     {"ingest", cmd_ingest, "fetch new and changed notices from sources into a store"},
     {"export", cmd_export, "print the records of a store (JSON lines or CSV)"},
+    {"reextract", cmd_reextract, "read every archived page again with this build (no network)"},
+    {"history", cmd_history, "show one page's revisions: what changed, and why"},
     {"report", cmd_report, "write an HTML report of a store (charts, a table, the evidence)"},
 };
 

@@ -145,6 +145,10 @@ ow_err extract_vocab_check(const char *name, const char *path, const char *text,
  * label, when one does not compile.  The tests run it; a run need not. */
 ow_err extract_rules_check(const struct extract_rules *r, struct ow_diag *d);
 void extract_rules_free(struct extract_rules *r);
+/* SHA-256 (hex) of every compiled pattern's source: two builds with the
+ * same digest extract the same from the same text, as far as the
+ * vocabularies go (a record's build, store/). */
+const char *extract_rules_digest(const struct extract_rules *r);
 
 /* Extracts from text[0..len) (normalized, NUL-terminated).  title may be NULL.
  * On success *out is filled and owned by the caller. */

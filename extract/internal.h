@@ -86,6 +86,7 @@ struct extract_rules {
     size_t npat;
     int jit;                     /* 0: EXTRACT_NO_JIT, interpret everything */
     pthread_mutex_t lock;        /* held while a pattern is compiled or JIT-compiled */
+    char digest[65];             /* SHA-256 of every pattern's source (extract_rules_digest) */
 };
 
 struct span {

@@ -486,7 +486,26 @@ struct extract_rules *extract_rules_compile(unsigned flags, struct ow_diag *d)
         r->pat[r->n + i].text = r->bi_text[i];
     for (size_t i = 0; i < r->npat; i++)
         r->pat[i].len = r->pat[i].text ? strlen(r->pat[i].text) : 0;
+    /* The digest of what was compiled: every pattern's source, in order.
+     * An edited vocabulary line changes it; a rebuild of the same does not. */
+    struct ow_buf all;
+    ow_buf_init(&all, 0);
+    for (size_t i = 0; i < r->npat; i++)
+        if (ow_buf_append(&all, r->pat[i].text ? r->pat[i].text : "", r->pat[i].len) ||
+            ow_buf_addc(&all, '\n')) {
+            ow_buf_free(&all);
+            ow_diagf(d, OW_NOMEM, "out of memory");
+            extract_rules_free(r);
+            return NULL;
+        }
+    ow_sha256_hex(all.data ? all.data : "", all.len, r->digest);
+    ow_buf_free(&all);
     return r;
+}
+
+const char *extract_rules_digest(const struct extract_rules *r)
+{
+    return r->digest;
 }
 
 /* The rules are shared and read-only to their users; what is made lazily

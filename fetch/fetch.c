@@ -56,6 +56,9 @@ void fetch_result_free(struct fetch_result *r)
     free(r->charset);
     free(r->etag);
     free(r->last_modified);
+    free(r->date);
+    free(r->content_encoding);
+    free(r->content_type_header);
     memset(r, 0, sizeof *r);
 }
 
@@ -410,7 +413,11 @@ static ow_err collect(struct xfer *x)
     free(r->charset);
     free(r->etag);
     free(r->last_modified);
+    free(r->date);
+    free(r->content_encoding);
+    free(r->content_type_header);
     r->final_url = r->content_type = r->charset = r->etag = r->last_modified = NULL;
+    r->date = r->content_encoding = r->content_type_header = NULL;
     stamp(r->fetched_at);
     curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &r->status);
     if (curl_easy_getinfo(x->h, CURLINFO_EFFECTIVE_URL, &s) == CURLE_OK && s &&
@@ -426,7 +433,9 @@ static ow_err collect(struct xfer *x)
         if (f[0] && dup_ascii(f, &r->charset))
             return OW_NOMEM;
     }
-    if (take_header(x->h, "ETag", &r->etag) || take_header(x->h, "Last-Modified", &r->last_modified))
+    if (take_header(x->h, "ETag", &r->etag) || take_header(x->h, "Last-Modified", &r->last_modified) ||
+        take_header(x->h, "Date", &r->date) || take_header(x->h, "Content-Encoding", &r->content_encoding) ||
+        take_header(x->h, "Content-Type", &r->content_type_header))
         return OW_NOMEM;
     return OW_OK;
 }

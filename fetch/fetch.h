@@ -102,6 +102,9 @@ struct fetch_result {
     char *charset;              /* charset parameter of Content-Type (as sent, unquoted), or NULL */
     char *etag;                 /* ETag header as sent (quotes kept), or NULL */
     char *last_modified;        /* Last-Modified header as sent, or NULL */
+    /* for the archive (store/): the headers as sent, or NULL; the body is
+     * always after content decoding (libcurl undoes Content-Encoding) */
+    char *date, *content_encoding, *content_type_header;
     char fetched_at[32];        /* UTC, "2026-11-29T14:54:18Z"; when the transfer ended */
     int retries;                /* how many 429/503 retries were made */
     int truncated;              /* 1: keep_head cut the body at max_body */

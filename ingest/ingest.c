@@ -90,6 +90,7 @@ struct run {
     ow_err fatal;
     struct ow_diag fatal_diag;
     struct outfile out;         /* the --out file (out.fd < 0: none) */
+    char build[64];             /* what makes the records (store_build) */
     /* the worker pool */
     pthread_mutex_t mu;
     pthread_cond_t work_cv, done_cv;
@@ -594,9 +595,25 @@ static void handle_page_body(struct run *r, struct job *j, struct found *fl)
             return;
         }
     }
+    /* a page's body goes to the archive: each distinct one once; an
+     * unchanged one only if an older store never kept it */
+    struct store_body body = {
+        .sha256 = sha,
+        .data = res->body ? res->body : "",
+        .len = res->len,
+        .final_url = res->final_url,
+        .status = res->status,
+        .content_type = res->content_type_header,
+        .date = res->date,
+        .etag = res->etag,
+        .last_modified = res->last_modified,
+        .content_encoding = res->content_encoding,
+    };
     if (same) {
         c->unchanged++;
         f.sha256 = sha;
+        if (!store_body_has(r->s, sha))
+            f.body = &body;
         commit(r, &f, NULL, NULL);
         return;
     }
@@ -623,6 +640,8 @@ static void handle_page_body(struct run *r, struct job *j, struct found *fl)
     f.is_incident = inc;
     f.record_json = json;
     f.out_pending = json && r->out.path ? r->out.path : NULL;
+    f.build = r->build;
+    f.body = &body;
     int64_t rid = 0;
     int rev = 0;
     commit(r, &f, &rid, &rev);
@@ -878,6 +897,7 @@ ow_err ingest_run(struct store *s, const struct ingest_opts *o, struct ingest_re
 {
     memset(rep, 0, sizeof *rep);
     struct run r = {.s = s, .o = o, .rep = rep, .out = {.fd = -1}};
+    store_build(extract_rules_digest(o->rules), r.build);
     ow_err e = OW_OK;
     pthread_t *threads = NULL;
     int nthreads = 0;

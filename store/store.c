@@ -3,7 +3,7 @@
  * Every change that belongs together is one transaction (a page and its new
  * record; a written --out line and its mark), so a process killed at any
  * instruction leaves the store at the state before or after, never between. */
-#include "store.h"
+#include "internal.h"
 
 #include "../core/util.h"
 
@@ -18,9 +18,6 @@
 #include <time.h>
 #include <unistd.h>
 
-struct store {
-    sqlite3 *db;
-};
 
 /* Migration i takes the schema from version i to i + 1.  Append only: a
  * released migration is never edited, a change is a new entry. */
@@ -51,18 +48,29 @@ static const char *const migrations[] = {
     "  dev INTEGER, ino INTEGER);"
     "ALTER TABLE records ADD COLUMN out_pending TEXT;"
     "CREATE INDEX records_out ON records(out_pending) WHERE out_pending IS NOT NULL;",
+    /* 2 → 3: the archive of bodies, and why and by what each record was made. */
+    "CREATE TABLE bodies(sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, codec TEXT NOT NULL,"
+    "  data BLOB NOT NULL);"
+    "CREATE TABLE fetches(id INTEGER PRIMARY KEY, page_id INTEGER NOT NULL REFERENCES pages(id),"
+    "  sha256 TEXT NOT NULL REFERENCES bodies(sha256), fetched_at TEXT NOT NULL, final_url TEXT,"
+    "  status INTEGER, content_type TEXT, date TEXT, etag TEXT, last_modified TEXT,"
+    "  content_encoding TEXT, run_id INTEGER);"
+    "CREATE INDEX fetches_page ON fetches(page_id);"
+    "ALTER TABLE records ADD COLUMN fetch_id INTEGER REFERENCES fetches(id);"
+    "ALTER TABLE records ADD COLUMN cause TEXT;"
+    "ALTER TABLE records ADD COLUMN build TEXT;",
 };
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
 _Static_assert(NMIGRATIONS == STORE_SCHEMA_VERSION, "one migration per schema version");
 
-static ow_err sqlerr(struct store *s, struct ow_diag *d, const char *what)
+ow_err store_sqlerr(struct store *s, struct ow_diag *d, const char *what)
 {
     int code = s && s->db ? sqlite3_extended_errcode(s->db) : 0;
     return ow_diagf_foreign(d, OW_STORE, OW_FOREIGN_SQLITE, code, "%s: %s", what,
                             s && s->db ? sqlite3_errmsg(s->db) : "?");
 }
 
-static ow_err exec(struct store *s, const char *sql, struct ow_diag *d)
+ow_err store_exec(struct store *s, const char *sql, struct ow_diag *d)
 {
     char *msg = NULL;
     if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
@@ -74,14 +82,14 @@ static ow_err exec(struct store *s, const char *sql, struct ow_diag *d)
     return OW_OK;
 }
 
-static ow_err prepare(struct store *s, const char *sql, sqlite3_stmt **st, struct ow_diag *d)
+ow_err store_prepare(struct store *s, const char *sql, sqlite3_stmt **st, struct ow_diag *d)
 {
     if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
-        return sqlerr(s, d, "prepare");
+        return store_sqlerr(s, d, "prepare");
     return OW_OK;
 }
 
-static void rollback(struct store *s)
+void store_rollback(struct store *s)
 {
     if (!sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -118,34 +126,34 @@ int store_schema_version(struct store *s)
 static ow_err migrate(struct store *s, struct ow_diag *d)
 {
     for (;;) {
-        if (exec(s, "BEGIN IMMEDIATE", d))
+        if (store_exec(s, "BEGIN IMMEDIATE", d))
             return OW_STORE;
         int v = user_version(s);
         if (v < 0) {
-            rollback(s);
-            return sqlerr(s, d, "cannot read the schema version");
+            store_rollback(s);
+            return store_sqlerr(s, d, "cannot read the schema version");
         }
         if (v > (int)NMIGRATIONS) {
-            rollback(s);
+            store_rollback(s);
             return ow_diagf(d, OW_STORE, "store schema version %d is newer than this owabi's (%d)",
                             v, (int)NMIGRATIONS);
         }
         if (v == (int)NMIGRATIONS)
-            return exec(s, "COMMIT", d);
+            return store_exec(s, "COMMIT", d);
         char now[32], sql[160];
         store_now(now);
         snprintf(sql, sizeof sql,
                  "INSERT INTO schema_version(version, applied_at) VALUES(%d, '%s');"
                  "PRAGMA user_version = %d;", v + 1, now, v + 1);
-        if (exec(s, migrations[v], d) || exec(s, sql, d)) {
+        if (store_exec(s, migrations[v], d) || store_exec(s, sql, d)) {
             char msg[sizeof d->msg];
             snprintf(msg, sizeof msg, "migration to schema version %d failed: %.200s", v + 1,
                      d ? d->msg : "?");
-            rollback(s);
+            store_rollback(s);
             return ow_diagf(d, OW_STORE, "%s", msg);
         }
-        if (exec(s, "COMMIT", d)) {
-            rollback(s);
+        if (store_exec(s, "COMMIT", d)) {
+            store_rollback(s);
             return OW_STORE;
         }
     }
@@ -173,7 +181,7 @@ ow_err store_open(const char *path, int create, struct store **out, struct ow_di
     /* WAL lets export read while an ingest writes; FULL syncs every commit,
      * which the --out protocol relies on (a line is written only after its
      * record is durable). */
-    ow_err e = exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", d);
+    ow_err e = store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", d);
     if (!e)
         e = migrate(s, d);
     if (e) {
@@ -231,24 +239,24 @@ ow_err store_run_begin(struct store *s, int64_t *run_id, struct ow_diag *d)
     char now[32];
     store_now(now);
     sqlite3_stmt *st;
-    if (exec(s, "BEGIN IMMEDIATE;"
+    if (store_exec(s, "BEGIN IMMEDIATE;"
                 "UPDATE runs SET status = 'aborted' WHERE status = 'running';", d))
         goto fail;
-    if (prepare(s, "INSERT INTO runs(started_at, status) VALUES(?, 'running')", &st, d))
+    if (store_prepare(s, "INSERT INTO runs(started_at, status) VALUES(?, 'running')", &st, d))
         goto fail;
     sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {
-        sqlerr(s, d, "run");
+        store_sqlerr(s, d, "run");
         goto fail;
     }
     *run_id = sqlite3_last_insert_rowid(s->db);
-    if (exec(s, "COMMIT", d))
+    if (store_exec(s, "COMMIT", d))
         goto fail;
     return OW_OK;
 fail:
-    rollback(s);
+    store_rollback(s);
     return OW_STORE;
 }
 
@@ -258,7 +266,7 @@ ow_err store_run_end(struct store *s, int64_t run_id, const struct store_run_cou
     char now[32];
     store_now(now);
     sqlite3_stmt *st;
-    if (prepare(s, "UPDATE runs SET finished_at = ?, status = ?, sources = ?, sources_failed = ?,"
+    if (store_prepare(s, "UPDATE runs SET finished_at = ?, status = ?, sources = ?, sources_failed = ?,"
                    " fetched = ?, not_modified = ?, unchanged = ?, new_records = ?,"
                    " changed_records = ?, pages_failed = ?, robots_skipped = ? WHERE id = ?",
                 &st, d))
@@ -277,7 +285,7 @@ ow_err store_run_end(struct store *s, int64_t run_id, const struct store_run_cou
     sqlite3_bind_int64(st, 12, run_id);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? OW_OK : sqlerr(s, d, "run");
+    return rc == SQLITE_DONE ? OW_OK : store_sqlerr(s, d, "run");
 }
 
 /* ---- sources and pages --------------------------------------------------- */
@@ -287,7 +295,7 @@ ow_err store_source_id(struct store *s, const char *url, int64_t *id, struct ow_
     char now[32];
     store_now(now);
     sqlite3_stmt *st;
-    if (prepare(s, "INSERT INTO sources(url, added_at) VALUES(?1, ?2) ON CONFLICT(url) DO NOTHING",
+    if (store_prepare(s, "INSERT INTO sources(url, added_at) VALUES(?1, ?2) ON CONFLICT(url) DO NOTHING",
                 &st, d))
         return OW_STORE;
     sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
@@ -295,15 +303,15 @@ ow_err store_source_id(struct store *s, const char *url, int64_t *id, struct ow_
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
-        return sqlerr(s, d, "source");
-    if (prepare(s, "SELECT id FROM sources WHERE url = ?", &st, d))
+        return store_sqlerr(s, d, "source");
+    if (store_prepare(s, "SELECT id FROM sources WHERE url = ?", &st, d))
         return OW_STORE;
     sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         *id = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? OW_OK : sqlerr(s, d, "source");
+    return rc == SQLITE_ROW ? OW_OK : store_sqlerr(s, d, "source");
 }
 
 static char *dup_col(sqlite3_stmt *st, int i, int *oom)
@@ -331,7 +339,7 @@ ow_err store_page_get(struct store *s, const char *url, struct store_page *p, st
     memset(p, 0, sizeof *p);
     p->is_incident = -1;
     sqlite3_stmt *st;
-    if (prepare(s, "SELECT id, source_id, kind, etag, last_modified, sha256, is_incident, status,"
+    if (store_prepare(s, "SELECT id, source_id, kind, etag, last_modified, sha256, is_incident, status,"
                    " (SELECT count(*) FROM records WHERE page_id = pages.id)"
                    " FROM pages WHERE url = ?", &st, d))
         return OW_STORE;
@@ -356,7 +364,7 @@ ow_err store_page_get(struct store *s, const char *url, struct store_page *p, st
         return ow_diagf(d, OW_NOMEM, "out of memory");
     }
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return sqlerr(s, d, "page");
+        return store_sqlerr(s, d, "page");
     return OW_OK;
 }
 
@@ -373,7 +381,7 @@ ow_err store_source_pages(struct store *s, int64_t source_id, const char *kind, 
     *urls = NULL;
     *n = 0;
     sqlite3_stmt *st;
-    if (prepare(s, "SELECT url FROM pages WHERE source_id = ? AND kind = ? ORDER BY id", &st, d))
+    if (store_prepare(s, "SELECT url FROM pages WHERE source_id = ? AND kind = ? ORDER BY id", &st, d))
         return OW_STORE;
     sqlite3_bind_int64(st, 1, source_id);
     sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
@@ -390,7 +398,7 @@ ow_err store_source_pages(struct store *s, int64_t source_id, const char *kind, 
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {
         store_strv_free(v, len);
-        return sqlerr(s, d, "pages");
+        return store_sqlerr(s, d, "pages");
     }
     *urls = v;
     *n = len;
@@ -401,7 +409,7 @@ oom:
     return ow_diagf(d, OW_NOMEM, "out of memory");
 }
 
-static void bind_text_or_null(sqlite3_stmt *st, int i, const char *t)
+void store_bind_text(sqlite3_stmt *st, int i, const char *t)
 {
     if (t)
         sqlite3_bind_text(st, i, t, -1, SQLITE_STATIC);
@@ -420,11 +428,11 @@ ow_err store_page_commit(struct store *s, const struct store_fetch *f, int64_t *
     store_now(now);
     sqlite3_stmt *st = NULL;
     int rc;
-    if (exec(s, "BEGIN IMMEDIATE", d))
+    if (store_exec(s, "BEGIN IMMEDIATE", d))
         return OW_STORE;
     /* The source and first_seen of a page are those of its first sighting;
      * the rest is this fetch's. */
-    if (prepare(s,
+    if (store_prepare(s,
                 "INSERT INTO pages(url, source_id, kind, etag, last_modified, sha256, is_incident,"
                 "  status, error, first_seen, fetched_at, last_run)"
                 " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
@@ -442,28 +450,28 @@ ow_err store_page_commit(struct store *s, const struct store_fetch *f, int64_t *
     else
         sqlite3_bind_null(st, 2);
     sqlite3_bind_text(st, 3, f->kind ? f->kind : "page", -1, SQLITE_STATIC);
-    bind_text_or_null(st, 4, f->etag);
-    bind_text_or_null(st, 5, f->last_modified);
-    bind_text_or_null(st, 6, f->sha256);
+    store_bind_text(st, 4, f->etag);
+    store_bind_text(st, 5, f->last_modified);
+    store_bind_text(st, 6, f->sha256);
     if (f->is_incident >= 0)
         sqlite3_bind_int(st, 7, f->is_incident);
     else
         sqlite3_bind_null(st, 7);
     sqlite3_bind_int64(st, 8, f->status);
-    bind_text_or_null(st, 9, f->error);
+    store_bind_text(st, 9, f->error);
     sqlite3_bind_text(st, 10, now, -1, SQLITE_STATIC);
-    bind_text_or_null(st, 11, f->fetched_at ? f->fetched_at : now);
+    store_bind_text(st, 11, f->fetched_at ? f->fetched_at : now);
     sqlite3_bind_int64(st, 12, f->run_id);
     sqlite3_bind_int(st, 13, f->validators);
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
     st = NULL;
     if (rc != SQLITE_DONE) {
-        sqlerr(s, d, "page");
+        store_sqlerr(s, d, "page");
         goto fail;
     }
     if (f->nlinks) {
-        if (prepare(s, "INSERT INTO pages(url, source_id, kind, first_seen) VALUES(?, ?, ?, ?)"
+        if (store_prepare(s, "INSERT INTO pages(url, source_id, kind, first_seen) VALUES(?, ?, ?, ?)"
                        " ON CONFLICT(url) DO NOTHING", &st, d))
             goto fail;
         for (size_t i = 0; i < f->nlinks; i++) {
@@ -476,7 +484,7 @@ ow_err store_page_commit(struct store *s, const struct store_fetch *f, int64_t *
             sqlite3_bind_text(st, 3, f->links[i].kind, -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
             if (sqlite3_step(st) != SQLITE_DONE) {
-                sqlerr(s, d, "links");
+                store_sqlerr(s, d, "links");
                 sqlite3_finalize(st);
                 st = NULL;
                 goto fail;
@@ -485,16 +493,19 @@ ow_err store_page_commit(struct store *s, const struct store_fetch *f, int64_t *
         sqlite3_finalize(st);
         st = NULL;
     }
+    int64_t fetch_id = 0;
+    if (f->body && store_archive_put(s, f, &fetch_id, d))
+        goto fail;
     if (f->record_json) {
         if (!f->sha256) {
             ow_diagf(d, OW_STORE, "record without a body hash");
             goto fail;
         }
-        if (prepare(s,
+        if (store_prepare(s,
                     "INSERT INTO records(page_id, revision, sha256, json, created_at, run_id,"
-                    "  out_pending)"
+                    "  out_pending, fetch_id, cause, build)"
                     " SELECT p.id, coalesce((SELECT max(revision) FROM records r"
-                    "   WHERE r.page_id = p.id), 0) + 1, ?2, ?3, ?4, ?5, ?6"
+                    "   WHERE r.page_id = p.id), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, 'page', ?8"
                     " FROM pages p WHERE p.url = ?1",
                     &st, d))
             goto fail;
@@ -503,19 +514,24 @@ ow_err store_page_commit(struct store *s, const struct store_fetch *f, int64_t *
         sqlite3_bind_text(st, 3, f->record_json, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 5, f->run_id);
-        bind_text_or_null(st, 6, f->out_pending);
+        store_bind_text(st, 6, f->out_pending);
+        if (fetch_id)
+            sqlite3_bind_int64(st, 7, fetch_id);
+        else
+            sqlite3_bind_null(st, 7);
+        store_bind_text(st, 8, f->build);
         rc = sqlite3_step(st);
         sqlite3_finalize(st);
         st = NULL;
         if (rc != SQLITE_DONE || sqlite3_changes(s->db) != 1) {
-            sqlerr(s, d, "record");
+            store_sqlerr(s, d, "record");
             goto fail;
         }
         int64_t rid = sqlite3_last_insert_rowid(s->db);
         if (record_id)
             *record_id = rid;
         if (revision) {
-            if (prepare(s, "SELECT revision FROM records WHERE id = ?", &st, d))
+            if (store_prepare(s, "SELECT revision FROM records WHERE id = ?", &st, d))
                 goto fail;
             sqlite3_bind_int64(st, 1, rid);
             if (sqlite3_step(st) == SQLITE_ROW)
@@ -524,11 +540,11 @@ ow_err store_page_commit(struct store *s, const struct store_fetch *f, int64_t *
             st = NULL;
         }
     }
-    if (exec(s, "COMMIT", d))
+    if (store_exec(s, "COMMIT", d))
         goto fail;
     return OW_OK;
 fail:
-    rollback(s);
+    store_rollback(s);
     if (record_id)
         *record_id = 0;
     if (revision)
@@ -545,7 +561,7 @@ ow_err store_robots_get(struct store *s, const char *origin, long max_age, int *
     *body = NULL;
     *len = 0;
     sqlite3_stmt *st;
-    if (prepare(s, "SELECT status, body FROM robots WHERE origin = ? AND fetched_at >= ?", &st, d))
+    if (store_prepare(s, "SELECT status, body FROM robots WHERE origin = ? AND fetched_at >= ?", &st, d))
         return OW_STORE;
     sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, (int64_t)time(NULL) - max_age);
@@ -567,7 +583,7 @@ ow_err store_robots_get(struct store *s, const char *origin, long max_age, int *
             *found = 1;
         }
     } else if (rc != SQLITE_DONE) {
-        e = sqlerr(s, d, "robots");
+        e = store_sqlerr(s, d, "robots");
     }
     sqlite3_finalize(st);
     return e;
@@ -577,7 +593,7 @@ ow_err store_robots_put(struct store *s, const char *origin, long status, const 
                         size_t len, struct ow_diag *d)
 {
     sqlite3_stmt *st;
-    if (prepare(s, "INSERT OR REPLACE INTO robots(origin, fetched_at, status, body) VALUES(?,?,?,?)",
+    if (store_prepare(s, "INSERT OR REPLACE INTO robots(origin, fetched_at, status, body) VALUES(?,?,?,?)",
                 &st, d))
         return OW_STORE;
     sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
@@ -586,7 +602,7 @@ ow_err store_robots_put(struct store *s, const char *origin, long status, const 
     sqlite3_bind_blob(st, 4, body ? body : "", (int)len, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? OW_OK : sqlerr(s, d, "robots");
+    return rc == SQLITE_DONE ? OW_OK : store_sqlerr(s, d, "robots");
 }
 
 /* ---- the --out file ------------------------------------------------------ */
@@ -598,7 +614,7 @@ ow_err store_out_get(struct store *s, const char *path, int *found, int64_t *len
     *len = 0;
     *dev = *ino = 0;
     sqlite3_stmt *st;
-    if (prepare(s, "SELECT committed_len, dev, ino FROM outputs WHERE path = ?", &st, d))
+    if (store_prepare(s, "SELECT committed_len, dev, ino FROM outputs WHERE path = ?", &st, d))
         return OW_STORE;
     sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
@@ -609,14 +625,14 @@ ow_err store_out_get(struct store *s, const char *path, int *found, int64_t *len
         *ino = (uint64_t)sqlite3_column_int64(st, 2);
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? OW_OK : sqlerr(s, d, "outputs");
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? OW_OK : store_sqlerr(s, d, "outputs");
 }
 
 static ow_err out_put(struct store *s, const char *path, int64_t len, int with_id, uint64_t dev,
                       uint64_t ino, struct ow_diag *d)
 {
     sqlite3_stmt *st;
-    if (prepare(s, with_id
+    if (store_prepare(s, with_id
                    ? "INSERT INTO outputs(path, committed_len, dev, ino) VALUES(?1, ?2, ?3, ?4)"
                      " ON CONFLICT(path) DO UPDATE SET committed_len = ?2, dev = ?3, ino = ?4"
                    : "INSERT INTO outputs(path, committed_len) VALUES(?1, ?2)"
@@ -631,7 +647,7 @@ static ow_err out_put(struct store *s, const char *path, int64_t len, int with_i
     }
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? OW_OK : sqlerr(s, d, "outputs");
+    return rc == SQLITE_DONE ? OW_OK : store_sqlerr(s, d, "outputs");
 }
 
 ow_err store_out_set(struct store *s, const char *path, int64_t len, uint64_t dev, uint64_t ino,
@@ -653,7 +669,7 @@ ow_err store_out_pending(struct store *s, const char *path, struct store_pending
     *v = NULL;
     *n = 0;
     sqlite3_stmt *st;
-    if (prepare(s, "SELECT id, json FROM records WHERE out_pending = ? ORDER BY id", &st, d))
+    if (store_prepare(s, "SELECT id, json FROM records WHERE out_pending = ? ORDER BY id", &st, d))
         return OW_STORE;
     sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
     struct store_pending *a = NULL;
@@ -670,7 +686,7 @@ ow_err store_out_pending(struct store *s, const char *path, struct store_pending
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {
         store_pending_free(a, len);
-        return sqlerr(s, d, "records");
+        return store_sqlerr(s, d, "records");
     }
     *v = a;
     *n = len;
@@ -685,24 +701,24 @@ ow_err store_out_done(struct store *s, const char *path, int64_t record_id, int6
                       struct ow_diag *d)
 {
     sqlite3_stmt *st;
-    if (exec(s, "BEGIN IMMEDIATE", d))
+    if (store_exec(s, "BEGIN IMMEDIATE", d))
         return OW_STORE;
     if (out_put(s, path, len, 0, 0, 0, d))
         goto fail;
-    if (prepare(s, "UPDATE records SET out_pending = NULL WHERE id = ?", &st, d))
+    if (store_prepare(s, "UPDATE records SET out_pending = NULL WHERE id = ?", &st, d))
         goto fail;
     sqlite3_bind_int64(st, 1, record_id);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {
-        sqlerr(s, d, "records");
+        store_sqlerr(s, d, "records");
         goto fail;
     }
-    if (exec(s, "COMMIT", d))
+    if (store_exec(s, "COMMIT", d))
         goto fail;
     return OW_OK;
 fail:
-    rollback(s);
+    store_rollback(s);
     return OW_STORE;
 }
 
@@ -713,7 +729,7 @@ ow_err store_export(struct store *s, int all, const char *since,
                     struct ow_diag *d)
 {
     sqlite3_stmt *st;
-    if (prepare(s,
+    if (store_prepare(s,
                 "SELECT r.id, p.url, r.revision, r.sha256, r.created_at, r.json"
                 " FROM records r JOIN pages p ON p.id = r.page_id"
                 " WHERE (?1 OR r.revision = (SELECT max(revision) FROM records x"
@@ -723,7 +739,7 @@ ow_err store_export(struct store *s, int all, const char *since,
                 &st, d))
         return OW_STORE;
     sqlite3_bind_int(st, 1, all != 0);
-    bind_text_or_null(st, 2, since);
+    store_bind_text(st, 2, since);
     int rc;
     ow_err e = OW_OK;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -741,7 +757,7 @@ ow_err store_export(struct store *s, int all, const char *since,
         }
     }
     if (!e && rc != SQLITE_DONE)
-        e = sqlerr(s, d, "export");
+        e = store_sqlerr(s, d, "export");
     sqlite3_finalize(st);
     return e;
 }

@@ -14,6 +14,13 @@
  *   robots    robots.txt cache per origin (scheme://host:port)
  *   outputs   per --out path, the byte length of the file that the store
  *             vouches for (every line before it is whole and committed)
+ *   bodies    the archive: each distinct response body once, by its SHA-256,
+ *             compressed (zlib); checked against the hash when read
+ *   fetches   each archived response of a page: its body's hash, final URL,
+ *             status, the headers needed to read and replay it, fetch time
+ * A record revision says why it was made (cause "page": the page changed;
+ * "extractor": `owabi reextract` read the same body differently), which
+ * fetch it was read from, and which build made it (version and rules digest).
  * The database is in WAL mode with synchronous=FULL, so a committed
  * transaction survives a crash of the process (and of the machine).
  *
@@ -30,7 +37,7 @@
 
 #include "../core/err.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 struct store;
 
@@ -112,6 +119,18 @@ struct store_link {
     const char *kind;      /* "page" or "sitemap" */
 };
 
+/* A response to archive: its body (after content decoding) and what is
+ * needed to read it again and to replay it. */
+struct store_body {
+    const char *sha256;        /* of data[0..len) */
+    const char *data;
+    size_t len;
+    const char *final_url;
+    long status;
+    const char *content_type;  /* the Content-Type header as sent, or NULL */
+    const char *date, *etag, *last_modified, *content_encoding;   /* as sent, or NULL */
+};
+
 /* What one fetch of one page came to, committed by store_page_commit. */
 struct store_fetch {
     const char *url;
@@ -127,6 +146,8 @@ struct store_fetch {
     const char *error;     /* NULL on success, else a one-line reason */
     const char *record_json;  /* NULL: no new record; else a new revision */
     const char *out_pending;  /* with record_json: the --out path awaiting the line, or NULL */
+    const char *build;        /* with record_json: the build that made it (store_build) */
+    const struct store_body *body;   /* not NULL: archive this response with the page */
     int64_t run_id;
     /* URLs found on this page, remembered (as not yet fetched pages of
      * source_id; a URL already known is left as it is) in the same
@@ -136,8 +157,10 @@ struct store_fetch {
     size_t nlinks;
 };
 
-/* In one transaction: inserts or updates the page row, remembers its links
- * and, with record_json, adds the page's next revision.  *record_id and
+/* In one transaction: inserts or updates the page row, remembers its links,
+ * archives f->body (the body stored once per hash, a fetch row each time)
+ * and, with record_json, adds the page's next revision (read from that
+ * fetch).  *record_id and
  * *revision (either may be NULL) get the new record's, or 0 when none was
  * added. */
 ow_err store_page_commit(struct store *s, const struct store_fetch *f, int64_t *record_id,
@@ -176,6 +199,59 @@ void store_pending_free(struct store_pending *v, size_t n);
  * bytes long. */
 ow_err store_out_done(struct store *s, const char *path, int64_t record_id, int64_t len,
                       struct ow_diag *d);
+
+/* ---- the archive (archive.c) ---------------------------------------------- */
+
+/* "owabi 0.1.0 rules 1a2b3c4d5e6f": the version and the rules digest's head
+ * (extract_rules_digest), as a record's build. */
+void store_build(const char *rules_digest, char out[64]);
+
+/* 1 when the body of sha256 is archived. */
+int store_body_has(struct store *s, const char *sha256);
+/* The body of sha256, decompressed and checked against its hash; *data is
+ * the caller's (NUL-terminated, free()).  OW_STORE when absent, damaged or
+ * not matching its hash ("archived body … does not match its SHA-256"):
+ * such a body is never handed out. */
+ow_err store_body_get(struct store *s, const char *sha256, char **data, size_t *len,
+                      struct ow_diag *d);
+
+struct store_archived {
+    int64_t fetch_id, page_id;
+    const char *url, *sha256, *fetched_at, *final_url, *content_type, *date, *etag,
+        *last_modified, *content_encoding;
+    long status;
+    int64_t size;              /* the body's length */
+    int64_t record_id;         /* the page's latest record, 0: none */
+    int revision;
+    const char *record_json;   /* that record, or NULL */
+};
+/* Calls fn for archived fetches: each page's latest only (latest 1; in the
+ * order pages were first seen), or all of them fetched at or after since
+ * (NULL: all; oldest first).  The
+ * strings live until fn returns; fn returning non-zero stops the walk
+ * (OW_IO).  fn may read bodies (store_body_get) but not write. */
+ow_err store_archive_walk(struct store *s, int latest, const char *since,
+                          int (*fn)(const struct store_archived *a, void *ctx), void *ctx,
+                          struct ow_diag *d);
+
+/* In one transaction: the page's next revision, made by build from the
+ * archived fetch_id with cause "extractor" (and out_pending as for
+ * store_page_commit). */
+ow_err store_record_add(struct store *s, int64_t page_id, int64_t fetch_id, const char *sha256,
+                        const char *json, const char *build, const char *out_pending,
+                        int64_t *record_id, int *revision, struct ow_diag *d);
+
+struct store_revision {
+    int revision;
+    const char *created_at, *cause, *build, *json;
+    int64_t fetch_id;          /* 0: made before the archive (no body) */
+    const char *fetched_at, *sha256, *url, *final_url, *content_type;
+};
+/* Calls fn for each revision of url's page, oldest first; *found 0 when the
+ * store does not know url. */
+ow_err store_history(struct store *s, const char *url, int *found,
+                     int (*fn)(const struct store_revision *r, void *ctx), void *ctx,
+                     struct ow_diag *d);
 
 /* ---- export -------------------------------------------------------------- */
 

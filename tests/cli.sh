@@ -128,6 +128,13 @@ run 0 report --db empty.db -o kept.html; stdout_empty
 if grep -q "^<!DOCTYPE html>" kept.html && ! ls kept.html.tmp* >/dev/null 2>&1; then ok; else bad "report -o: no page, or a temporary file left"; fi
 run 1 report --db empty.db -o no-such-dir/r.html; stderr_has "no-such-dir/r.html"
 
+# reextract and history: usage and a missing store
+run 2 reextract --jobs 0; stderr_has "bad --jobs"
+run 1 reextract --db missing.db; stderr_has "no store at"
+run 2 history; stderr_has "give one URL"
+run 1 history --db empty.db http://a.example/x.html; stderr_has "not in the store"
+run 2 export --db empty.db --format warc --all; stderr_has "--all is for records"
+
 # libcurl and poppler-glib are opened only for a URL or a PDF (fetch/libcurl.c,
 # pdf/pdf.c): a run over local HTML loads neither (the dynamic loader lists
 # what it loads under LD_DEBUG=libs).  Skipped under valgrind, whose loader

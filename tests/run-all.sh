@@ -50,10 +50,11 @@ fi
 if [ -n "${OW_VALGRIND:-}" ]; then
     # Its checks are about time (per-host delays, a lock refused at once, kills
     # at random moments), which memcheck's slowdown distorts.
-    echo "== ingest: skipped under valgrind (timing-based); run under ASan instead"
-    skip=$((skip + 1))
+    echo "== ingest, archive: skipped under valgrind (timing-based); run under ASan instead"
+    skip=$((skip + 2))
 elif [ -f tests/ingest/test_ingest.sh ]; then
     group "ingest" sh tests/ingest/test_ingest.sh "$OWABI"
+    group "archive" sh tests/archive/test_archive.sh "$OWABI"
 fi
 if [ -f tests/pdf/test_pdf.sh ]; then
     group "pdf" sh tests/pdf/test_pdf.sh "$OWABI"

@@ -78,10 +78,10 @@ static void open_creates_and_reopens(void **state)
     assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
     store_close(s);
     s = open_new();   /* reopening migrates nothing */
-    assert_int_equal(store_schema_version(s), 2);
+    assert_int_equal(store_schema_version(s), 3);
     store_close(s);
-    assert_int_equal(raw_int("SELECT count(*) FROM schema_version"), 2);
-    assert_int_equal(raw_int("PRAGMA user_version"), 2);
+    assert_int_equal(raw_int("SELECT count(*) FROM schema_version"), 3);
+    assert_int_equal(raw_int("PRAGMA user_version"), 3);
     sqlite3 *db;
     sqlite3_stmt *st;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
@@ -108,11 +108,15 @@ static void migrates_a_version_1_store(void **state)
         "INSERT INTO records VALUES(1, 1, 1, 'aa', '{\"is_incident\":true}', '2026-01-01T00:00:00Z', 1);"
         "PRAGMA user_version = 1;");
     struct store *s = open_new();
-    assert_int_equal(store_schema_version(s), 2);
+    assert_int_equal(store_schema_version(s), 3);
     store_close(s);
+    /* its record stays, without a body (bodies start with the next fetch) */
     assert_int_equal(raw_int("SELECT count(*) FROM records WHERE out_pending IS NULL"), 1);
+    assert_int_equal(raw_int("SELECT count(*) FROM records WHERE fetch_id IS NULL AND cause IS NULL"), 1);
     assert_int_equal(raw_int("SELECT count(*) FROM robots"), 0);
-    assert_int_equal(raw_int("SELECT max(version) FROM schema_version"), 2);
+    assert_int_equal(raw_int("SELECT count(*) FROM bodies"), 0);
+    assert_int_equal(raw_int("SELECT count(*) FROM fetches"), 0);
+    assert_int_equal(raw_int("SELECT max(version) FROM schema_version"), 3);
 }
 
 static void refuses_newer_and_foreign_files(void **state)
