@@ -50,7 +50,7 @@ LIB_SRC = $(CORE_SRC) $(DECODE_SRC) $(PARSE_SRC) $(NORMALIZE_SRC) $(EXTRACT_SRC)
 LIB_OBJ = $(patsubst %.c,$(B)/%.o,$(patsubst $(B)/%,%,$(LIB_SRC)))
 CLI_OBJ = $(patsubst %.c,$(B)/%.o,$(CLI_SRC))
 
-VOCAB = $(sort $(wildcard extract/vocab/*.tsv ingest/vocab/*.tsv parse/vocab/*.tsv))
+VOCAB = $(sort $(wildcard extract/vocab/*.tsv ingest/vocab/*.tsv parse/vocab/*.tsv normalize/vocab/*.tsv))
 
 UNIT_TESTS = $(sort $(basename $(notdir $(wildcard tests/unit/test_*.c))))
 UNIT_BINS  = $(addprefix $(B)/tests/,$(UNIT_TESTS))

@@ -1,5 +1,5 @@
-/* core/vocab.h — the word lists of every stage (the .tsv files of extract/vocab/ and
- * ingest/vocab/), embedded at build time by tools/embed.py, so that an
+/* core/vocab.h — the word lists of every stage (the .tsv files of extract/vocab/,
+ * ingest/vocab/, parse/vocab/ and normalize/vocab/), embedded at build time by tools/embed.py, so that an
  * analyst edits plain text next to the code that reads it, not C.  A stage
  * reads its own files (by path) and no other stage's. */
 #ifndef OW_VOCAB_H

@@ -394,6 +394,8 @@ ow_err norm_text(const char *in, size_t len, struct norm_text *o, struct ow_diag
         if (e) {
             nbuf_free(&next);
             nbuf_free(&own);
+            if (e == OW_DATA)
+                return ow_diagf(d, e, "the numeral word lists (normalize/vocab/numerals.tsv) do not load");
             return e == OW_NOMEM ? ow_diagf(d, e, "out of memory while normalizing") : e;
         }
         if (changed) {

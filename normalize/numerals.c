@@ -7,18 +7,21 @@
  * value; the context decides whether the token is a number at all:
  *   - digits with units ("1万2千", "12万3456", "1.5万") always are;
  *   - kanji-only tokens are when they hold 万/億 and a digit ("一万二千"),
- *     when a counter follows ("三件", "五月", "二十六日"), or when a prefix
+ *     when a `counter` of numerals.tsv follows ("三件", "五月", "二十六日"), or when a prefix
  *     such as 第/約/計/全/最大/~ precedes and no word continues after;
- *   - never after 数/何/幾 ("数千件"), never the words in `not_numbers`
+ *   - never after 数/何/幾 ("数千件"), never the `notnumber` words of
+ *     normalize/vocab/numerals.tsv
  *     ("一時", "十分", "五月雨"), never a bare 〇, never a token that starts
  *     with a large unit ("万全", "万が一").
  * The whole converted token maps to the input offset of its first byte. */
 #include "norm.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../core/util.h"
+#include "../core/vocab.h"
 #include "pass.h"
 
 #define MAXVAL 10000000000000000LL   /* 1e16: larger values stay as written */
@@ -218,27 +221,64 @@ int norm_kanji_number(const char *s, size_t n, long long *out)
     return 1;
 }
 
-/* What may follow a kanji-only number for it to count as one. */
-static const char *const counters[] = {
-    "件", "名", "人", "枚", "日", "月", "年", "時", "分", "秒", "回", "社",
-    "口", "箇所", "個", "台", "円", "号", "報", "次", "番目", "期", "%",
-    "世帯", "団体", "週間", "か月", "ヶ月", "カ月", "ケ月", "ヵ月",
-    "か所", "ヶ所", "カ所", "ケ所", "ヵ所", "か国", "ヶ国", "カ国",
-    "割", "倍", "歳", "才", "店舗", "校", "種類", "項目", "拠点", "営業日",
-};
+/* The counters and the words that are no numbers, from
+ * normalize/vocab/numerals.tsv (embedded at build time), read once by
+ * whichever thread asks first and only read after. */
+#define NUMERALS_PATH "normalize/vocab/numerals.tsv"
 
-/* Words that start like a number before a counter but are not numbers. */
-static const char *const not_numbers[] = {
-    "一時", "十分", "一分", "一人ひとり", "一人一人", "一日も", "一日でも",
-    "五月雨", "五月蝿", "四日市", "五日市", "十日町", "八日市", "三日月",
-    "一個人", "一回り", "十人十色", "一人称", "二人三脚",
-};
+static struct norm_numerals lists;
+static pthread_once_t lists_once = PTHREAD_ONCE_INIT;
+static struct ow_diag lists_diag;   /* code OW_OK once loaded */
+
+ow_err norm_numerals_read(const char *text, size_t len, const char *path, struct norm_numerals *l,
+                          struct ow_diag *d)
+{
+    size_t used = 0;
+    int lineno = 0;
+    l->ncounter = l->nnotnumber = 0;
+    for (const char *p = text, *end = text + len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end, *line = p;
+        p = nl ? nl + 1 : end;
+        lineno++;
+        if (le == line || *line == '#')
+            continue;
+        const char *tab = memchr(line, '\t', (size_t)(le - line));
+        size_t wl = tab ? (size_t)(le - tab - 1) : 0, ll = tab ? (size_t)(tab - line) : 0;
+        if (!tab || wl == 0 || memchr(tab + 1, '\t', wl))
+            return ow_diagf(d, OW_DATA, "%s:%d: expected label<TAB>word", path, lineno);
+        int counter = ll == 7 && !memcmp(line, "counter", 7);
+        if (!counter && !(ll == 9 && !memcmp(line, "notnumber", 9)))
+            return ow_diagf(d, OW_DATA, "%s:%d: unknown label \"%.*s\" (counter or notnumber)", path,
+                            lineno, (int)(ll < 40 ? ll : 40), line);
+        size_t *n = counter ? &l->ncounter : &l->nnotnumber;
+        if (*n >= NORM_NUMERALS_MAX || used + wl + 1 > sizeof l->pool)
+            return ow_diagf(d, OW_DATA, "%s:%d: too many words", path, lineno);
+        char *w = l->pool + used;
+        memcpy(w, tab + 1, wl);
+        w[wl] = '\0';
+        used += wl + 1;
+        (counter ? l->counter : l->notnumber)[(*n)++] = w;
+    }
+    return OW_OK;
+}
+
+static void load_lists(void)
+{
+    for (const struct ow_vocab_file *f = ow_vocab; f->name; f++)
+        if (!strcmp(f->path, NUMERALS_PATH)) {
+            if (norm_numerals_read(f->text, f->len, f->path, &lists, &lists_diag) == OW_OK)
+                lists_diag.code = OW_OK;
+            return;
+        }
+    ow_diagf(&lists_diag, OW_DATA, "the numeral word lists (%s) are not built in", NUMERALS_PATH);
+}
 
 static size_t counter_at(const char *s, size_t n, size_t i)
 {
-    for (size_t j = 0; j < sizeof counters / sizeof *counters; j++)
-        if (ow_starts_with(s + i, n - i, counters[j]))
-            return strlen(counters[j]);
+    for (size_t j = 0; j < lists.ncounter; j++)
+        if (ow_starts_with(s + i, n - i, lists.counter[j]))
+            return strlen(lists.counter[j]);
     return 0;
 }
 
@@ -270,10 +310,10 @@ static int is_number_here(const char *s, size_t n, size_t ts, size_t te,
         if (ti->first_zero || (ti->nchars < 3 && !ti->has_zero))
             return 0;
     }
-    for (size_t j = 0; j < sizeof not_numbers / sizeof *not_numbers; j++) {
-        if (!ow_starts_with(s + ts, n - ts, not_numbers[j]))
+    for (size_t j = 0; j < lists.nnotnumber; j++) {
+        if (!ow_starts_with(s + ts, n - ts, lists.notnumber[j]))
             continue;
-        const char *w = not_numbers[j];
+        const char *w = lists.notnumber[j];
         size_t wl = strlen(w);
         if (!strcmp(w, "十分") || !strcmp(w, "一分")) {
             if (prev == 0x6642)   /* 三時十分: minutes after all */
@@ -310,6 +350,9 @@ static int is_number_here(const char *s, size_t n, size_t ts, size_t te,
 
 ow_err norm_pass_numerals(const struct ntext *in, struct nbuf *out, int *changed)
 {
+    pthread_once(&lists_once, load_lists);
+    if (lists_diag.code != OW_OK)
+        return lists_diag.code;
     struct lazy z = {in, out, 0, 0};
     const char *s = in->s;
     size_t n = in->len, i = 0, k;

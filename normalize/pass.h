@@ -117,6 +117,18 @@ static inline int nt_isdigit(uint32_t c) { return c >= '0' && c <= '9'; }
 
 /* numerals.c: kanji numerals that are numbers become ASCII digits. */
 ow_err norm_pass_numerals(const struct ntext *in, struct nbuf *out, int *changed);
+/* numerals.tsv read: the counters and the words that are no numbers. */
+#define NORM_NUMERALS_MAX 128
+struct norm_numerals {
+    const char *counter[NORM_NUMERALS_MAX], *notnumber[NORM_NUMERALS_MAX];
+    size_t ncounter, nnotnumber;
+    char pool[2048];
+};
+/* Reads a numerals.tsv text into *l (the pass reads the build's own on
+ * first use): OW_DATA naming the line for an unknown label, a malformed
+ * line or too many words. */
+ow_err norm_numerals_read(const char *text, size_t len, const char *path, struct norm_numerals *l,
+                          struct ow_diag *d);
 /* era.c: era years (平成23年, H23.5.14) become Gregorian. */
 ow_err norm_pass_era(const struct ntext *in, struct nbuf *out, int *changed);
 

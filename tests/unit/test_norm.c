@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "normalize/norm.h"
+#include "normalize/pass.h"
 
 static char *norm(const char *in)
 {
@@ -163,6 +164,24 @@ static void test_invalid_utf8(void **state)
     }
 }
 
+/* numerals.tsv: its labels, and what the loader refuses */
+static void test_numerals_file(void **state)
+{
+    (void)state;
+    struct norm_numerals l;
+    struct ow_diag d = {0};
+    const char ok[] = "# a comment\ncounter\t件\ncounter\tか月\nnotnumber\t一時\n";
+    assert_int_equal(norm_numerals_read(ok, strlen(ok), "t.tsv", &l, &d), OW_OK);
+    assert_int_equal(l.ncounter, 2);
+    assert_int_equal(l.nnotnumber, 1);
+    assert_string_equal(l.counter[1], "か月");
+    const char bad[] = "counter\t件\ncountr\t名\n";
+    assert_int_equal(norm_numerals_read(bad, strlen(bad), "t.tsv", &l, &d), OW_DATA);
+    assert_non_null(strstr(d.msg, "t.tsv:2: unknown label \"countr\""));
+    const char notab[] = "counter 件\n";
+    assert_int_equal(norm_numerals_read(notab, strlen(notab), "t.tsv", &l, &d), OW_DATA);
+}
+
 static void test_kanji_number(void **state)
 {
     (void)state;
@@ -258,6 +277,7 @@ int main(void)
         cmocka_unit_test(test_combining_across_window),
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_kanji_number),
+        cmocka_unit_test(test_numerals_file),
         cmocka_unit_test(test_pathological),
         cmocka_unit_test(test_20mb),
     };
