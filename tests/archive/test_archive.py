@@ -383,6 +383,45 @@ def main():
         r = subprocess.run([OWABI, "export", "--db", dam, "--format", "warc"], stdout=f, stderr=subprocess.PIPE)
     check(r.returncode == 1 and b"left out" in r.stderr, "export leaves a damaged body out and says so")
 
+    # 6b. a full disk while archiving: the file size limit makes every write
+    # past it fail (EFBIG, SIGXFSZ ignored); the store stays as it was
+    import resource
+    full = os.path.join(TMP, "full.db")
+    shutil.copy(db, full)
+    for ext in ("-wal", "-shm"):
+        if os.path.exists(db + ext):
+            shutil.copy(db + ext, full + ext)
+    c = sqlite3.connect(full)
+    c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    c.close()
+    before = q(full, "SELECT count(*) FROM records")[0][0], q(full, "SELECT count(*) FROM bodies")[0][0]
+    big = os.path.join(TMP, "big.txt")
+    with open(big, "w") as f:
+        for i in range(40):
+            n = "big-%02d.html" % i
+            write(n, page("不正アクセスに関するお詫び", "<p>株式会社こまち%02d</p><p>当社サイトが不正アクセスを受け、"
+                          "お客様の氏名 %d件が流出した可能性があります。</p>" % (i, 10 + i) + FILLER))
+            f.write(base + n + "\n")
+    limit = os.path.getsize(full) + 64 * 1024
+
+    def small_disk():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    r = subprocess.run([OWABI, "ingest", "--quiet", "--allow-private", "--delay", "0", "--sources", big, "--db", full],
+                       capture_output=True, text=True, preexec_fn=small_disk)
+    check(r.returncode == 1 and ("full" in r.stderr or "disk" in r.stderr or "I/O" in r.stderr
+                                 or "too large" in r.stderr),
+          "ingest on a full disk stops with a reason (exit %d: %s)" % (r.returncode, r.stderr.strip()[-200:]))
+    check(q(full, "PRAGMA integrity_check") == [("ok",)], "the store is whole after the full disk")
+    missing = q(full, "SELECT count(*) FROM records r LEFT JOIN fetches f ON f.id = r.fetch_id"
+                      " LEFT JOIN bodies b ON b.sha256 = f.sha256 WHERE r.fetch_id IS NOT NULL AND b.sha256 IS NULL")[0][0]
+    after = q(full, "SELECT count(*) FROM records")[0][0], q(full, "SELECT count(*) FROM bodies")[0][0]
+    check(missing == 0 and after[0] - before[0] == after[1] - before[1] and after[0] - before[0] < 40,
+          "every record that made it has its body, and the disk stopped it part-way (%r -> %r)" % (before, after))
+    r = ingest(full, big)
+    check(r.returncode == 0 and q(full, "SELECT count(*) FROM records")[0][0] == before[0] + 40,
+          "with room again, the next run stores the rest")
+
     # 7. kills: ingest and reextract, 20 times each, into one --out file
     bulk = os.path.join(TMP, "bulk.txt")
     with open(bulk, "w") as f:
