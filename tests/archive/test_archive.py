@@ -137,6 +137,15 @@ def q(db, sql, *args):
         c.close()
 
 
+def copy_store(db, name):
+    """A copy of the store db (with its WAL) in TMP."""
+    dst = os.path.join(TMP, name)
+    for ext in ("", "-wal", "-shm"):
+        if os.path.exists(db + ext):
+            shutil.copy(db + ext, dst + ext)
+    return dst
+
+
 def test_build():
     """owabi built from this tree with one vocabulary line added."""
     tree = os.path.join(TMP, "tree")
@@ -366,11 +375,7 @@ def main():
     check(r.returncode == 2, "export --format warc --all: a usage error")
 
     # 6. a damaged body is reported, never used
-    dam = os.path.join(TMP, "damaged.db")
-    shutil.copy(db, dam)
-    for ext in ("-wal", "-shm"):
-        if os.path.exists(db + ext):
-            shutil.copy(db + ext, dam + ext)
+    dam = copy_store(db, "damaged.db")
     c = sqlite3.connect(dam)
     sha = hashlib.sha256(sent[base + "plain.txt"]).hexdigest()
     c.execute("UPDATE bodies SET data = ? WHERE sha256 = ?", (zlib.compress("改ざんされた本文".encode()), sha))
@@ -386,11 +391,7 @@ def main():
     # 6b. a full disk while archiving: the file size limit makes every write
     # past it fail (EFBIG, SIGXFSZ ignored); the store stays as it was
     import resource
-    full = os.path.join(TMP, "full.db")
-    shutil.copy(db, full)
-    for ext in ("-wal", "-shm"):
-        if os.path.exists(db + ext):
-            shutil.copy(db + ext, full + ext)
+    full = copy_store(db, "full.db")
     c = sqlite3.connect(full)
     c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     c.close()
