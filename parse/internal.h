@@ -26,14 +26,22 @@ struct parse_words {
     size_t n;
     const char *chrome[PARSE_WORDS_MAX];   /* headings that open a page's chrome */
     size_t nchrome;
+    /* class/id tokens, sorted (strcmp), with what each says (PARSE_CLASS_*) */
+    const char *cls[PARSE_WORDS_MAX];
+    uint8_t clswhat[PARSE_WORDS_MAX];
+    size_t ncls;
 };
+enum { PARSE_CLASS_CHROME = 1, PARSE_CLASS_FRAME = 2, PARSE_CLASS_MAIN = 4, PARSE_CLASS_LIST = 8 };
+/* What a lower-case class/id token says (PARSE_CLASS_* bits), 0: nothing. */
+unsigned parse_class_token(const struct parse_words *w, const char *tok);
 /* The built-in lists, read on first use (once, whichever thread asks); NULL
  * with d filled (OW_DATA naming the line) when they do not read. */
 const struct parse_words *parse_words(struct ow_diag *d);
 /* Reads a text in the words.tsv format into w, its words copied into
  * store[0..cap); OW_DATA naming path and line for an unknown label, a
  * malformed row, a notice or org word that does not start with a
- * three-byte character, or too many words.  For tests. */
+ * three-byte character, a class token that is not lower-case ASCII letters
+ * and digits, or too many words.  For tests. */
 ow_err parse_words_read(const char *text, size_t len, const char *path, struct parse_words *w,
                         char *store, size_t cap, struct ow_diag *d);
 

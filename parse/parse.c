@@ -399,121 +399,30 @@ static uint32_t tag_flags(const xmlChar *name)
 /* ------------------------------------------------------------------------ */
 /* class / id / role tokens.                                                 */
 
-enum { K_ALWAYS = 1, K_COND = 2, K_CAND = 4 };
+/* What a token says: the lists of words.tsv (chromeclass, frameclass,
+ * mainclass: K_ALWAYS chrome wherever it is, K_COND a site header or
+ * footer, dropped unless inside the main content, K_CAND main content),
+ * and any token that is or ends in a navigation word. */
+enum { K_ALWAYS = PARSE_CLASS_CHROME, K_COND = PARSE_CLASS_FRAME, K_CAND = PARSE_CLASS_MAIN };
 
-struct tokdef {
-    const char *tok;
-    unsigned what;
-};
-
-/* Sorted by token.  ALWAYS: chrome wherever it is.  COND: site header or
- * footer, dropped unless inside the main content (an article's own header
- * holds its title and date).  CAND: says "main content". */
-static const struct tokdef tokens[] = {
-    {"ad", K_ALWAYS},
-    {"ads", K_ALWAYS},
-    {"adsense", K_ALWAYS},
-    {"advert", K_ALWAYS},
-    {"advertisement", K_ALWAYS},
-    {"article", K_CAND},
-    {"articlebody", K_CAND},
-    {"aside", K_ALWAYS},
-    {"banner", K_ALWAYS},
-    {"banners", K_ALWAYS},
-    {"bnr", K_ALWAYS},
-    {"bread", K_ALWAYS},
-    {"breadcrumb", K_ALWAYS},
-    {"breadcrumbs", K_ALWAYS},
-    {"colophon", K_COND},
-    {"comment", K_ALWAYS},
-    {"commentlist", K_ALWAYS},
-    {"comments", K_ALWAYS},
-    {"consent", K_ALWAYS},
-    {"content", K_CAND},
-    {"contents", K_CAND},
-    {"cookie", K_ALWAYS},
-    {"cookies", K_ALWAYS},
-    {"copyright", K_COND},
-    {"crumb", K_ALWAYS},
-    {"crumbs", K_ALWAYS},
-    {"entry", K_CAND},
-    {"entrybody", K_CAND},
-    {"foot", K_COND},
-    {"footer", K_COND},
-    {"ft", K_COND},
-    {"ftr", K_COND},
-    {"gotop", K_ALWAYS},
-    {"hd", K_COND},
-    {"hdr", K_COND},
-    {"head", K_COND},
-    {"header", K_COND},
-    {"honbun", K_CAND},
-    {"main", K_CAND},
-    {"maincontent", K_CAND},
-    {"masthead", K_COND},
-    {"menu", K_ALWAYS},
-    {"newsbody", K_CAND},
-    {"newsletter", K_ALWAYS},
-    {"osusume", K_ALWAYS},
-    {"pagetop", K_ALWAYS},
-    {"pankuzu", K_ALWAYS},
-    {"popular", K_ALWAYS},
-    {"post", K_CAND},
-    {"postbody", K_CAND},
-    {"pr", K_ALWAYS},
-    {"ranking", K_ALWAYS},
-    {"recommend", K_ALWAYS},
-    {"recommended", K_ALWAYS},
-    {"related", K_ALWAYS},
-    {"share", K_ALWAYS},
-    {"sharing", K_ALWAYS},
-    {"side", K_ALWAYS},
-    {"sidebar", K_ALWAYS},
-    {"sidemenu", K_ALWAYS},
-    {"sns", K_ALWAYS},
-    {"social", K_ALWAYS},
-    {"sponsor", K_ALWAYS},
-    {"sponsored", K_ALWAYS},
-    {"subcolumn", K_ALWAYS},
-    {"tagcloud", K_ALWAYS},
-    {"topicpath", K_ALWAYS},
-    {"totop", K_ALWAYS},
-    {"trackback", K_ALWAYS},
-    {"trackbacks", K_ALWAYS},
-    {"widget", K_ALWAYS},
-    {"widgets", K_ALWAYS},
-};
-
-static int cmp_tok(const void *k, const void *e)
-{
-    return strcmp((const char *)k, ((const struct tokdef *)e)->tok);
-}
-
-static unsigned token_kind(const char *tok, size_t len)
+static unsigned token_kind(const struct parse_words *w, const char *tok, size_t len)
 {
     if (len >= 3 && (!memcmp(tok, "nav", 3) || !memcmp(tok + len - 3, "nav", 3)))
         return K_ALWAYS;   /* nav, navi, navigation, gnav, globalnav, subnav */
     if (len >= 4 && !memcmp(tok + len - 4, "navi", 4))
         return K_ALWAYS;   /* gnavi, hnavi, fnavi */
-    const struct tokdef *t = bsearch(tok, tokens, sizeof tokens / sizeof tokens[0], sizeof tokens[0], cmp_tok);
-    return t ? t->what : 0;
+    return parse_class_token(w, tok) & (K_ALWAYS | K_COND | K_CAND);
 }
 
-/* Lists of other pages: "news-list", "info_list", "entryList". */
-static int newsy(const char *tok)
+/* Lists of other pages: "news-list", "info_list", "entryList" (listclass). */
+static int newsy(const struct parse_words *w, const char *tok)
 {
-    static const char *const w[] = {"news", "info", "information", "oshirase", "topics", "topic", "entry",
-                                    "entries", "article", "articles", "post", "posts", "archive", "whatsnew",
-                                    "new", "backnumber", "other"};
-    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
-        if (!strcmp(tok, w[i]))
-            return 1;
-    return 0;
+    return (parse_class_token(w, tok) & PARSE_CLASS_LIST) != 0;
 }
 
 /* Splits an attribute value into lower-case alphanumeric tokens
  * ("side-block" -> side, block; "l-header__logo" -> l, header, logo). */
-static unsigned classify_value(const xmlChar *v, int is_id)
+static unsigned classify_value(const struct parse_words *w, const xmlChar *v, int is_id)
 {
     unsigned what = 0;
     int list = 0, news = 0;
@@ -532,12 +441,12 @@ static unsigned classify_value(const xmlChar *v, int is_id)
         }
         if (n && !over) {
             tok[n] = '\0';
-            what |= token_kind(tok, n);
+            what |= token_kind(w, tok, n);
             if (!strcmp(tok, "list") || !strcmp(tok, "lists"))
                 list = 1;
-            else if (newsy(tok))
+            else if (newsy(w, tok))
                 news = 1;
-            else if (n > 4 && !strcmp(tok + n - 4, "list") && (tok[n - 4] = '\0', newsy(tok)))
+            else if (n > 4 && !strcmp(tok + n - 4, "list") && (tok[n - 4] = '\0', newsy(w, tok)))
                 list = news = 1;   /* newslist, entrylist */
         }
         n = 0;
@@ -732,7 +641,7 @@ static const xmlChar *attr(const xmlChar **atts, const char *name)
     return NULL;
 }
 
-static uint8_t classify_attrs(const xmlChar **atts, uint32_t tag)
+static uint8_t classify_attrs(const struct parse_words *w, const xmlChar **atts, uint32_t tag)
 {
     unsigned what = 0;
     const xmlChar *v;
@@ -743,9 +652,9 @@ static uint8_t classify_attrs(const xmlChar **atts, uint32_t tag)
     if (tag & T_INLINE)   /* class/id never drop these */
         return (uint8_t)what;
     if ((v = attr(atts, "class")))
-        what |= classify_value(v, 0);
+        what |= classify_value(w, v, 0);
     if ((v = attr(atts, "id")))
-        what |= classify_value(v, 1);
+        what |= classify_value(w, v, 1);
     if ((v = attr(atts, "role"))) {
         const char *r = (const char *)v;
         if (!strcasecmp(r, "navigation") || !strcasecmp(r, "menu") || !strcasecmp(r, "menubar") ||
@@ -812,7 +721,7 @@ static void sax_start(void *ctx, const xmlChar *name, const xmlChar **atts)
         sax_fail(h);
         return;
     }
-    h->node[i].u.el.attrs = classify_attrs(atts, tag);
+    h->node[i].u.el.attrs = classify_attrs(h->words, atts, tag);
     h->cur = i;
     /* Scripts, styles, form controls...: never text, so never stored. */
     if (tag & T_DROP)

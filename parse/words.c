@@ -12,7 +12,7 @@
 #define WORDS_PATH "parse/vocab/words.tsv"
 
 static struct parse_words words;
-static char pool[8192];            /* the words, NUL-terminated */
+static char pool[12288];            /* the words, NUL-terminated */
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static struct ow_diag load_diag;   /* code OW_OK once loaded */
 
@@ -37,6 +37,50 @@ static void index_word(struct parse_words *w, const char *s, int org)
     w->org[i] = (uint8_t)org;
 }
 
+static const struct {
+    const char *label;
+    unsigned what;
+} class_labels[] = {
+    {"chromeclass", PARSE_CLASS_CHROME}, {"frameclass", PARSE_CLASS_FRAME},
+    {"mainclass", PARSE_CLASS_MAIN}, {"listclass", PARSE_CLASS_LIST},
+};
+
+/* Adds a class token, keeping the list sorted; a token under two labels
+ * says both. */
+static void index_class(struct parse_words *w, const char *t, unsigned what)
+{
+    size_t i = w->ncls;
+    for (size_t k = 0; k < w->ncls; k++)
+        if (!strcmp(w->cls[k], t)) {
+            w->clswhat[k] |= (uint8_t)what;
+            return;
+        }
+    w->ncls++;
+    while (i > 0 && strcmp(w->cls[i - 1], t) > 0) {
+        w->cls[i] = w->cls[i - 1];
+        w->clswhat[i] = w->clswhat[i - 1];
+        i--;
+    }
+    w->cls[i] = t;
+    w->clswhat[i] = (uint8_t)what;
+}
+
+unsigned parse_class_token(const struct parse_words *w, const char *tok)
+{
+    size_t lo = 0, hi = w->ncls;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(tok, w->cls[mid]);
+        if (!c)
+            return w->clswhat[mid];
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return 0;
+}
+
 ow_err parse_words_read(const char *text, size_t len, const char *path, struct parse_words *w,
                         char *store, size_t cap, struct ow_diag *d)
 {
@@ -58,9 +102,27 @@ ow_err parse_words_read(const char *text, size_t len, const char *path, struct p
         size_t ll = (size_t)(tab - line);
         int org = ll == 3 && !memcmp(line, "org", 3);
         int chrome = ll == 6 && !memcmp(line, "chrome", 6);
-        if (!org && !chrome && !(ll == 6 && !memcmp(line, "notice", 6)))
-            return ow_diagf(d, OW_DATA, "%s:%d: unknown label \"%.*s\" (notice, org or chrome)", path,
-                            lineno, (int)(ll < 40 ? ll : 40), line);
+        unsigned cls = 0;
+        for (size_t k = 0; k < sizeof class_labels / sizeof class_labels[0]; k++)
+            if (ll == strlen(class_labels[k].label) && !memcmp(line, class_labels[k].label, ll))
+                cls = class_labels[k].what;
+        if (!org && !chrome && !cls && !(ll == 6 && !memcmp(line, "notice", 6)))
+            return ow_diagf(d, OW_DATA, "%s:%d: unknown label \"%.*s\" (notice, org, chrome, chromeclass, "
+                            "frameclass, mainclass or listclass)", path, lineno, (int)(ll < 40 ? ll : 40), line);
+        if (cls) {
+            for (size_t k = 1; k <= wl; k++)
+                if (!((tab[k] >= 'a' && tab[k] <= 'z') || (tab[k] >= '0' && tab[k] <= '9')))
+                    return ow_diagf(d, OW_DATA, "%s:%d: a class token is lower-case ASCII letters and digits",
+                                    path, lineno);
+            if (wl > 47 || used + wl + 1 > cap || w->ncls >= PARSE_WORDS_MAX)
+                return ow_diagf(d, OW_DATA, "%s:%d: too many words", path, lineno);
+            char *t = store + used;
+            memcpy(t, tab + 1, wl);
+            t[wl] = '\0';
+            used += wl + 1;
+            index_class(w, t, cls);
+            continue;
+        }
         const unsigned char *u = (const unsigned char *)tab + 1;
         if (!chrome && (wl < 3 || (u[0] & 0xf0) != 0xe0))
             return ow_diagf(d, OW_DATA, "%s:%d: a notice or org word starts with a three-byte character",

@@ -636,6 +636,22 @@ static void word_lists(void **state)
     assert_non_null(strstr(d.msg, "x.tsv:1:"));
     static const char notab[] = "notice 漏えい\n";
     assert_int_equal(parse_words_read(notab, sizeof notab - 1, "x.tsv", &t, store, sizeof store, &d), OW_DATA);
+
+    /* class tokens: found by bsearch whatever their order in the file; a
+     * token under two labels says both; lower-case ASCII only */
+    assert_true(parse_class_token(w, "sidebar") & PARSE_CLASS_CHROME);
+    assert_true(parse_class_token(w, "honbun") & PARSE_CLASS_MAIN);
+    assert_int_equal(parse_class_token(w, "notice"), 0);
+    static const char cls[] = "mainclass\tentry\nchromeclass\tad\nlistclass\tentry\nframeclass\tfooter\n";
+    assert_int_equal(parse_words_read(cls, sizeof cls - 1, "x.tsv", &t, store, sizeof store, &d), OW_OK);
+    assert_int_equal(t.ncls, 3);
+    assert_string_equal(t.cls[0], "ad");
+    assert_int_equal(parse_class_token(&t, "entry"), PARSE_CLASS_MAIN | PARSE_CLASS_LIST);
+    assert_int_equal(parse_class_token(&t, "footer"), PARSE_CLASS_FRAME);
+    assert_int_equal(parse_class_token(&t, "foot"), 0);
+    static const char upper[] = "chromeclass\tSideBar\n";
+    assert_int_equal(parse_words_read(upper, sizeof upper - 1, "x.tsv", &t, store, sizeof store, &d), OW_DATA);
+    assert_non_null(strstr(d.msg, "lower-case"));
 }
 
 int main(void)
