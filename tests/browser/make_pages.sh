@@ -2,7 +2,8 @@
 # tests/browser/make_pages.sh OWABI DIR — the pages the browser tests and
 # `make screenshots` look at, made in DIR by OWABI:
 #   views/NAME.html and views/NAME.json: `parse --format html` and the JSON
-#     record of every fixture (and of the seed, when ../shared is there);
+#     record of every fixture, of two PDF releases from tests/pdf/make_pdfs.py
+#     (and of the seed, when ../shared is there);
 #   hostile-view.html: the view of an invented page full of markup;
 #   report.html: `owabi report` over a store that `owabi ingest` filled from a
 #     local HTTP server serving the fixtures; report-orgs.json: the notices
@@ -29,6 +30,12 @@ if [ -d "$root/../shared/corpus/seed" ]; then
     inputs="$inputs $root/../shared/corpus/seed/*.txt"
 else
     echo "(../shared absent: the seed's view is not checked)"
+fi
+# PDF releases too, made by the PDF tests' generator (python3-cairo)
+if $PY "$root/tests/pdf/make_pdfs.py" "$tmp/pdf" >/dev/null 2>&1; then
+    inputs="$inputs $tmp/pdf/ir-release.pdf $tmp/pdf/two-column.pdf"
+else
+    echo "(no python3-cairo: the PDF views are not checked)"
 fi
 for f in $inputs; do
     name=$(basename "$f"); name=${name%.*}
