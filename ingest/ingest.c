@@ -6,8 +6,8 @@
  * its digest and record (page_digest, page_record: pure work on the
  * response and the shared read-only rules), so that parsing uses every
  * core; the calling thread (the coordinator) owns every other structure:
- * jobs, hosts, the store, the out file.  The two meet in a mutex-guarded
- * todo list and done list; a job belongs to one side at a time. */
+ * jobs, hosts, the store, the out file.  The two meet in the worker pool
+ * (pool.h); a job belongs to one side at a time. */
 #include "ingest.h"
 
 #include <errno.h>
@@ -28,11 +28,13 @@
 #include "../fetch/url.h"
 #include "discover.h"
 #include "outfile.h"
+#include "pool.h"
 #include "robots.h"
 
 enum role { R_ROBOTS, R_SOURCE, R_SITEMAP, R_PAGE };
 
 struct job {
+    struct pool_item item;      /* first: the pool's link (pool.h) */
     enum role role;
     char *url;
     size_t src;                 /* index into the report's sources */
@@ -50,7 +52,6 @@ struct job {
     struct ow_diag pdiag;
     int inc;                    /* the record says is_incident */
     char *rec_json;             /* an incident's record, compact JSON, or NULL */
-    struct job *next;           /* todo / done list link */
 };
 
 struct host {
@@ -91,11 +92,7 @@ struct run {
     struct ow_diag fatal_diag;
     struct outfile out;         /* the --out file (out.fd < 0: none) */
     char build[64];             /* what makes the records (store_build) */
-    /* the worker pool */
-    pthread_mutex_t mu;
-    pthread_cond_t work_cv, done_cv;
-    struct job *todo, *todo_tail, *done;
-    int quit;
+    struct pool pool;           /* the workers (pool.h) */
 };
 
 void ingest_opts_default(struct ingest_opts *o)
@@ -302,62 +299,35 @@ static int enqueue(struct run *r, const char *url, enum role role, size_t src)
     return 0;
 }
 
-/* ---- the worker pool ----------------------------------------------------- */
+/* ---- the workers --------------------------------------------------------- */
 
-static void *worker(void *arg)
+/* On a worker: the request, and for a page its digest and record, so that
+ * pages are parsed on every core while the coordinator stores. */
+static void fetch_and_read(struct pool_item *it, void *ctx)
 {
-    struct run *r = arg;
-    pthread_mutex_lock(&r->mu);
-    for (;;) {
-        while (!r->todo && !r->quit)
-            pthread_cond_wait(&r->work_cv, &r->mu);
-        if (!r->todo)
-            break;
-        struct job *j = r->todo;
-        r->todo = j->next;
-        if (!r->todo)
-            r->todo_tail = NULL;
-        pthread_mutex_unlock(&r->mu);
-
-        struct fetch_req rq = {j->url, j->prev.etag, j->prev.last_modified};
-        struct ow_diag d = {0};
-        ow_err e = fetch_many(j->fo, &rq, 1, &j->res, &d);
-        if (e && !j->res.err) {
-            j->res.err = e;
-            j->res.diag = d;
-        }
-        j->done_ms = ow_mono_ms();
-        /* a page's parse on this thread, while the coordinator stores;
-         * an unchanged body needs no record */
-        if (j->role == R_PAGE && !j->res.err && !j->res.not_modified) {
-            page_digest(j);
-            if (strcmp(j->sha, j->prev.sha256))
-                page_record(r, j);
-        }
-
-        pthread_mutex_lock(&r->mu);
-        j->next = r->done;
-        r->done = j;
-        pthread_cond_signal(&r->done_cv);
+    const struct run *r = ctx;
+    struct job *j = (struct job *)it;
+    struct fetch_req rq = {j->url, j->prev.etag, j->prev.last_modified};
+    struct ow_diag d = {0};
+    ow_err e = fetch_many(j->fo, &rq, 1, &j->res, &d);
+    if (e && !j->res.err) {
+        j->res.err = e;
+        j->res.diag = d;
     }
-    pthread_mutex_unlock(&r->mu);
-    return NULL;
+    j->done_ms = ow_mono_ms();
+    /* an unchanged body needs no record */
+    if (j->role == R_PAGE && !j->res.err && !j->res.not_modified) {
+        page_digest(j);
+        if (strcmp(j->sha, j->prev.sha256))
+            page_record(r, j);
+    }
 }
 
 static void dispatch(struct run *r, struct job *j)
 {
-    struct host *h = &r->hosts[j->host];
-    h->busy = 1;
+    r->hosts[j->host].busy = 1;
     r->inflight++;
-    j->next = NULL;
-    pthread_mutex_lock(&r->mu);
-    if (r->todo_tail)
-        r->todo_tail->next = j;
-    else
-        r->todo = j;
-    r->todo_tail = j;
-    pthread_cond_signal(&r->work_cv);
-    pthread_mutex_unlock(&r->mu);
+    pool_submit(&r->pool, &j->item);
 }
 
 /* ---- what came back ------------------------------------------------------ */
@@ -849,45 +819,9 @@ static void coordinate(struct run *r)
         /* wake at the deadline at the latest, to start nothing after it */
         if (r->deadline && !r->out_of_time && (!wake || wake > r->deadline))
             wake = r->deadline;
-        pthread_mutex_lock(&r->mu);
-        while (!r->done) {
-            if (r->inflight == 0 || wake) {
-                /* nothing in flight (only waiting on a host's delay), or a
-                 * host comes free before any answer might */
-                if (!wake)
-                    break;
-                struct timespec ts;
-                clock_gettime(CLOCK_MONOTONIC, &ts);
-                long long ms = wake - ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-                if (ms <= 0)
-                    break;
-                ts.tv_sec += ms / 1000;
-                ts.tv_nsec += (ms % 1000) * 1000000;
-                if (ts.tv_nsec >= 1000000000) {
-                    ts.tv_sec++;
-                    ts.tv_nsec -= 1000000000;
-                }
-                if (pthread_cond_timedwait(&r->done_cv, &r->mu, &ts) == ETIMEDOUT)
-                    break;
-            } else {
-                pthread_cond_wait(&r->done_cv, &r->mu);
-            }
-        }
-        struct job *done = r->done;
-        r->done = NULL;
-        pthread_mutex_unlock(&r->mu);
-        /* answers in the order they came */
-        struct job *rev = NULL;
-        while (done) {
-            struct job *nx = done->next;
-            done->next = rev;
-            rev = done;
-            done = nx;
-        }
-        while (rev) {
-            struct job *nx = rev->next;
-            finish(r, rev);
-            rev = nx;
+        for (struct pool_item *it = pool_collect(&r->pool, r->inflight > 0, wake), *nx; it; it = nx) {
+            nx = it->next;
+            finish(r, (struct job *)it);
         }
     }
 }
@@ -899,9 +833,6 @@ ow_err ingest_run(struct store *s, const struct ingest_opts *o, struct ingest_re
     struct run r = {.s = s, .o = o, .rep = rep, .out = {.fd = -1}};
     store_build(extract_rules_digest(o->rules), r.build);
     ow_err e = OW_OK;
-    pthread_t *threads = NULL;
-    int nthreads = 0;
-    int mu_ok = 0;
 
     /* every source is a URL: without libcurl there is nothing to do */
     if ((e = fetch_init(d)))
@@ -960,27 +891,8 @@ ow_err ingest_run(struct store *s, const struct ingest_opts *o, struct ingest_re
             goto out;
     }
 
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_mutex_init(&r.mu, NULL);
-    pthread_cond_init(&r.work_cv, NULL);
-    pthread_cond_init(&r.done_cv, &ca);
-    pthread_condattr_destroy(&ca);
-    mu_ok = 1;
-    int want = o->parallel < 1 ? 1 : o->parallel;
-    threads = calloc((size_t)want, sizeof *threads);
-    if (!threads) {
-        e = ow_diagf(d, OW_NOMEM, "out of memory");
+    if ((e = pool_start(&r.pool, o->parallel, fetch_and_read, &r, d)))
         goto out;
-    }
-    for (; nthreads < want; nthreads++)
-        if (pthread_create(&threads[nthreads], NULL, worker, &r) != 0)
-            break;
-    if (nthreads == 0) {
-        e = ow_diagf(d, OW_NOMEM, "cannot start a fetch thread");
-        goto out;
-    }
 
     coordinate(&r);
 
@@ -993,24 +905,11 @@ ow_err ingest_run(struct store *s, const struct ingest_opts *o, struct ingest_re
                      r.queued + r.left == 1 ? "request" : "requests");
     }
 out:
-    if (mu_ok) {
-        pthread_mutex_lock(&r.mu);
-        r.quit = 1;
-        pthread_cond_broadcast(&r.work_cv);
-        pthread_mutex_unlock(&r.mu);
-        for (int i = 0; i < nthreads; i++)
-            pthread_join(threads[i], NULL);
-        /* on a fatal stop, answers nobody will read */
-        for (struct job *j = r.done; j;) {
-            struct job *nx = j->next;
-            job_free(j);
-            j = nx;
-        }
-        pthread_cond_destroy(&r.work_cv);
-        pthread_cond_destroy(&r.done_cv);
-        pthread_mutex_destroy(&r.mu);
+    /* on a fatal stop, answers nobody will read */
+    for (struct pool_item *it = pool_stop(&r.pool), *nx; it; it = nx) {
+        nx = it->next;
+        job_free((struct job *)it);
     }
-    free(threads);
     for (size_t i = 0; i < rep->nsources; i++)
         if (rep->sources[i].failed)
             rep->counts.sources_failed++;
