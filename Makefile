@@ -39,7 +39,7 @@ EXTRACT_SRC   = extract/extract.c extract/rules.c extract/text.c extract/tags.c 
 FETCH_SRC     = fetch/fetch.c fetch/addr.c fetch/libcurl.c fetch/url.c
 PDF_SRC       = pdf/pdf.c
 STORE_SRC     = store/store.c store/archive.c
-INGEST_SRC    = ingest/ingest.c ingest/outfile.c ingest/pool.c ingest/reextract.c ingest/robots.c ingest/discover.c
+INGEST_SRC    = ingest/ingest.c ingest/sched.c ingest/answer.c ingest/outfile.c ingest/pool.c ingest/reextract.c ingest/robots.c ingest/discover.c
 SCHEMA_SRC    = schema/record.c
 API_SRC       = lib/pipeline.c lib/owabi.c
 # The tool only: never linked into the library.
