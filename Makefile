@@ -32,7 +32,7 @@ B       ?= build
 
 CORE_SRC      = core/err.c core/buf.c core/util.c
 DECODE_SRC    = decode/decode.c decode/mail.c
-PARSE_SRC     = parse/parse.c parse/blocks.c parse/guard.c parse/plain.c parse/words.c
+PARSE_SRC     = parse/parse.c parse/tree.c parse/choose.c parse/emit.c parse/blocks.c parse/guard.c parse/plain.c parse/words.c
 NORMALIZE_SRC = normalize/norm.c normalize/numerals.c normalize/era.c
 EXTRACT_SRC   = extract/extract.c extract/rules.c extract/text.c extract/tags.c extract/dates.c extract/counts.c extract/org.c extract/kind.c extract/gate.c \
                 extract/literal.c

@@ -229,6 +229,8 @@ def kill_loop(cmd_for, n, span):
         if p.poll() is None:
             p.send_signal(signal.SIGKILL)
             kills += 1
+        else:
+            span *= 0.7   # the run was quicker than thought (less to do, an idle machine)
         p.wait()
     return kills
 
@@ -465,7 +467,7 @@ def main():
     check(len(lines) == n and all(json.loads(x)["is_incident"] for x in lines),
           "the out file holds every record exactly once (%d lines, %d records)" % (len(lines), n))
     check(q(kdb, "SELECT count(*) FROM records WHERE out_pending IS NOT NULL") == [(0,)], "nothing left pending")
-    check(k1 >= 10 and k2 >= 10, "most runs were killed mid-way (ingest %d, reextract %d of 20)" % (k1, k2))
+    check(k1 >= 14 and k2 >= 14, "most runs were killed mid-way (ingest %d, reextract %d of 20)" % (k1, k2))
     by = q(kdb, "SELECT count(*) FROM records WHERE cause = 'extractor'")[0][0]
     check(by > 0, "the killed reextract runs committed revisions (%d)" % by)
     print("kills: ingest %d, reextract %d; %d records" % (k1, k2, n))
