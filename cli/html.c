@@ -185,14 +185,8 @@ static const char css[] =
 static void csp_hash(const char *s, char out[64])
 {
     static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    char hex[65];
     unsigned char d[33] = {0};   /* 32 bytes, padded to a multiple of 3 */
-    ow_sha256_hex(s, strlen(s), hex);
-    for (int i = 0; i < 32; i++) {
-        unsigned v;
-        sscanf(hex + 2 * i, "%2x", &v);
-        d[i] = (unsigned char)v;
-    }
+    ow_sha256(s, strlen(s), d);
     char *o = out + sprintf(out, "'sha256-");
     for (int i = 0; i < 33; i += 3) {
         unsigned v = (unsigned)d[i] << 16 | (unsigned)d[i + 1] << 8 | d[i + 2];

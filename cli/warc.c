@@ -20,16 +20,12 @@
 #include "../core/buf.h"
 #include "../core/util.h"
 
-/* "sha256:" and the digest of hex in RFC 4648 base32. */
-static void base32_digest(const char hex[65], char out[64])
+/* "sha256:" and the SHA-256 of p[0..n) in RFC 4648 base32. */
+static void base32_digest(const void *p, size_t n, char out[64])
 {
     static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     unsigned char b[32];
-    for (int i = 0; i < 32; i++) {
-        unsigned v;
-        sscanf(hex + 2 * i, "%2x", &v);
-        b[i] = (unsigned char)v;
-    }
+    ow_sha256(p, n, b);
     char *o = out + sprintf(out, "sha256:");
     unsigned acc = 0;
     int bits = 0;
@@ -137,10 +133,9 @@ static int response(const struct store_archived *a, void *ctx)
     header(&http, "Last-Modified", a->last_modified);
     ow_buf_printf(&http, "Content-Length: %zu\r\n\r\n", len);
     ow_err e = ow_buf_append(&http, body, len);
-    char block_hex[65], block_digest[64], payload_digest[64], id[64], what[200];
-    ow_sha256_hex(http.data ? http.data : "", http.len, block_hex);
-    base32_digest(block_hex, block_digest);
-    base32_digest(a->sha256, payload_digest);
+    char block_digest[64], payload_digest[64], id[64], what[200];
+    base32_digest(http.data ? http.data : "", http.len, block_digest);
+    base32_digest(body, len, payload_digest);
     snprintf(what, sizeof what, "owabi fetch %lld %s", (long long)a->fetch_id, a->sha256);
     record_id(what, id);
     const char *target = a->final_url ? a->final_url : a->url;

@@ -52,13 +52,18 @@ ow_err ow_array_grow(void **v, size_t *cap, size_t n, size_t size)
 
 /* libcrypto's SHA-256 uses the CPU's SHA extensions where there are some:
  * hashing a 16 MB page takes milliseconds, not a tenth of the run. */
-void ow_sha256_hex(const void *data, size_t n, char hex[65])
+void ow_sha256(const void *data, size_t n, unsigned char out[32])
 {
-    unsigned char md[SHA256_DIGEST_LENGTH];
     SHA256_CTX c;
     SHA256_Init(&c);
     SHA256_Update(&c, data, n);
-    SHA256_Final(md, &c);
+    SHA256_Final(out, &c);
+}
+
+void ow_sha256_hex(const void *data, size_t n, char hex[65])
+{
+    unsigned char md[SHA256_DIGEST_LENGTH];
+    ow_sha256(data, n, md);
     for (int i = 0; i < SHA256_DIGEST_LENGTH; i++)
         snprintf(hex + 2 * i, 3, "%02x", md[i]);
 }

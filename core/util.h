@@ -52,6 +52,8 @@ static inline int ow_starts_with(const char *s, size_t n, const char *p)
 
 /* SHA-256 of p[0..n) as 64 lower-case hex digits plus NUL in hex[65]. */
 void ow_sha256_hex(const void *p, size_t n, char hex[65]);
+/* The same digest as 32 bytes (for base64 or base32 encodings). */
+void ow_sha256(const void *p, size_t n, unsigned char out[32]);
 
 /* Length of the valid UTF-8 sequence at s[0..n), 0 if invalid or n == 0.
  * Inline for ASCII and well-formed three-byte sequences (all of kana and
