@@ -63,11 +63,9 @@ static int open_locked(const char *db, char **dbpath, int *lock, struct store **
 {
     struct ow_diag d = {0};
     ow_err e;
-    *dbpath = db ? strdup(db) : cli_default_db();
-    if (!*dbpath) {
-        fprintf(stderr, "owabi: no --db given and neither XDG_STATE_HOME nor HOME is set\n");
+    *dbpath = cli_db_path(db);
+    if (!*dbpath)
         return EXIT_USAGE;
-    }
     if (access(*dbpath, F_OK) != 0) {
         fprintf(stderr, "owabi: no store at %s: %s\n", *dbpath, strerror(errno));
         return EXIT_SOME_FAILED;
@@ -488,11 +486,9 @@ int cmd_history(int argc, char **argv)
     if (argc - optind != 1)
         return cli_usage_error("history", "give one URL%s", "");
     const char *url = argv[optind];
-    char *dbpath = db ? strdup(db) : cli_default_db();
-    if (!dbpath) {
-        fprintf(stderr, "owabi: no --db given and neither XDG_STATE_HOME nor HOME is set\n");
+    char *dbpath = cli_db_path(db);
+    if (!dbpath)
         return EXIT_USAGE;
-    }
     struct ow_diag d = {0};
     struct store *s = NULL;
     struct history h = {.jsonl = jsonl, .colour = !jsonl && isatty(STDOUT_FILENO) && !getenv("NO_COLOR")};

@@ -62,8 +62,10 @@ unsigned cli_rules_flags(void)
     return getenv("OWABI_NO_JIT") ? EXTRACT_NO_JIT : 0;
 }
 
-char *cli_default_db(void)
+char *cli_db_path(const char *db)
 {
+    if (db)
+        return strdup(db);
     const char *x = getenv("XDG_STATE_HOME");
     const char *home = getenv("HOME");
     char *p = NULL;
@@ -76,6 +78,8 @@ char *cli_default_db(void)
         n = strlen(home) + 32;
         if ((p = malloc(n)))
             snprintf(p, n, "%s/.local/state/owabi/owabi.db", home);
+    } else {
+        fprintf(stderr, "owabi: no --db given and neither XDG_STATE_HOME nor HOME is set\n");
     }
     return p;
 }

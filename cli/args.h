@@ -22,10 +22,10 @@ long cli_parse_count(const char *s, long min, long max);
 /* extract_rules_compile's flags from the environment: OWABI_NO_JIT set (to
  * anything) turns the PCRE2 JIT off, for valgrind runs. */
 unsigned cli_rules_flags(void);
-/* The store when no --db is given: $XDG_STATE_HOME/owabi/owabi.db, else
- * ~/.local/state/owabi/owabi.db (the XDG base directory default); malloc'd,
- * NULL when neither can be known. */
-char *cli_default_db(void);
+/* The store: db (--db) when given, else $XDG_STATE_HOME/owabi/owabi.db, else
+ * ~/.local/state/owabi/owabi.db (the XDG base directory default); malloc'd.
+ * NULL, with the reason printed, when neither can be known. */
+char *cli_db_path(const char *db);
 /* A --since value: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, digits where digits
  * belong (compared as text with the store's UTC times). */
 int cli_valid_since(const char *s);

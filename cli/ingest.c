@@ -215,9 +215,8 @@ int cmd_ingest(int argc, char **argv)
     struct store *s = NULL;
     struct extract_rules *rules = NULL;
     struct ingest_report rep = {0};
-    char *dbpath = db ? strdup(db) : cli_default_db();
+    char *dbpath = cli_db_path(db);
     if (!dbpath) {
-        fprintf(stderr, "owabi: no --db given and neither XDG_STATE_HOME nor HOME is set\n");
         rc = EXIT_USAGE;
         goto out;
     }
@@ -488,11 +487,9 @@ int cmd_export(int argc, char **argv)
         return cli_usage_error("export", "--format warc exports every archived fetch; --all is for records%s", "");
     if (c.warc && isatty(STDOUT_FILENO))
         return cli_usage_error("export", "not writing gzipped WARC to a terminal: redirect it (> notices.warc.gz)%s", "");
-    char *dbpath = db ? strdup(db) : cli_default_db();
-    if (!dbpath) {
-        fprintf(stderr, "owabi: no --db given and neither XDG_STATE_HOME nor HOME is set\n");
+    char *dbpath = cli_db_path(db);
+    if (!dbpath)
         return EXIT_USAGE;
-    }
     struct ow_diag d = {0};
     struct store *s = NULL;
     int rc = EXIT_SOME_FAILED;

@@ -541,11 +541,9 @@ int cmd_report(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage_error("report", "unexpected argument '%s'", argv[optind]);
-    char *dbpath = db ? strdup(db) : cli_default_db();
-    if (!dbpath) {
-        fprintf(stderr, "owabi: no --db given and neither XDG_STATE_HOME nor HOME is set\n");
+    char *dbpath = cli_db_path(db);
+    if (!dbpath)
         return EXIT_USAGE;
-    }
     struct ow_diag d = {0};
     struct store *s = NULL;
     struct report r = {.db = dbpath};
