@@ -30,31 +30,52 @@ static void page_digest(struct job *j)
 /* The record of a body: perr and pdiag on failure, else inc and, for an
  * incident, rec_json.  Touches nothing but the job, so that a worker can
  * run it. */
+ow_err ingest_page_record(const struct extract_rules *rules, const struct ingest_page *p, int *inc,
+                          char **json, struct ow_diag *d)
+{
+    struct pipeline_opts po = {.http_charset = p->charset};
+    struct record_source src = {
+        .id = p->url,
+        .url = p->url,
+        .final_url = p->final_url,
+        .http_status = p->status,
+        .content_type = p->media_type,
+        .fetched_at = p->fetched_at,
+        .etag = p->etag,
+        .last_modified = p->last_modified,
+        .bytes = p->body ? p->body : "",
+        .nbytes = p->len,
+    };
+    json_t *rec = NULL;
+    *inc = 0;
+    *json = NULL;
+    ow_err e = pipeline_run(rules, &po, &src, &rec, d);
+    if (e)
+        return e;
+    *inc = json_is_true(json_object_get(rec, "is_incident"));
+    if (*inc && !(*json = json_dumps(rec, JSON_COMPACT)))
+        e = ow_diagf(d, OW_NOMEM, "%s", ow_strerror(OW_NOMEM));
+    json_decref(rec);
+    return e;
+}
+
 static void page_record(const struct run *r, struct job *j)
 {
     const struct fetch_result *res = &j->res;
-    struct pipeline_opts po = {.http_charset = res->charset};
-    struct record_source src = {
-        .id = j->url,
+    struct ingest_page p = {
         .url = j->url,
         .final_url = res->final_url,
-        .http_status = res->status,
-        .content_type = res->content_type,
+        .status = res->status,
+        .media_type = res->content_type,
+        .charset = res->charset,
         .fetched_at = res->fetched_at[0] ? res->fetched_at : NULL,
         .etag = res->etag,
         .last_modified = res->last_modified,
-        .bytes = res->body ? res->body : "",
-        .nbytes = res->len,
+        .body = res->body,
+        .len = res->len,
     };
-    json_t *rec = NULL;
     j->recorded = 1;
-    j->perr = pipeline_run(r->o->rules, &po, &src, &rec, &j->pdiag);
-    if (j->perr)
-        return;
-    j->inc = json_is_true(json_object_get(rec, "is_incident"));
-    if (j->inc && !(j->rec_json = json_dumps(rec, JSON_COMPACT)))
-        j->perr = ow_diagf(&j->pdiag, OW_NOMEM, "%s", ow_strerror(OW_NOMEM));
-    json_decref(rec);
+    j->perr = ingest_page_record(r->o->rules, &p, &j->inc, &j->rec_json, &j->pdiag);
 }
 
 /* On a worker: the request, and for a page its digest and record, so that

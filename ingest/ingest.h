@@ -118,4 +118,20 @@ void ingest_report_free(struct ingest_report *r);
  * *urls (strings and array) is the caller's: store_strv_free(*urls, *n). */
 ow_err ingest_read_sources(const char *path, char ***urls, size_t *n, struct ow_diag *d);
 
+/* What one fetch of a page brought, as a page record is read from it. */
+struct ingest_page {
+    const char *url, *final_url;
+    long status;
+    const char *media_type, *charset;   /* of the Content-Type header, or NULL */
+    const char *fetched_at, *etag, *last_modified;
+    const char *body;
+    size_t len;
+};
+/* The page's record: the pipeline over its body with the fetch's source
+ * facts.  *inc gets is_incident; *json (compact, the caller's) is set only
+ * for an incident.  Ingest and reextract both read pages through it, so the
+ * same build makes the same record from the same fetch. */
+ow_err ingest_page_record(const struct extract_rules *rules, const struct ingest_page *p, int *inc,
+                          char **json, struct ow_diag *d);
+
 #endif

@@ -1,6 +1,5 @@
 #include "reextract.h"
 
-#include <jansson.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -8,7 +7,7 @@
 #include <string.h>
 
 #include "../core/util.h"
-#include "../lib/pipeline.h"
+#include "ingest.h"
 #include "outfile.h"
 
 /* One archived page: what the walk said, then its body and new record. */
@@ -84,34 +83,25 @@ static void item_free(struct item *x)
     free(x->json);
 }
 
-/* The pipeline over one archived body, with the source facts ingest gave
- * it (page_record in ingest.c), so that the same build makes the same record. */
+/* One archived body read again, with the source facts of its fetch. */
 static void parse_item(const struct extract_rules *rules, struct item *x)
 {
     char media[128], charset[64];
     ow_ct_media_type(x->content_type ? x->content_type : "", media, sizeof media);
     ow_ct_charset(x->content_type ? x->content_type : "", charset, sizeof charset);
-    struct pipeline_opts po = {.http_charset = charset[0] ? charset : NULL};
-    struct record_source src = {
-        .id = x->url,
+    struct ingest_page p = {
         .url = x->url,
         .final_url = x->final_url,
-        .http_status = x->status,
-        .content_type = media[0] ? media : NULL,
+        .status = x->status,
+        .media_type = media[0] ? media : NULL,
+        .charset = charset[0] ? charset : NULL,
         .fetched_at = x->fetched_at,
         .etag = x->etag,
         .last_modified = x->last_modified,
-        .bytes = x->body ? x->body : "",
-        .nbytes = x->len,
+        .body = x->body,
+        .len = x->len,
     };
-    json_t *rec = NULL;
-    x->err = pipeline_run(rules, &po, &src, &rec, &x->diag);
-    if (x->err)
-        return;
-    x->inc = json_is_true(json_object_get(rec, "is_incident"));
-    if (x->inc && !(x->json = json_dumps(rec, JSON_COMPACT)))
-        x->err = ow_diagf(&x->diag, OW_NOMEM, "%s", ow_strerror(OW_NOMEM));
-    json_decref(rec);
+    x->err = ingest_page_record(rules, &p, &x->inc, &x->json, &x->diag);
 }
 
 struct pool {
