@@ -222,3 +222,28 @@ long long ow_mono_ms(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+int ow_tsv_row(const char **p, const char *end, const char *path, struct ow_row *r,
+               struct ow_diag *d)
+{
+    while (*p < end) {
+        const char *line = *p, *nl = memchr(line, '\n', (size_t)(end - line));
+        const char *le = nl ? nl : end;
+        *p = nl ? nl + 1 : end;
+        r->lineno++;
+        if (le == line || *line == '#')
+            continue;
+        const char *tab = memchr(line, '\t', (size_t)(le - line));
+        size_t wl = tab ? (size_t)(le - tab - 1) : 0;
+        if (!tab || wl == 0 || memchr(tab + 1, '\t', wl)) {
+            ow_diagf(d, OW_DATA, "%s:%d: expected label<TAB>word", path, r->lineno);
+            return -1;
+        }
+        r->label = line;
+        r->llen = (size_t)(tab - line);
+        r->word = tab + 1;
+        r->wlen = wl;
+        return 1;
+    }
+    return 0;
+}

@@ -52,6 +52,18 @@ static inline int ow_starts_with(const char *s, size_t n, const char *p)
 
 /* SHA-256 of p[0..n) as 64 lower-case hex digits plus NUL in hex[65]. */
 void ow_sha256_hex(const void *p, size_t n, char hex[65]);
+/* A row of a label<TAB>word vocabulary file. */
+struct ow_row {
+    const char *label, *word;
+    size_t llen, wlen;
+    int lineno;
+};
+/* The next row of text[*p..end), skipping empty lines and '#' comments;
+ * *p advances and r->lineno counts lines (set it to 0 before the first
+ * call).  1 with r filled, 0 at the end, -1 for a line that is not
+ * label<TAB>word (OW_DATA in d: "PATH:LINE: expected label<TAB>word"). */
+int ow_tsv_row(const char **p, const char *end, const char *path, struct ow_row *r,
+               struct ow_diag *d);
 /* The same digest as 32 bytes (for base64 or base32 encodings). */
 void ow_sha256(const void *p, size_t n, unsigned char out[32]);
 

@@ -234,19 +234,15 @@ ow_err norm_numerals_read(const char *text, size_t len, const char *path, struct
                           struct ow_diag *d)
 {
     size_t used = 0;
-    int lineno = 0;
+    struct ow_row row = {0};
+    int rc;
     l->ncounter = l->nnotnumber = 0;
-    for (const char *p = text, *end = text + len; p < end;) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *le = nl ? nl : end, *line = p;
-        p = nl ? nl + 1 : end;
-        lineno++;
-        if (le == line || *line == '#')
-            continue;
-        const char *tab = memchr(line, '\t', (size_t)(le - line));
-        size_t wl = tab ? (size_t)(le - tab - 1) : 0, ll = tab ? (size_t)(tab - line) : 0;
-        if (!tab || wl == 0 || memchr(tab + 1, '\t', wl))
-            return ow_diagf(d, OW_DATA, "%s:%d: expected label<TAB>word", path, lineno);
+    for (const char *p = text, *end = text + len; (rc = ow_tsv_row(&p, end, path, &row, d)) != 0;) {
+        if (rc < 0)
+            return OW_DATA;
+        const char *line = row.label;
+        size_t ll = row.llen, wl = row.wlen;
+        int lineno = row.lineno;
         int counter = ll == 7 && !memcmp(line, "counter", 7);
         if (!counter && !(ll == 9 && !memcmp(line, "notnumber", 9)))
             return ow_diagf(d, OW_DATA, "%s:%d: unknown label \"%.*s\" (counter or notnumber)", path,
@@ -255,7 +251,7 @@ ow_err norm_numerals_read(const char *text, size_t len, const char *path, struct
         if (*n >= NORM_NUMERALS_MAX || used + wl + 1 > sizeof l->pool)
             return ow_diagf(d, OW_DATA, "%s:%d: too many words", path, lineno);
         char *w = l->pool + used;
-        memcpy(w, tab + 1, wl);
+        memcpy(w, row.word, wl);
         w[wl] = '\0';
         used += wl + 1;
         (counter ? l->counter : l->notnumber)[(*n)++] = w;

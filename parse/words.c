@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../core/util.h"
 #include "../core/vocab.h"
 
 #define WORDS_PATH "parse/vocab/words.tsv"
@@ -86,20 +87,14 @@ ow_err parse_words_read(const char *text, size_t len, const char *path, struct p
 {
     memset(w, 0, sizeof *w);
     size_t used = 0;
-    int lineno = 0;
-    for (const char *p = text, *end = text + len; p < end;) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *le = nl ? nl : end;
-        const char *line = p;
-        p = nl ? nl + 1 : end;
-        lineno++;
-        if (le == line || *line == '#')
-            continue;
-        const char *tab = memchr(line, '\t', (size_t)(le - line));
-        size_t wl = tab ? (size_t)(le - tab - 1) : 0;
-        if (!tab || wl == 0 || memchr(tab + 1, '\t', wl))
-            return ow_diagf(d, OW_DATA, "%s:%d: expected label<TAB>word", path, lineno);
-        size_t ll = (size_t)(tab - line);
+    struct ow_row row = {0};
+    int rc;
+    for (const char *p = text, *end = text + len; (rc = ow_tsv_row(&p, end, path, &row, d)) != 0;) {
+        if (rc < 0)
+            return OW_DATA;
+        const char *line = row.label, *word = row.word;
+        size_t ll = row.llen, wl = row.wlen;
+        int lineno = row.lineno;
         int org = ll == 3 && !memcmp(line, "org", 3);
         int chrome = ll == 6 && !memcmp(line, "chrome", 6);
         unsigned cls = 0;
@@ -110,20 +105,20 @@ ow_err parse_words_read(const char *text, size_t len, const char *path, struct p
             return ow_diagf(d, OW_DATA, "%s:%d: unknown label \"%.*s\" (notice, org, chrome, chromeclass, "
                             "frameclass, mainclass or listclass)", path, lineno, (int)(ll < 40 ? ll : 40), line);
         if (cls) {
-            for (size_t k = 1; k <= wl; k++)
-                if (!((tab[k] >= 'a' && tab[k] <= 'z') || (tab[k] >= '0' && tab[k] <= '9')))
+            for (size_t k = 0; k < wl; k++)
+                if (!((word[k] >= 'a' && word[k] <= 'z') || (word[k] >= '0' && word[k] <= '9')))
                     return ow_diagf(d, OW_DATA, "%s:%d: a class token is lower-case ASCII letters and digits",
                                     path, lineno);
             if (wl > 47 || used + wl + 1 > cap || w->ncls >= PARSE_WORDS_MAX)
                 return ow_diagf(d, OW_DATA, "%s:%d: too many words", path, lineno);
             char *t = store + used;
-            memcpy(t, tab + 1, wl);
+            memcpy(t, word, wl);
             t[wl] = '\0';
             used += wl + 1;
             index_class(w, t, cls);
             continue;
         }
-        const unsigned char *u = (const unsigned char *)tab + 1;
+        const unsigned char *u = (const unsigned char *)word;
         if (!chrome && (wl < 3 || (u[0] & 0xf0) != 0xe0))
             return ow_diagf(d, OW_DATA, "%s:%d: a notice or org word starts with a three-byte character",
                             path, lineno);
@@ -131,7 +126,7 @@ ow_err parse_words_read(const char *text, size_t len, const char *path, struct p
             (chrome ? w->nchrome : w->n) >= PARSE_WORDS_MAX)
             return ow_diagf(d, OW_DATA, "%s:%d: too many words", path, lineno);
         char *s = store + used;
-        memcpy(s, tab + 1, wl);
+        memcpy(s, word, wl);
         s[wl] = '\0';
         used += wl + 1;
         if (chrome)
