@@ -496,6 +496,12 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
             } else {
                 reports = hearsay || ex_label_match(c, "org", "report", me,
                                                     ex_upto(c, me, c->sents[si].e, EX_WINDOW), 0, NULL);
+                /* a lead that opens its sentence reports however long the
+                 * sentence is: 北浜商事は、…(a long clause)…ことを発表した。 */
+                size_t sa = c->sents[si].s, sb = ns, se = c->sents[si].e;
+                ex_trim(c->s, &sa, &sb);
+                if (!reports && sa == sb && se > me)
+                    reports = ex_label_match(c, "org", "report", ex_back(c, me, se, 60), se, 0, NULL);
             }
             if (!reports && !third)
                 continue;
