@@ -994,7 +994,7 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
                                        PCRE2_ANCHORED, NULL);
             if (here) {
                 /* …紛失したことが判明 (this day), not …置き忘れ、翌28日に気付き */
-                size_t we = ex_upto(c, ev.e, ee, 36), nd = ex_date_at(c, ev.e);
+                size_t we = ex_upto(c, ev.e, ee, 120), nd = ex_date_at(c, ev.e);
                 if (nd < c->ndates && c->dates[nd].s < we)
                     we = c->dates[nd].s;
                 here = !ex_label_match(c, "periods", "discovered", ev.e, we, 0, NULL);

@@ -453,9 +453,6 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
                 covered = cs->v[i].s <= ns && cs->v[i].e >= ne;
             if (covered)
                 continue;
-            for (size_t i = 0; i < nbefore; i++)
-                if (cs->v[i].s >= ns && cs->v[i].e <= ne)
-                    cs->v[i].score -= 10;
             /* a bare institution word (大学は…, 運輸は…) is a back-reference */
             struct span w;
             if ((ex_label_match(c, "org", "suffix", ns, ne, PCRE2_ANCHORED, &w) && w.e == ne) ||
@@ -508,6 +505,10 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
             /* a mention with no report adds to the count of a name that has one */
             int sc = !reports ? 0 : weak ? score_mention(c, ns, ne, li) - 1
                                          : score_mention(c, ns, ne, li) + (hearsay ? 2 : 0) + (third ? 4 : 0) + owner;
+            /* only a name taken gives way to nothing: one it holds yields */
+            for (size_t i = 0; i < nbefore; i++)
+                if (cs->v[i].s >= ns && cs->v[i].e <= ne)
+                    cs->v[i].score -= 10;
             if (add(cs, "", c->s, ns, ne, 1, ns, ne, li, sc))
                 return OW_NOMEM;
             cs->v[cs->n - 1].norep = 1;

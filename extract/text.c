@@ -163,9 +163,17 @@ ow_err ex_segment(struct ctx *c)
 {
     size_t lcap = 0, scap = 0, slcap = 0;
     size_t ls = 0, ss = 0, sl = 0;   /* sl: the line the open sentence starts on */
+    size_t depth = 0, open = 0;      /* brackets open on this line, the outermost */
     const char *s = c->s;
     for (size_t i = 0; i <= c->n; i++) {
         int eol = i == c->n || s[i] == '\n';
+        if (eol)
+            depth = 0;
+        else if (s[i] == '(' || (i + 3 <= c->n && !memcmp(s + i, "「", 3))) {
+            if (depth++ == 0)
+                open = i;
+        } else if (depth && (s[i] == ')' || (i + 3 <= c->n && !memcmp(s + i, "」", 3))))
+            depth--;
         if (eol && i < c->n && continues(c, ls, i)) {
             if (ow_array_grow((void **)&c->lines, &lcap, c->nlines, sizeof *c->lines))
                 return OW_NOMEM;
@@ -176,8 +184,12 @@ ow_err ex_segment(struct ctx *c)
         int eos = 0;
         size_t next = i + 1;
         if (!eol && i + 3 <= c->n && (unsigned char)s[i] == 0xe3 &&
-            (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0x82) {
-            eos = 1;                /* 。 ends a sentence after it */
+            (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0x82 &&
+            (!depth || i - open > 240)) {
+            /* 。 ends a sentence after it, but not inside brackets
+             * ((以下「A社」という。)); a bracket left open runs no further
+             * than a long clause */
+            eos = 1;
             next = i + 3;
         } else if (!eol && i > ss && i + 3 <= c->n && (unsigned char)s[i] == 0xe2 &&
                    (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0xbb &&
