@@ -238,6 +238,12 @@ static int score_mention(struct ctx *c, size_t ns, size_t ne, size_t li)
         sc += 4;
     if (ex_label_match(c, "org", "reference", ns, ne, 0, NULL))
         sc -= 6;
+    /* 北浜通信株式会社(以下「北浜通信社」): a notice in its own voice
+     * (当社, 本市) gives a short name to the others it speaks of */
+    if (ne + 3 <= le && c->s[ne] == '(' &&
+        ex_label_match(c, "org", "alias", ne, ex_upto(c, ne, le, 90), PCRE2_ANCHORED, NULL) &&
+        ex_label_match(c, "incident", "self", 0, c->body_e, 0, NULL))
+        sc -= 8;
     /* 株式会社X(京都市)は …発表した; with a legal form, …を運営する株式会社Xが、
      * …と発表 too */
     size_t p = ne;
