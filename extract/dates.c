@@ -228,6 +228,7 @@ static void infer_years(struct ctx *c)
     const struct dtok *lastday = NULL;
     for (size_t i = 0; i < c->ndates; i++) {
         struct dtok *t = &c->dates[i];
+        int back = 0;
         if (t->rel) {
             /* resolved again in resolve_relative once the notice's date is
              * known; a dateline above lends its date now, so that the
@@ -245,8 +246,13 @@ static void infer_years(struct ctx *c)
                 /* 3月2日の記事で「28日」: February; but in a narrative
                  * (5月19日に作成…26日に連絡) a later day is later that month */
                 if (t->same == 5 && d > lastday->d &&
-                    (ex_tok_is_lone(c, lastday) || announced(c, lastday)) && --t->m < 1)
-                    t->m = 12, t->y--;
+                    (ex_tok_is_lone(c, lastday) || announced(c, lastday))) {
+                    if (--t->m < 1)
+                        t->m = 12, t->y--;
+                    /* a guess (18日 may be tomorrow's plan): the days
+                     * after it still count from the article's date */
+                    back = 1;
+                }
                 if (t->same == 2 && d < lastday->d)
                     t->m++;                       /* 1月30日 … 翌2日 */
                 else if (t->same == 3 && t->m >= 1 && t->m <= 12 && d > mdays[t->m - 1])
@@ -274,7 +280,7 @@ static void infer_years(struct ctx *c)
                     t->behind = 1;    /* prose: settled once the notice's date is known */
             }
         }
-        if (t->prec == 3 && t->m)
+        if (t->prec == 3 && t->m && !back)
             lastday = t;
     }
     /* Nothing dated before: take the year of a date line below (a
@@ -1047,7 +1053,7 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
         if (t.prec < 2 || t.in_range || !t.y || !ex_mention_ok(c, t.s) ||
             announced(c, &c->dates[i]) || dates_page(c, &c->dates[i]) ||
             !ex_label_match(c, "periods", "openday", t.e,
-                            ex_upto(c, t.e, c->sents[ex_sent_of(c, t.s)].e, 60), PCRE2_ANCHORED, NULL) ||
+                            ex_upto(c, t.e, c->sents[ex_sent_of(c, t.s)].e, 200), PCRE2_ANCHORED, NULL) ||
             !cap_year(c, &t))
             continue;
         struct drange r;
