@@ -554,7 +554,13 @@ static ow_err by_type(struct ctx *c, struct cands *cs)
             size_t ne = (size_t)(p - c->s) + 3, li = ex_line_of(c, ne - 3);
             p += 3;
             size_t ns = name_back(c, c->lines[li].s, ne), k;
-            if (ne - ns < 9 || !plausible_name(c, ns, ne) || !org_shaped(c, ns, ne))
+            /* 本会: an association's name ends in 会 (北浜畜産会), which
+             * is no shape of its own, so only a name opening its line */
+            size_t la = c->lines[li].s, lb = ns;
+            ex_trim(c->s, &la, &lb);
+            int assoc = !memcmp(types[i], "会", 3) && la == lb &&
+                        (ne >= c->n || !is_solid(cp_at(c->s, c->n, ne, &k)));
+            if (ne - ns < 9 || !plausible_name(c, ns, ne) || !(org_shaped(c, ns, ne) || assoc))
                 continue;
             /* a Han or katakana name ends in the type: 県政資料・県 is a list */
             uint32_t q = cp_at(c->s, c->n, prev_start(c->s, ne - 3), &k);
