@@ -576,6 +576,31 @@ static ow_err by_type(struct ctx *c, struct cands *cs)
     return OW_OK;
 }
 
+/* An article introduces the company it is about with its head office:
+ * ミナト証券(本社:北浜県みなと市)の顧客…; 同社は…と公表した. */
+static ow_err introduced(struct ctx *c, struct cands *cs)
+{
+    static const char mark[] = "(本社";
+    if (!ex_third_party(c))
+        return OW_OK;
+    const char *p = c->s, *end = c->s + c->body_e;
+    while (cs->n < MAX_CANDS && (p = memmem(p, (size_t)(end - p), mark, sizeof mark - 1))) {
+        size_t ne = (size_t)(p - c->s), li = ex_line_of(c, ne);
+        p += sizeof mark - 1;
+        size_t ns = name_back(c, c->lines[li].s, ne);
+        if (ns >= ne || !plausible_name(c, ns, ne) || !org_shaped(c, ns, ne))
+            continue;
+        size_t si = ex_sent_of(c, ne);
+        if (!(c->sflag[si] & SF_CUE) || (c->sflag[si] & SF_OTHER))
+            continue;
+        if (add(cs, "", c->s, ns, ne, 1, ns, ne, li, score_mention(c, ns, ne, li) + 4))
+            return OW_NOMEM;
+        cs->v[cs->n - 1].norep = 1;
+        break;
+    }
+    return OW_OK;
+}
+
 static ow_err forms(struct ctx *c, struct cands *cs)
 {
     PCRE2_SIZE *ov;
@@ -883,7 +908,7 @@ static ow_err forms(struct ctx *c, struct cands *cs)
             return OW_NOMEM;
         cs->v[cs->n - 1].norep = 1;
     }
-    if (subjects(c, cs, nbefore) || by_type(c, cs))
+    if (subjects(c, cs, nbefore) || by_type(c, cs) || introduced(c, cs))
         return OW_NOMEM;
     return OW_OK;
 }
