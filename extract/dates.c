@@ -560,6 +560,11 @@ static int announced(struct ctx *c, const struct dtok *t)
     size_t si = ex_sent_of(c, t->s), ss = c->sents[si].s;
     if (c->sflag[si] & SF_OTHER)
         return 0;
+    /* …は、2022年6月14日に発生した漏えいについて、7月1日に公表: the day
+     * of the event, not of the announcement */
+    if (ex_label_match(c, "periods", "attackday", t->e, ex_upto(c, t->e, c->sents[si].e, 24),
+                       PCRE2_ANCHORED, NULL))
+        return 0;
     /* an article's …と2025年7月18日に発表しました (a notice's own …に公表
      * いたしました tells of an earlier one) */
     if (ex_third_party(c) &&
