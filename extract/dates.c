@@ -284,14 +284,33 @@ static void infer_years(struct ctx *c)
             lastday = t;
     }
     /* Nothing dated before: take the year of a date line below (a
-     * signature); a full date in the prose after it says nothing of it. */
+     * signature); a full date in the prose after it says nothing of it.
+     * A bare day with nothing before it (北浜商事は9日、…と発表した) counts
+     * back from an article's date line below it: that month, or the one
+     * before when the day is later. */
+    const struct dtok *below = NULL;
     int next = 0;
     for (size_t i = c->ndates; i-- > 0;) {
         struct dtok *t = &c->dates[i];
-        if (t->explicit_year && t->prec == 3 && ex_tok_is_lone(c, t))
+        size_t ls = c->lines[ex_line_of(c, t->s)].s;
+        while (ls < t->s && (c->s[ls] == ' ' || c->s[ls] == '\t'))
+            ls++;
+        /* (2011/12/12 北浜ニュース): an article's credit line dates it */
+        int credit = t->explicit_year && t->prec == 3 && t->s == ls + 1 && c->s[ls] == '(';
+        if (t->explicit_year && t->prec == 3 && ex_tok_is_lone(c, t)) {
             next = t->y;
-        else if (t->y == 0 && !t->rel && !t->explicit_year)
+            below = t;
+        } else if (credit) {
+            below = t;
+        } else if (t->same == 5 && !t->m && below) {
+            t->y = below->y;
+            t->m = below->m;
+            if (t->d > below->d && --t->m < 1)
+                t->m = 12, t->y--;
+            t->sortday = t->d;
+        } else if (t->y == 0 && !t->rel && !t->explicit_year) {
             t->y = next;
+        }
     }
 }
 
