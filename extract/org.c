@@ -232,6 +232,10 @@ static int score_mention(struct ctx *c, size_t ns, size_t ne, size_t li)
     if (li == 0)
         sc += 2;
     size_t wa = ex_char_start(c->s, ns > ls + 36 ? ns - 36 : ls, ls);
+    /* 委託業者の北浜システム: a vendor; 委託業者へ、北浜県が: a new clause */
+    for (size_t q = wa; q + 3 <= ns; q++)
+        if (!memcmp(c->s + q, "、", 3))
+            wa = q + 3;
     if (ex_label_match(c, "org", "vendor", wa, ns, 0, NULL))
         sc -= 8;
     if (ex_label_match(c, "org", "source", wa, ns, 0, NULL))
@@ -560,7 +564,10 @@ static ow_err by_type(struct ctx *c, struct cands *cs)
             ex_trim(c->s, &la, &lb);
             int assoc = !memcmp(types[i], "会", 3) && la == lb &&
                         (ne >= c->n || !is_solid(cp_at(c->s, c->n, ne, &k)));
-            if (ne - ns < 9 || !plausible_name(c, ns, ne) || !(org_shaped(c, ns, ne) || assoc))
+            /* two characters do for a municipality (浜市, 湊区; the bare
+             * wards 北区, 中区 are org.tsv notname) */
+            if (ne - ns < (memcmp(types[i], "会", 3) && memcmp(types[i], "県", 3) ? 6u : 9u) ||
+                !plausible_name(c, ns, ne) || !(org_shaped(c, ns, ne) || assoc))
                 continue;
             /* a Han or katakana name ends in the type: 県政資料・県 is a list */
             uint32_t q = cp_at(c->s, c->n, prev_start(c->s, ne - 3), &k);
