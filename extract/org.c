@@ -446,12 +446,15 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
             size_t li = ex_line_of(c, ms), ls = c->lines[li].s;
             size_t ne = paren_back(c->s, ls, ms);
             size_t ns = name_back(c, ls, ne);
-            if (ns >= ne || !plausible_name(c, ns, ne))
+            /* 北浜県警は5日、…と発表した: police as the announcer */
+            int police = ns < ne && !strcmp(ru->arg, "topic") &&
+                         ex_label_match(c, "org", "police", ns, ne, PCRE2_ANCHORED, NULL);
+            if (ns >= ne || !(plausible_name(c, ns, ne) || police))
                 continue;
             /* A name of Han alone (弥生, 日能研) is taken only where the
              * sentence shape says it is an organization: the lead of an
              * announcement (弥生は2006年7月25日、…と発表した) or a source. */
-            if (!org_shaped(c, ns, ne) &&
+            if (!police && !org_shaped(c, ns, ne) &&
                 !(all_han(c, ns, ne) && (!strcmp(ru->arg, "source") ||
                    (!strcmp(ru->arg, "topic") && lead_date(c, me))) &&
                   !ex_label_match(c, "org", "notsource", ns, ne, PCRE2_ANCHORED, NULL)))
@@ -510,7 +513,10 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
                 if (!reports && sa == sb && se > me)
                     reports = ex_label_match(c, "org", "report", ex_back(c, me, se, 60), se, 0, NULL);
             }
-            if (!reports && !third)
+            if ((!reports && !third) ||
+                (police && (!reports || ex_label_match(c, "org", "policecase", c->sents[si].s,
+                                                       ex_upto(c, c->sents[si].s, c->sents[si].e, EX_WINDOW),
+                                                       0, NULL))))
                 continue;
             /* a mention with no report adds to the count of a name that has one */
             int sc = !reports ? 0 : weak ? score_mention(c, ns, ne, li) - 1
