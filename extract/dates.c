@@ -100,6 +100,13 @@ static const struct date_form forms[] = {
      .y = 1, .m = 2, .xun = 3, .prec = 2, .explicit_year = 1},
     /* 2010年 (not 2024年度) */
     {"(?<![0-9.])([0-9]{4})\\s?年(?!度|[0-9]|\\s[0-9])", .y = 1, .prec = 1, .explicit_year = 1},
+    /* 27年6月1日~28年9月30日, 2009年4月~15年2月: a year in two digits
+     * (a full date, or a month closing a range), read after a year named
+     * in full (date_hit) */
+    {"(?<![0-9.])([0-9]{2})\\s?年\\s?([0-9]{1,2})\\s?月\\s?([0-9]{1,2})\\s?日",
+     .y = 1, .m = 2, .d = 3, .prec = 3, .explicit_year = 1},
+    {"(?<=から|より|~)\\s?([0-9]{2})\\s?年\\s?([0-9]{1,2})\\s?月(?!\\s?[0-9])" XUN "?",
+     .y = 1, .m = 2, .xun = 3, .prec = 2, .explicit_year = 1},
     /* (同年)5月18日 */
     {"(?<![0-9./])(?:同年)?([0-9]{1,2})\\s?月\\s?([0-9]{1,2})\\s?日", .m = 1, .d = 2, .prec = 3},
     /* 5月下旬 */
@@ -177,6 +184,24 @@ static int date_hit(struct ctx *c, PCRE2_SIZE *ov, void *arg)
         t.back = f->back(s + ov[2 * f->word], ov[2 * f->word + 1] - ov[2 * f->word]);
 #undef G
     t.explicit_year = f->explicit_year;
+    if (t.explicit_year && t.y < 100) {
+        /* …2009年4月~15年2月, 平成22年…27年6月~28年9月: the two digits of
+         * a western or an era year, whichever first comes at or after
+         * the year named before it */
+        static const int base[] = {1900, 2000, 1925, 1988, 2018};
+        int last = 0, best = 0;
+        for (size_t i = c->ndates; i-- > 0 && !last;)
+            if (c->dates[i].explicit_year)
+                last = c->dates[i].y;
+        for (size_t i = 0; i < sizeof base / sizeof base[0]; i++) {
+            int y = base[i] + t.y;
+            if (last && y >= last && y <= last + 30 && (!best || y < best))
+                best = y;
+        }
+        if (!best)
+            return 0;
+        t.y = best;
+    }
     t.same = f->same;
     t.rel = f->rel;
     if (!valid_ymd(t.y, t.m, t.d) || (t.explicit_year && t.y == 0))
