@@ -490,6 +490,11 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
                     latin = (unsigned char)c->s[p] < 0x80;
                 if (!self && !latin)
                     owner = 2;
+            } else if (!strcmp(ru->arg, "intro")) {
+                /* an article introduces the company it is about */
+                if (!third || !(c->sflag[si] & SF_CUE))
+                    continue;
+                reports = 1;
             } else if (!strcmp(ru->arg, "place")) {
                 /* only where it opens a sentence that reports the incident, in
              * the notice's own voice (an article's 子会社X社では is not it) */
@@ -571,9 +576,10 @@ static ow_err by_type(struct ctx *c, struct cands *cs)
             int assoc = !memcmp(types[i], "会", 3) && la == lb &&
                         (ne >= c->n || !is_solid(cp_at(c->s, c->n, ne, &k)));
             /* two characters do for a municipality (浜市, 湊区; the bare
-             * wards 北区, 中区 are org.tsv notname) */
-            if (ne - ns < (memcmp(types[i], "会", 3) && memcmp(types[i], "県", 3) ? 6u : 9u) ||
-                !plausible_name(c, ns, ne) || !(org_shaped(c, ns, ne) || assoc))
+             * wards 北区, 中区 are org.tsv notname), three for the rest */
+            int muni = memcmp(types[i], "会", 3) && memcmp(types[i], "県", 3);
+            if (ne - ns < (muni ? 6u : 9u) || !plausible_name(c, ns, ne) ||
+                !(org_shaped(c, ns, ne) || assoc))
                 continue;
             /* a Han or katakana name ends in the type: 県政資料・県 is a list */
             uint32_t q = cp_at(c->s, c->n, prev_start(c->s, ne - 3), &k);
@@ -585,31 +591,6 @@ static ow_err by_type(struct ctx *c, struct cands *cs)
             cs->v[cs->n - 1].norep = 1;
             break;
         }
-    }
-    return OW_OK;
-}
-
-/* An article introduces the company it is about with its head office:
- * ミナト証券(本社:北浜県みなと市)の顧客…; 同社は…と公表した. */
-static ow_err introduced(struct ctx *c, struct cands *cs)
-{
-    static const char mark[] = "(本社";
-    if (!ex_third_party(c))
-        return OW_OK;
-    const char *p = c->s, *end = c->s + c->body_e;
-    while (cs->n < MAX_CANDS && (p = memmem(p, (size_t)(end - p), mark, sizeof mark - 1))) {
-        size_t ne = (size_t)(p - c->s), li = ex_line_of(c, ne);
-        p += sizeof mark - 1;
-        size_t ns = name_back(c, c->lines[li].s, ne);
-        if (ns >= ne || !plausible_name(c, ns, ne) || !org_shaped(c, ns, ne))
-            continue;
-        size_t si = ex_sent_of(c, ne);
-        if (!(c->sflag[si] & SF_CUE) || (c->sflag[si] & SF_OTHER))
-            continue;
-        if (add(cs, "", c->s, ns, ne, 1, ns, ne, li, score_mention(c, ns, ne, li) + 4))
-            return OW_NOMEM;
-        cs->v[cs->n - 1].norep = 1;
-        break;
     }
     return OW_OK;
 }
@@ -921,7 +902,7 @@ static ow_err forms(struct ctx *c, struct cands *cs)
             return OW_NOMEM;
         cs->v[cs->n - 1].norep = 1;
     }
-    if (subjects(c, cs, nbefore) || by_type(c, cs) || introduced(c, cs))
+    if (subjects(c, cs, nbefore) || by_type(c, cs))
         return OW_NOMEM;
     return OW_OK;
 }
