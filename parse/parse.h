@@ -2,7 +2,8 @@
  *
  * Input:  UTF-8 text (from decode/).  HTML is parsed by libxml2 with the
  *         encoding forced to UTF-8, no network, recover mode; plain text is
- *         split into line blocks.
+ *         split into line blocks, the lines of a paragraph wrapped at a
+ *         fixed width joined back into one.
  * Output: the notice's main text: one string in which every block is one line
  *         (blocks joined by '\n', no '\n' inside a block), and the block list.
  *         The title comes first.  Scripts, styles, comments, navigation,
@@ -35,7 +36,7 @@
 enum parse_kind {
     PARSE_TITLE,    /* <title>, or the first <h1> when there is no <title> */
     PARSE_HEADING,  /* h1-h6, dt (a <br> inside is a space) */
-    PARSE_PARA,     /* p, div text, br-separated lines, dd; every plain-text line */
+    PARSE_PARA,     /* p, div text, br-separated lines, dd; a plain-text line or wrapped paragraph */
     PARSE_ITEM,     /* li */
     PARSE_ROW,      /* a table row: its cells joined by " " (tab-free) */
     PARSE_PRE       /* a line of <pre> */
@@ -72,10 +73,17 @@ ow_err parse_builder_add(struct parse_builder *b, enum parse_kind kind, const ch
 ow_err parse_builder_open(struct parse_builder *b);
 ow_err parse_builder_append(struct parse_builder *b, const char *s, size_t len);
 ow_err parse_builder_close(struct parse_builder *b, enum parse_kind kind);
+/* Appends a line that a wrapped line runs on into to the open block: a
+ * space between two Latin words, nothing between Japanese characters. */
+ow_err parse_builder_join(struct parse_builder *b, const char *s, size_t len);
 /* Moves text and blocks into out (text, len, blocks, nblocks); the builder
  * is then empty.  parse_builder_free releases what is left either way. */
 ow_err parse_builder_finish(struct parse_builder *b, struct parse_doc *out);
 void parse_builder_free(struct parse_builder *b);
+/* Does a line open a list item, a numbered or bracketed heading or a note
+ * (・, ①, 1., (2), 【, ※, 第3): a line of its own, never the run-on of a
+ * wrapped one? */
+int parse_opens_item(const char *s, size_t n);
 
 /* Guesses from the first bytes whether text is HTML (a tag among the first
  * non-blank characters, or <html/<body/<p/<div/<br anywhere early). */

@@ -233,41 +233,6 @@ static int page_number(const char *s, size_t n)
     return i == n;
 }
 
-/* Does a line open a list item or a numbered heading, so that it never
- * continues the line above it? */
-static int opens_item(const char *s, size_t n)
-{
-    static const char *const marks[] = {"・", "●", "○", "◆", "◇", "■", "□", "※", "★", "☆",
-                                        "▼", "▶", "►", "◎", "（", "(", "【", "［", "[", "〔",
-                                        "〈", "《", "-", "*", "＊", "第"};
-    for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
-        size_t m = strlen(marks[k]);
-        if (n >= m && !memcmp(s, marks[k], m))
-            return 1;
-    }
-    /* ①..⑳ */
-    if (n >= 3 && (unsigned char)s[0] == 0xe2 && (unsigned char)s[1] == 0x91 &&
-        (unsigned char)s[2] >= 0xa0 && (unsigned char)s[2] <= 0xb3)
-        return 1;
-    size_t i = 0;
-    while (i < n && ((s[i] >= '0' && s[i] <= '9') ||
-                     (i + 3 <= n && (unsigned char)s[i] == 0xef && (unsigned char)s[i + 1] == 0xbc &&
-                      (unsigned char)s[i + 2] >= 0x90 && (unsigned char)s[i + 2] <= 0x99)))
-        i += (s[i] >= '0' && s[i] <= '9') ? 1 : 3;
-    if (i == 0 || i >= n)
-        return 0;
-    static const char *const after[] = {".", "．", ")", "）", "、", " ", "　"};
-    for (size_t k = 0; k < sizeof after / sizeof after[0]; k++) {
-        size_t m = strlen(after[k]);
-        if (n - i >= m && !memcmp(s + i, after[k], m))
-            return 1;
-    }
-    return 0;
-}
-
-static int ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-static int ascii_alnum(char c) { return ascii_alpha(c) || (c >= '0' && c <= '9'); }
-
 static size_t count_chars(const char *s, size_t n)
 {
     size_t k = 0;
@@ -586,7 +551,7 @@ static int wraps_into(const struct page_scratch *ps, size_t i, const char *ta, c
         return 0;
     if (b->x0 > a->x0 + 0.5 * em || b->x0 < a->x0 - 1.5 * em)
         return 0;
-    if (opens_item(tb, b->len))
+    if (parse_opens_item(tb, b->len))
         return 0;
     return reaches_right(ps, i);
 }
@@ -597,7 +562,6 @@ static ow_err emit_page(struct page_scratch *ps, int page, struct parse_builder 
                         int **pages, size_t *capp, double **bsize, size_t *caps)
 {
     const char *lt = ps->lines.data;
-    struct ow_buf *text = &out->text;
     for (size_t i = 0; i < ps->nl;) {
         const struct line *l = &ps->l[i];
         if (!l->len || page_number(lt + l->off, l->len)) {
@@ -609,12 +573,7 @@ static ow_err emit_page(struct page_scratch *ps, int page, struct parse_builder 
             return OW_NOMEM;
         while (i + 1 < ps->nl && wraps_into(ps, i, lt + ps->l[i].off, lt + ps->l[i + 1].off)) {
             const struct line *b = &ps->l[i + 1];
-            char last = text->data[text->len - 1], first = lt[b->off];
-            if ((ascii_alpha(last) && ascii_alnum(first)) || (ascii_alnum(last) && ascii_alpha(first)) ||
-                (strchr(",;:", last) && ascii_alpha(first)))
-                if (parse_builder_append(out, " ", 1))
-                    return OW_NOMEM;
-            if (parse_builder_append(out, lt + b->off, b->len))
+            if (parse_builder_join(out, lt + b->off, b->len))
                 return OW_NOMEM;
             size = dmax(size, b->size);
             i++;

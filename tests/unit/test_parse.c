@@ -524,6 +524,53 @@ static void plain_text_blocks(void **state)
     parse_doc_free(&d);
 }
 
+/* Text wrapped at a fixed width (a PDF's text copied out, a mail): the
+ * lines that reach the margin run on into the next, so that words broken
+ * at the margin (不⏎正アクセス) are whole again; a sentence's end, an item,
+ * a blank line and lines typed one paragraph each stay lines of their own. */
+static void plain_wrapped_lines(void **state)
+{
+    (void)state;
+    struct parse_doc d;
+    struct ow_diag dg = {0};
+    const char *s = "弊社が運営する通販サイトに対する第三者の不\n"   /* 42 columns */
+                    "正アクセスにより、お客様のクレジットカード\n"
+                    "情報が流出した可能性があることが判明した。\n"    /* ends a sentence at the margin */
+                    "調査の結果、流出した情報は次のとおりです。\n"
+                    "・氏名、住所\n"
+                    "・カード番号\n"
+                    "\n"
+                    "Member IDs and e-mail addresses of the shop\n"
+                    "were read from the database by an outsider\n"
+                    "on 3 June.\n"
+                    "\n"
+                    "北浜市立図書館で利用者カードの控えの綴りを紛失したため、\n"   /* one paragraph a line */
+                    "経緯と今後の対応についてご報告いたします\n"
+                    "再発防止に努めてまいります。\n"
+                    "\n"
+                    "氏名、住所、電話番号\n"                          /* narrow: a list */
+                    "生年月日、性別、職業\n";
+    assert_int_equal(parse_plain(s, strlen(s), &d, &dg), OW_OK);
+    assert_well_formed(&d);
+    assert_int_equal(find(&d, "弊社が運営する通販サイトに対する第三者の不正アクセスにより、お客様のクレジットカード"
+                              "情報が流出した可能性があることが判明した。"), 0);
+    assert_int_equal(find(&d, "調査の結果、流出した情報は次のとおりです。"), 1);
+    assert_int_equal(find(&d, "・氏名、住所"), 2);
+    assert_int_equal(find(&d, "・カード番号"), 3);
+    assert_int_equal(find(&d, "Member IDs and e-mail addresses of the shop were read from the database by an "
+                              "outsider on 3 June."), 4);
+    assert_int_equal(find(&d, "北浜市立図書館で利用者カードの控えの綴りを紛失したため、"), 5);
+    assert_int_equal(find(&d, "経緯と今後の対応についてご報告いたします"), 6);
+    assert_int_equal(find(&d, "再発防止に努めてまいります。"), 7);
+    assert_int_equal(find(&d, "氏名、住所、電話番号"), 8);
+    assert_int_equal(find(&d, "生年月日、性別、職業"), 9);
+    assert_int_equal(d.nblocks, 10);
+    /* the title is the first block, whole */
+    const char *head = "弊社が運営する通販サイトに対する第三者の不正アクセス";
+    assert_true(!strncmp(d.title, head, strlen(head)));
+    parse_doc_free(&d);
+}
+
 /* A message with an HTML body: header lines, then the body's blocks; no
  * markup reaches the text. */
 static void mail_with_html_body(void **state)
@@ -678,6 +725,7 @@ int main(void)
         cmocka_unit_test(whitespace_and_line_wraps),
         cmocka_unit_test(invalid_utf8_not_truncated),
         cmocka_unit_test(plain_text_blocks),
+        cmocka_unit_test(plain_wrapped_lines),
         cmocka_unit_test(mail_with_html_body),
         cmocka_unit_test(looks_html),
         cmocka_unit_test(free_twice_is_safe),
