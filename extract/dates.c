@@ -575,7 +575,9 @@ static int date_label(struct ctx *c, const struct dtok *t)
 static int in_head(const struct ctx *c, size_t li)
 {
     size_t nonblank = 0;
-    for (size_t l = 0; l < li && nonblank < 3; l++)
+    if (li < c->head_line)
+        return 0;
+    for (size_t l = c->head_line; l < li && nonblank < 3; l++)
         nonblank += c->lines[l].e > c->lines[l].s;
     return nonblank < 3;
 }

@@ -149,7 +149,7 @@ static int title_has(struct ctx *c, const char *label)
 
 static int head_has(struct ctx *c, const char *label)
 {
-    for (size_t li = 0, seen = 0; li < c->nlines && seen < HEAD_LINES; li++) {
+    for (size_t li = c->head_line, seen = 0; li < c->nlines && seen < HEAD_LINES; li++) {
         size_t a = c->lines[li].s, b = c->lines[li].e;
         ex_trim(c->s, &a, &b);
         if (a == b)
@@ -315,7 +315,7 @@ ow_err extract_run(const struct extract_rules *r, const char *text, size_t len,
                    const char *title, struct extract_result *out, struct ow_diag *d)
 {
     struct ctx c;
-    char *copy = NULL;
+    char *copy = NULL, *head_title = NULL;
     ow_err e = OW_OK;
 
     memset(out, 0, sizeof *out);
@@ -361,6 +361,21 @@ ow_err extract_run(const struct extract_rules *r, const char *text, size_t len,
     if ((e = ex_gate_scan(&c)) || (e = ex_segment(&c)) || (e = ex_flag_sentences(&c)))
         goto done;
     ex_find_structure(&c);
+    /* A text's title is its first line; when that is a menu, the title is
+     * the first line after the menus (ex_find_structure) */
+    if (c.head_line && c.title) {
+        size_t a = c.lines[0].s, b = c.lines[0].e;
+        ex_trim(c.s, &a, &b);
+        if (strlen(c.title) == b - a && !memcmp(c.title, c.s + a, b - a)) {
+            a = c.lines[c.head_line].s, b = c.lines[c.head_line].e;
+            ex_trim(c.s, &a, &b);
+            if (!(head_title = strndup(c.s + a, b - a))) {
+                e = OW_NOMEM;
+                goto done;
+            }
+            c.title = head_title;
+        }
+    }
     ex_kind_scan(&c);    /* incident() asks whether the page is a FAQ */
     incident(&c, out);
     if ((e = ex_dates_scan(&c)) || (e = ex_org(&c, out)) || (e = ex_published(&c, out)))
@@ -385,6 +400,7 @@ ow_err extract_run(const struct extract_rules *r, const char *text, size_t len,
     out->limited = c.limited;
 done:
     ctx_free(&c);
+    free(head_title);
     free(copy);
     if (e) {
         extract_result_free(out);

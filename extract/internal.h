@@ -137,6 +137,7 @@ struct ctx {
     struct span *negpar;          /* negated parentheses and clauses, sorted by start */
     size_t nnegpar;
 
+    size_t head_line;             /* the page's first line after the site's menus and skip links */
     size_t body_s, body_e;        /* the notice body (chrome cut away) */
     struct span contact;          /* the contact block (s == e: none) */
     size_t first_cue_line;

@@ -229,7 +229,7 @@ static int score_mention(struct ctx *c, size_t ns, size_t ne, size_t li)
         sc += 4;
     if (rep_near(c, ne, li, NULL, NULL))
         sc += 3;
-    if (li == 0)
+    if (li == c->head_line)
         sc += 2;
     size_t wa = ex_char_start(c->s, ns > ls + 36 ? ns - 36 : ls, ls);
     /* 委託業者の北浜システム: a vendor; 委託業者へ、北浜県が: a new clause */
@@ -1034,7 +1034,7 @@ ow_err ex_org(struct ctx *c, struct extract_result *res)
     /* a name in the caller's title counts like one on the first line */
     if (c->title)
         for (size_t i = 0; i < cs.n; i++)
-            if (strstr(c->title, cs.v[i].name) && cs.v[i].line != 0)
+            if (strstr(c->title, cs.v[i].name) && cs.v[i].line != c->head_line)
                 cs.v[i].score += 1;
     const struct cand *best = NULL;
     int bestsc = 2;

@@ -392,17 +392,36 @@ static int line_has(struct ctx *c, const char *label, size_t li)
                           NULL);
 }
 
+/* A page copied as text may open with its site's chrome: a menu, a
+ * breadcrumb, a skip link, a section name (メニュー, ホーム > 市政情報 >
+ * 個人情報, ここから本文です, お知らせ).  The page's head, where its title,
+ * date line and publisher stand, comes after them (sections.tsv lead). */
+#define LEAD_MAX 12
+
+static size_t head_line(struct ctx *c)
+{
+    for (size_t li = 0, seen = 0; li < c->nlines && seen < LEAD_MAX; li++) {
+        if (c->lines[li].e == c->lines[li].s)
+            continue;
+        seen++;
+        if (!line_matches(c, "lead", li))
+            return li;
+    }
+    return 0;
+}
+
 void ex_find_structure(struct ctx *c)
 {
+    c->head_line = head_line(c);
     /* The first incident cue after the title line opens the body; the first
      * closing line after it ("以上", "関連ニュース", "コメント" …) ends it. */
-    c->first_cue_line = 0;
+    c->first_cue_line = c->head_line;
     for (size_t i = 0; i < c->nsents; i++)
-        if ((c->sflag[i] & SF_CUE) && !(c->sflag[i] & SF_NEG) && c->sline[i] > 0) {
+        if ((c->sflag[i] & SF_CUE) && !(c->sflag[i] & SF_NEG) && c->sline[i] > c->head_line) {
             c->first_cue_line = c->sline[i];
             break;
         }
-    c->body_s = 0;
+    c->body_s = c->lines[c->head_line].s;
     c->body_e = c->n;
     for (size_t li = c->first_cue_line + 1; li < c->nlines; li++)
         if (line_matches(c, "end", li)) {

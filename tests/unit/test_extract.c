@@ -77,6 +77,26 @@ static void run(const char *text, size_t len, struct extract_result *x)
     assert_int_equal(extract_run(rules, text, len, NULL, x, &d), OW_OK);
 }
 
+/* A page copied as text opens with its site's menus, and its caller's title
+ * (the first line) is a menu word: the title read is the first line after
+ * the menus, and a warning's title there says it is no notice. */
+static void test_title_after_menus(void **state)
+{
+    (void)state;
+    const char *t = "メニュー\n"
+                    "ホーム > お知らせ > 2026年度\n"
+                    "当社の社名をかたる不審なメールが一部のお客様に届いている件について(ご注意ください)\n"
+                    "一部のお客様に、当社を装ったメールが届いております。\n"
+                    "メールにはウイルスに感染させるファイルが添付されており、開くと情報が流出するおそれがあります。\n"
+                    "心当たりのないメールは開かずに削除してください。\n";
+    struct extract_result x;
+    struct ow_diag d = {0};
+    assert_int_equal(extract_run(rules, t, strlen(t), "メニュー", &x, &d), OW_OK);
+    assert_false(x.is_incident);
+    assert_int_equal(x.kind, EX_KIND_OTHER);
+    extract_result_free(&x);
+}
+
 /* ---- compile --------------------------------------------------------- */
 
 static void test_compile_and_run(void **state)
@@ -541,6 +561,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_vocabulary_compiles),
         cmocka_unit_test(test_compile_and_run),
+        cmocka_unit_test(test_title_after_menus),
         cmocka_unit_test(test_rules_reusable),
         cmocka_unit_test(test_qualifier_names),
         cmocka_unit_test(test_match_limit_skips_pattern),
