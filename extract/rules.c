@@ -98,7 +98,7 @@ static const struct {
      "event expafter exposure expweak issueof labelann labeldisc labelend labelevent labelpub "
      "labelupd noteventpost noteventpre notpub openday pubafter published titleend titleline"},
     {"qualifiers", "approx max min"},
-    {"sections", "bullet contact contactfield contactline end lead notservice service servicebefore"},
+    {"sections", "bullet contact contactfield contactline datedrow end lead notservice service servicebefore"},
     {"types",
      "@fallback address bank_account birth_date card_expiry card_holder_name card_number "
      "card_security_code email employer gender login_id name password phone postal_code "

@@ -410,6 +410,57 @@ static size_t head_line(struct ctx *c)
     return 0;
 }
 
+/* Is line li shaped like the headline of an incident story, not a line of
+ * the notice: 12 to 80 characters with an incident word (incident.tsv
+ * topic), and no full stop, no field label (件数:約9,100件), no table
+ * cell, no list marker, no contact line, no date that opens it? */
+static int headline(struct ctx *c, size_t li)
+{
+    size_t a = c->lines[li].s, b = c->lines[li].e;
+    ex_trim(c->s, &a, &b);
+    size_t nch = ex_nchars(c->s, a, b);
+    if (nch < 12 || nch > 80)
+        return 0;
+    static const char *const marks[] = {"。", ":", "：", "|", "｜"};
+    for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++)
+        if (memmem(c->s + a, b - a, marks[k], strlen(marks[k])))
+            return 0;
+    if (ex_label_match(c, "sections", "bullet", a, b, PCRE2_ANCHORED, NULL) ||
+        line_has(c, "contactline", li) || line_matches(c, "contact", li))
+        return 0;
+    /* a dated row (• 2024年5月21日(火) 原因を特定し、公表) is the notice's
+     * timeline */
+    if (ex_label_match(c, "sections", "datedrow", a, b, PCRE2_ANCHORED, NULL))
+        return 0;
+    return ex_label_match(c, "incident", "topic", a, b, 0, NULL);
+}
+
+/* News pages close with lists of other stories (関連記事, あわせて読みたい,
+ * ランキング), under any heading or none: after the last sentence of the
+ * page, two headlines in a row start chrome. */
+static size_t headlines_after(struct ctx *c)
+{
+    size_t last = 0;
+    for (size_t li = c->nlines; li-- > c->head_line;)
+        if (memmem(c->s + c->lines[li].s, c->lines[li].e - c->lines[li].s, "。", 3)) {
+            last = li;
+            break;
+        }
+    size_t prev = SIZE_MAX;
+    for (size_t li = last + 1; li < c->nlines; li++) {
+        if (c->lines[li].e == c->lines[li].s)
+            continue;
+        if (!headline(c, li)) {
+            prev = SIZE_MAX;
+            continue;
+        }
+        if (prev != SIZE_MAX)
+            return c->lines[prev].s;
+        prev = li;
+    }
+    return c->n;
+}
+
 void ex_find_structure(struct ctx *c)
 {
     c->head_line = head_line(c);
@@ -423,11 +474,27 @@ void ex_find_structure(struct ctx *c)
         }
     c->body_s = c->lines[c->head_line].s;
     c->body_e = c->n;
-    for (size_t li = c->first_cue_line + 1; li < c->nlines; li++)
+    /* A closing line before the first cue still closes the body when prose
+     * comes before it: a news story that never says 流出 or 不正アクセス,
+     * then its related headlines, which do */
+    size_t from = c->first_cue_line + 1, stops = 0;
+    for (size_t li = c->head_line + 1; li < c->first_cue_line; li++) {
+        for (const char *q = c->s + c->lines[li - 1].s, *e = c->s + c->lines[li - 1].e;
+             (q = memmem(q, (size_t)(e - q), "。", 3)); q += 3)
+            stops++;
+        if (stops >= 2 && line_matches(c, "end", li)) {
+            from = li;
+            break;
+        }
+    }
+    for (size_t li = from; li < c->nlines; li++)
         if (line_matches(c, "end", li)) {
             c->body_e = c->lines[li].s;
             break;
         }
+    size_t h = headlines_after(c);
+    if (h < c->body_e)
+        c->body_e = h;
     /* The contact block: the last contact heading inside the body that is
      * followed by at least one contact line; it runs while lines look like
      * contact lines. */
