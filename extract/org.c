@@ -231,6 +231,15 @@ static int score_mention(struct ctx *c, size_t ns, size_t ne, size_t li)
         sc += 3;
     if (li == c->head_line)
         sc += 2;
+    /* An article's or a blog's page opens with its site's name
+     * (株式会社北浜ネットワークス セキュリティブログ): a name with a word or
+     * two after it at the head of a third party's text is the publisher,
+     * not the subject (a name alone there may sign a notice that never
+     * says 当社) */
+    if (at_start && li < c->head_line + 3 && ra < rb && ex_nchars(c->s, ra, rb) <= 12 &&
+        !memmem(c->s + ra, rb - ra, "、", 3) && !memmem(c->s + ra, rb - ra, "。", 3) &&
+        ex_third_party(c))
+        sc -= 8;
     size_t wa = ex_char_start(c->s, ns > ls + 36 ? ns - 36 : ls, ls);
     /* 委託業者の北浜システム: a vendor; 委託業者へ、北浜県が: a new clause */
     for (size_t q = wa; q + 3 <= ns; q++)
