@@ -122,9 +122,10 @@ static const struct date_form forms[] = {
     {"(?<=から|より|~)\\s?([0-9]{1,2})\\s?月(?![0-9]|\\s?[0-9]{1,2}\\s?日|期|分|度|以降)", .m = 1, .prec = 2},
     /* 同月15日: the previous date's month */
     {"同月\\s?([0-9]{1,2})\\s?日", .d = 1, .prec = 3, .same = 4},
-    /* a bare day: 北浜市は20日、… / 9日午後3時ごろ、… / 、17日に指摘で; the
-     * latest month named, or the one before */
-    {"(?<![0-9])([0-9]{1,2})(?<=^[0-9]|[は。、\\s][0-9]|^[0-9][0-9]|[は。、\\s][0-9][0-9])\\s?日"
+    /* a bare day: 北浜市は20日、… / 北浜市が13日に発表 / …とみられると
+     * 2日、発表 / 9日午後3時ごろ、… / 、17日に指摘で; the latest month
+     * named, or the one before */
+    {"(?<![0-9])([0-9]{1,2})(?<=^[0-9]|[はがもとを。、\\s][0-9]|^[0-9][0-9]|[はがもとを。、\\s][0-9][0-9])\\s?日"
      "(?=\\s?(?:、|,|に|\\((?:月|火|水|木|金|土|日)|の(?:月|火|水|木|金|土|日)曜|午前|午後|朝|昼|夜|夕方|未明|深夜|正午|ごろ|頃"
      "|[0-9]{1,2}\\s?時|から|まで|~))",
      .d = 1, .prec = 3, .same = 5},
@@ -271,7 +272,7 @@ static void infer_years(struct ctx *c)
                 /* 3月2日の記事で「28日」: February; but in a narrative
                  * (5月19日に作成…26日に連絡) a later day is later that month */
                 if (t->same == 5 && d > lastday->d &&
-                    (ex_tok_is_lone(c, lastday) || announced(c, lastday))) {
+                    (ex_tok_is_lone(c, lastday) || head_dateline(c, lastday) || announced(c, lastday))) {
                     if (--t->m < 1)
                         t->m = 12, t->y--;
                     /* a guess (18日 may be tomorrow's plan): the days
@@ -326,6 +327,7 @@ static void infer_years(struct ctx *c)
             next = t->y;
             below = t;
         } else if (credit) {
+            next = t->y;
             below = t;
         } else if (t->same == 5 && !t->m && below) {
             t->y = below->y;
@@ -606,17 +608,18 @@ static int announced(struct ctx *c, const struct dtok *t)
     size_t si = ex_sent_of(c, t->s), ss = c->sents[si].s;
     if (c->sflag[si] & SF_OTHER)
         return 0;
+    /* an article's …と2025年7月18日に発表しました, 北浜市が13日に発表した
+     * ところによると、…不正アクセスを受け (a notice's own …に公表いたしま
+     * した tells of an earlier one) */
+    if (ex_third_party(c) &&
+        ex_label_match(c, "periods", "announcedon", t->e, ex_upto(c, t->e, c->sents[si].e, 40),
+                       PCRE2_ANCHORED, NULL))
+        return 1;
     /* …は、2022年6月14日に発生した漏えいについて、7月1日に公表: the day
      * of the event, not of the announcement */
     if (ex_label_match(c, "periods", "attackday", t->e, ex_upto(c, t->e, c->sents[si].e, 24),
                        PCRE2_ANCHORED, NULL))
         return 0;
-    /* an article's …と2025年7月18日に発表しました (a notice's own …に公表
-     * いたしました tells of an earlier one) */
-    if (ex_third_party(c) &&
-        ex_label_match(c, "periods", "announcedon", t->e, ex_upto(c, t->e, c->sents[si].e, 40),
-                       PCRE2_ANCHORED, NULL))
-        return 1;
     size_t p = t->s;
     while (p > ss && (c->s[p - 1] == ' ' || c->s[p - 1] == '\t'))
         p--;
@@ -949,6 +952,17 @@ static int precision(const struct drange *r)
     return (r->a.y ? r->a.prec : 0) + (r->b.y ? r->b.prec : 0);
 }
 
+/* Is t, in a sentence ending at se, a day that is not when anything was
+ * learned: the day of the attack itself, or the day a story came out
+ * (…ことが13日、同校への取材で分かった)? */
+static int not_learned(struct ctx *c, const struct dtok *t, size_t se)
+{
+    return t->prec == 3 &&
+           (ex_label_match(c, "periods", "attackday", t->e, ex_upto(c, t->e, se, EX_WINDOW), PCRE2_ANCHORED,
+                           NULL) ||
+            ex_label_match(c, "periods", "newsday", t->e, ex_upto(c, t->e, se, 60), PCRE2_ANCHORED, NULL));
+}
+
 ow_err ex_periods(struct ctx *c, struct extract_result *res)
 {
     const struct drange *att = NULL, *exp = NULL;
@@ -1137,9 +1151,7 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
             const struct dtok *t = &c->dates[i];
             if (t->s >= se || (cand && t->s >= w.s))
                 break;
-            /* the day of the attack is not the day it was learned of */
-            if (t->prec == 3 && ex_label_match(c, "periods", "attackday", t->e,
-                                               ex_upto(c, t->e, se, EX_WINDOW), PCRE2_ANCHORED, NULL))
+            if (not_learned(c, t, se))
                 continue;
             if ((!t->in_range || t->oneday) && t->prec >= 2 && t->y && t->m && !bound(c, t) &&
                 t->s != res->published_ev.start &&
@@ -1171,7 +1183,7 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
                 if (t->s >= c->sents[si - 1].e)
                     break;
                 if (t->prec >= 2 && t->y && !t->in_range && !bound(c, t) &&
-                    t->s != res->published_ev.start) {
+                    t->s != res->published_ev.start && !not_learned(c, t, c->sents[si - 1].e)) {
                     cand = t;
                     break;
                 }
