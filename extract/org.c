@@ -10,6 +10,7 @@
  * with a small bonus for repeated mentions, wins. */
 #include "internal.h"
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -379,22 +380,43 @@ static size_t name_back(struct ctx *c, size_t lo, size_t e)
             break;
         x = p;
     }
-    if (x < a) {
-        size_t bp = x > lo ? prev_start(c->s, x) : x;
-        uint32_t before = x > lo ? cp_at(c->s, c->n, bp, &k) : 0;
-        /* くすのき台病院: a particle between kana may be inside the name,
-         * and then nothing tells where it starts */
-        if (is_stop_kana(before) && bp > lo && is_hira(cp_at(c->s, c->n, prev_start(c->s, bp), &k)))
+    /* くすのき台病院, みなと精機: a particle between kana may be inside the
+     * name, and then nothing tells where it starts, unless the kana run
+     * from the start of a line, a sentence or a bracket (。みなと精機株式
+     * 会社によると; not after 、, where a clause may open with kana), or
+     * from a public body's 立 (北浜市立みなと中学校) */
+    size_t bp = x > lo ? prev_start(c->s, x) : x;
+    if (x > lo && is_stop_kana(cp_at(c->s, c->n, bp, &k)) && bp > lo &&
+        is_hira(cp_at(c->s, c->n, prev_start(c->s, bp), &k))) {
+        size_t y = bp;
+        while (y > lo && a - y < 30 && is_hira(cp_at(c->s, c->n, prev_start(c->s, y), &k)))
+            y = prev_start(c->s, y);
+        uint32_t open = y > lo ? cp_at(c->s, c->n, prev_start(c->s, y), &k) : 0;
+        if (open == 0x7acb /* 立 */) {
+            /* …市立, …県立: the public body before it is part of the name */
+            size_t z = prev_start(c->s, y);
+            int nch = 0;
+            while (z > lo && nch < 6 && is_han(cp_at(c->s, c->n, prev_start(c->s, z), &k)))
+                z = prev_start(c->s, z), nch++;
+            return z;
+        }
+        if (y == lo || open == 0x3002 /* 。 */ || open == 0x300c /* 「 */ || open == '(')
+            x = y;
+        else if (x < a)
             return e;
+    }
+    if (x < a) {
+        bp = x > lo ? prev_start(c->s, x) : x;
+        uint32_t before = x > lo ? cp_at(c->s, c->n, bp, &k) : 0;
         if (!is_solid(before)) {
             a = x;
         } else if (is_region(before)) {
-            size_t y = x;
+            size_t z = x;
             int nch = 0;
-            while (y > lo && nch < 5 && is_han(cp_at(c->s, c->n, prev_start(c->s, y), &k)))
-                y = prev_start(c->s, y), nch++;
+            while (z > lo && nch < 5 && is_han(cp_at(c->s, c->n, prev_start(c->s, z), &k)))
+                z = prev_start(c->s, z), nch++;
             if (nch <= 4)
-                a = y;
+                a = z;
         }
     }
     /* the last descriptor inside the run heads the name after it */
@@ -642,7 +664,7 @@ static ow_err forms(struct ctx *c, struct cands *cs)
                 nch++;
             }
             /* ことり電子(株): a name may begin with hiragana when it starts its
-             * line (or follows a delimiter) and has no particle after a solid
+             * line or sentence (or follows a delimiter) and has no particle after a solid
              * character — 当社は北星電機株式会社 stays 北星電機. */
             size_t x = a;
             nch = 0;
@@ -660,7 +682,8 @@ static ow_err forms(struct ctx *c, struct cands *cs)
                 uint32_t before = x > ls ? cp_at(c->s, c->n, prev_start(c->s, x), &k) : 0;
                 int delim = tx == ta || before == ' ' || before == 0x300c /* 「 */ ||
                             before == '(' || before == ':' || before == '|' ||
-                            before == 0x3011 /* 】 */ || before == 0x3001 /* 、 */;
+                            before == 0x3011 /* 】 */ || before == 0x3001 /* 、 */ ||
+                            before == 0x3002 /* 。 */;
                 uint32_t prev = 0;
                 for (size_t p = x; p < fs && delim; p += k) {
                     uint32_t q = cp_at(c->s, c->n, p, &k);
@@ -1045,6 +1068,19 @@ ow_err ex_org(struct ctx *c, struct extract_result *res)
         for (size_t i = 0; i < cs.n; i++)
             if (strstr(c->title, cs.v[i].name) && cs.v[i].line != c->head_line)
                 cs.v[i].score += 1;
+    /* 北浜市 and 北浜市教育委員会 read from one mention: the longer reading
+     * is the name, with the better score of the two */
+    for (size_t i = 0; i < cs.n; i++)
+        for (size_t j = 0; j < cs.n; j++) {
+            struct cand *sh = &cs.v[i], *lo = &cs.v[j];
+            size_t sl = strlen(sh->name);
+            if (i == j || sh->s != lo->s || lo->e <= sh->e || sh->line != lo->line ||
+                strncmp(lo->name, sh->name, sl) || !lo->name[sl])
+                continue;
+            if (sh->score > lo->score)
+                lo->score = sh->score;
+            sh->score = INT_MIN / 2;
+        }
     const struct cand *best = NULL;
     int bestsc = 2;
     for (size_t i = 0; i < cs.n; i++) {
