@@ -186,7 +186,7 @@ ow_err ex_counts(struct ctx *c, struct extract_result *res)
         /* The people a misdirected mail went to are not the people whose
          * data it carried; the figure is dropped wherever it recurs, like a
          * superseded one. */
-        if ((res->is_update && superseded(c, ms, me)) ||
+        if ((res->is_update && !exclude(c, "current", ws, ns, ue, le) && superseded(c, ms, me)) ||
             exclude(c, "recipient", ws, ns, ue, le)) {
             if (ngone == gcap) {
                 size_t nc = gcap ? gcap * 2 : 8;

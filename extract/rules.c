@@ -80,7 +80,7 @@ static const struct {
 } vocab_labels[] = {
     {"countermeasures",
      "card_data_non_retention forensic_investigation police_report regulator_report site_suspension"},
-    {"counts", "exclude recipient sheet subject unit"},
+    {"counts", "current exclude recipient sheet subject unit"},
     {"incident",
      "apology cue event explainer explainweak generic mechanism mechleak nottitle other owncue "
      "owntitle policy pressrelease report self supersede topic update"},
@@ -189,7 +189,8 @@ static ow_err load_file(struct ruleset *rs, const struct ow_vocab_file *f, struc
         size_t plen = fl[nf - 1];
         int before = (!strcmp(ru->file, "qualifiers") && !strcmp(ru->arg, "before"));
         if (!strcmp(ru->file, "counts") &&
-            (!strcmp(ru->label, "exclude") || !strcmp(ru->label, "recipient") || !strcmp(ru->label, "sheet"))) {
+            (!strcmp(ru->label, "exclude") || !strcmp(ru->label, "recipient") || !strcmp(ru->label, "sheet") ||
+             !strcmp(ru->label, "current"))) {
             if (nf != 3)
                 return ow_diagf(d, OW_PATTERN, "%s: expected exclude<TAB>before<TAB>after", where);
             pat = fld[1];
