@@ -440,12 +440,14 @@ static int headline(struct ctx *c, size_t li)
  * page, two headlines in a row start chrome. */
 static size_t headlines_after(struct ctx *c)
 {
-    size_t last = 0;
+    size_t last = SIZE_MAX;
     for (size_t li = c->nlines; li-- > c->head_line;)
         if (memmem(c->s + c->lines[li].s, c->lines[li].e - c->lines[li].s, "。", 3)) {
             last = li;
             break;
         }
+    if (last == SIZE_MAX)
+        return c->n;          /* no sentence at all: nothing to come after */
     size_t prev = SIZE_MAX;
     for (size_t li = last + 1; li < c->nlines; li++) {
         if (c->lines[li].e == c->lines[li].s)
