@@ -830,7 +830,7 @@ static int bound(struct ctx *c, const struct dtok *t)
 }
 
 /* A single date that says who the people are, not when anything happened
- * (periods.tsv expafter: 12月25日に手続きをした5250人, 4月5日(水)に入院された
+ * (periods.tsv expafter: 12月21日に手続きをした4180人, 4月5日(水)に入院された
  * 患者様); *who ends after them.  A comma after に (12日に、検診を受けた患者様
  * の…を誤送付) gives the date to the sentence's event instead. */
 static int people_after(struct ctx *c, size_t from, size_t to, struct span *who)
@@ -1072,7 +1072,7 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
             }
             if (pass == 0 && !here)
                 continue;
-            /* 12月25日と29日に手続きをした5250人: the people's days, no event */
+            /* 12月21日と27日に手続きをした4180人: the people's days, no event */
             size_t xe = t.e;
             if (ex_label_match(c, "periods", "andday", t.e, ex_upto(c, t.e, ee, 40), PCRE2_ANCHORED, &ev))
                 xe = ev.e;
