@@ -27,8 +27,8 @@ static int exclude(struct ctx *c, const char *label, size_t ws, size_t ns, size_
     return 0;
 }
 
-/* Sheets of paper (書類など58枚, メモ1枚) count the records they hold only
- * when nothing counts the people: a sentence that says 10人分 too is
+/* Sheets of paper (書類など12枚, メモ1枚) count the records they hold only
+ * when nothing counts the people: a sentence that says 5人分 too is
  * counted by its people (counts.tsv sheet). */
 static int sheets(struct ctx *c, size_t ms, size_t ws, size_t ns, size_t us, size_t ue, size_t le)
 {

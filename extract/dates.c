@@ -608,7 +608,7 @@ static int announced(struct ctx *c, const struct dtok *t)
     size_t si = ex_sent_of(c, t->s), ss = c->sents[si].s;
     if (c->sflag[si] & SF_OTHER)
         return 0;
-    /* an article's …と2025年7月18日に発表しました, 北浜市が13日に発表した
+    /* an article's …と2024年11月6日に発表しました, 北浜市が13日に発表した
      * ところによると、…不正アクセスを受け (a notice's own …に公表いたしま
      * した tells of an earlier one) */
     if (ex_third_party(c) &&
@@ -954,7 +954,7 @@ static int precision(const struct drange *r)
 
 /* Is t, in a sentence ending at se, a day that is not when anything was
  * learned: the day of the attack itself, or the day a story came out
- * (…ことが13日、同校への取材で分かった)? */
+ * (…ことが21日、学校への取材で分かった)? */
 static int not_learned(struct ctx *c, const struct dtok *t, size_t se)
 {
     return t->prec == 3 &&

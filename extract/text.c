@@ -412,7 +412,7 @@ static size_t head_line(struct ctx *c)
 
 /* Is line li shaped like the headline of an incident story, not a line of
  * the notice: 12 to 80 characters with an incident word (incident.tsv
- * topic), and no full stop, no field label (件数:約9,100件), no table
+ * topic), and no full stop, no field label (件数:約3,400件), no table
  * cell, no list marker, no contact line, no date that opens it? */
 static int headline(struct ctx *c, size_t li)
 {
@@ -428,7 +428,7 @@ static int headline(struct ctx *c, size_t li)
     if (ex_label_match(c, "sections", "bullet", a, b, PCRE2_ANCHORED, NULL) ||
         line_has(c, "contactline", li) || line_matches(c, "contact", li))
         return 0;
-    /* a dated row (• 2024年5月21日(火) 原因を特定し、公表) is the notice's
+    /* a dated row (• 2023年9月12日(火) 原因を特定し、公表) is the notice's
      * timeline */
     if (ex_label_match(c, "sections", "datedrow", a, b, PCRE2_ANCHORED, NULL))
         return 0;

@@ -31,7 +31,7 @@ static size_t columns(const char *s, size_t n)
 
 /* Text wrapped at a fixed width (a PDF's text copied out, a mail wrapped at
  * 72 columns) breaks its paragraphs, and its words, at the right margin:
- * "…第三者によるメールマ⏎ガジン送信…".  In a run of lines with no blank
+ * "…お客様のクレジ⏎ットカード情報…".  In a run of lines with no blank
  * line between them, the margin is the width of its widest line but the
  * last; the run is wrapped when two lines or more reach it (within two
  * columns: a line may not start with 、 or 。, so one can end short) and
