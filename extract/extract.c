@@ -369,7 +369,7 @@ ow_err extract_run(const struct extract_rules *r, const char *text, size_t len,
         if (strlen(c.title) == b - a && !memcmp(c.title, c.s + a, b - a)) {
             a = c.lines[c.head_line].s, b = c.lines[c.head_line].e;
             ex_trim(c.s, &a, &b);
-            if (!(head_title = strndup(c.s + a, b - a))) {
+            if (!(head_title = ex_strndup(c.s + a, b - a))) {
                 e = OW_NOMEM;
                 goto done;
             }

@@ -354,6 +354,18 @@ static size_t paren_back(const char *s, size_t lo, size_t p)
  * 手掛けるみなと運輸 the kana belong to the verb.  A descriptor at its head
  * is not part of it: 運営会社オズ商会 → オズ商会 (org.tsv descriptor).
  * Returns the start, e when there is no name. */
+/* Walks back from p over at most max Han characters, not before lo: the
+ * start of the run, with its length in *nch. */
+static size_t han_back(const struct ctx *c, size_t lo, size_t p, int max, int *nch)
+{
+    size_t k;
+    int n = 0;
+    while (p > lo && n < max && is_han(cp_at(c->s, c->n, prev_start(c->s, p), &k)))
+        p = prev_start(c->s, p), n++;
+    *nch = n;
+    return p;
+}
+
 static size_t name_back(struct ctx *c, size_t lo, size_t e)
 {
     size_t a = e, k;
@@ -394,11 +406,8 @@ static size_t name_back(struct ctx *c, size_t lo, size_t e)
         uint32_t open = y > lo ? cp_at(c->s, c->n, prev_start(c->s, y), &k) : 0;
         if (open == 0x7acb /* 立 */) {
             /* …市立, …県立: the public body before it is part of the name */
-            size_t z = prev_start(c->s, y);
-            int nch = 0;
-            while (z > lo && nch < 6 && is_han(cp_at(c->s, c->n, prev_start(c->s, z), &k)))
-                z = prev_start(c->s, z), nch++;
-            return z;
+            int nch;
+            return han_back(c, lo, prev_start(c->s, y), 6, &nch);
         }
         if (y == lo || open == 0x3002 /* 。 */ || open == 0x300c /* 「 */ || open == '(')
             x = y;
@@ -411,10 +420,8 @@ static size_t name_back(struct ctx *c, size_t lo, size_t e)
         if (!is_solid(before)) {
             a = x;
         } else if (is_region(before)) {
-            size_t z = x;
-            int nch = 0;
-            while (z > lo && nch < 5 && is_han(cp_at(c->s, c->n, prev_start(c->s, z), &k)))
-                z = prev_start(c->s, z), nch++;
+            int nch;
+            size_t z = han_back(c, lo, x, 5, &nch);
             if (nch <= 4)
                 a = z;
         }
@@ -985,15 +992,8 @@ static char *fullest(struct ctx *c, const char *name)
             /* a prefecture, district or city right before: at most four
              * Han characters ending in 県 都 道 府 郡 市 町 村 区, after a
              * non-Han one (名古屋市上下水道局; not 本市, 同市) */
-            size_t q = at;
-            int nch = 0;
-            while (q > 0 && nch < 5) {
-                size_t pq = prev_start(c->s, q);
-                if (!is_han(cp_at(c->s, c->n, pq, &k)))
-                    break;
-                q = pq;
-                nch++;
-            }
+            int nch;
+            size_t q = han_back(c, 0, at, 5, &nch);
             size_t last = prev_start(c->s, at);
             uint32_t lc = cp_at(c->s, c->n, last, &k);
             uint32_t fc = cp_at(c->s, c->n, q, &k);

@@ -127,6 +127,18 @@ static int label_known(const char *labels, const char *label)
     return 0;
 }
 
+/* counts.tsv rows read around a number: label<TAB>before<TAB>after */
+static int two_sided(const struct rule *ru)
+{
+    static const char *const labels[] = {"exclude", "recipient", "sheet", "current"};
+    if (strcmp(ru->file, "counts"))
+        return 0;
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+        if (!strcmp(ru->label, labels[i]))
+            return 1;
+    return 0;
+}
+
 static ow_err load_file(struct ruleset *rs, const struct ow_vocab_file *f, struct ow_diag *d)
 {
     const char *labels = known_labels(f->name);
@@ -188,9 +200,7 @@ static ow_err load_file(struct ruleset *rs, const struct ow_vocab_file *f, struc
         const char *pat = fld[nf - 1];
         size_t plen = fl[nf - 1];
         int before = (!strcmp(ru->file, "qualifiers") && !strcmp(ru->arg, "before"));
-        if (!strcmp(ru->file, "counts") &&
-            (!strcmp(ru->label, "exclude") || !strcmp(ru->label, "recipient") || !strcmp(ru->label, "sheet") ||
-             !strcmp(ru->label, "current"))) {
+        if (two_sided(ru)) {
             if (nf != 3)
                 return ow_diagf(d, OW_PATTERN, "%s: expected exclude<TAB>before<TAB>after", where);
             pat = fld[1];
