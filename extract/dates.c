@@ -519,7 +519,10 @@ static int label_in(struct ctx *c, size_t a, size_t b)
      * 発表日時 | */
     while (b > a && (c->s[b - 1] == ':' || c->s[b - 1] == ' ' || c->s[b - 1] == '|'))
         b--;
-    if (a >= b || b - a > 72 || memmem(c->s + a, b - a, "。", 3) ||
+    /* a line run together: …以下のとおりです。(1)侵入の日時 */
+    for (const char *q; a < b && (q = memmem(c->s + a, b - a, "。", 3));)
+        a = (size_t)(q - c->s) + 3;
+    if (a >= b || b - a > 72 ||
         (b - a >= 3 && !memcmp(c->s + b - 3, "」", 3)))
         return 0;
     static const struct { const char *label; int flag; } labels[] = {

@@ -336,14 +336,22 @@ static int org_shaped(struct ctx *c, size_t a, size_t b)
  * p: 栃木北銀行(黒本太郎(くろもとたろう)頭取)は.  Returns its '(' or p. */
 static size_t paren_back(const char *s, size_t lo, size_t p)
 {
-    if (p <= lo || s[p - 1] != ')')
+    /* text copied with a space around its brackets: 北浜病院 (北浜市) は */
+    size_t e = p;
+    while (e > lo && s[e - 1] == ' ')
+        e--;
+    if (e <= lo || s[e - 1] != ')')
         return p;
     int depth = 0;
-    for (size_t q = p; q > lo && p - q < 120; q--) {
+    for (size_t q = e; q > lo && e - q < 120; q--) {
         if (s[q - 1] == ')')
             depth++;
-        else if (s[q - 1] == '(' && --depth == 0)
-            return q - 1;
+        else if (s[q - 1] == '(' && --depth == 0) {
+            q--;
+            while (q > lo && s[q - 1] == ' ')
+                q--;
+            return q;
+        }
     }
     return p;
 }
@@ -528,6 +536,17 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
                     latin = (unsigned char)c->s[p] < 0x80;
                 if (!self && !latin)
                     owner = 2;
+            } else if (!strcmp(ru->arg, "members")) {
+                /* the body apologizing to its own members: in the sentence
+                 * that apologizes, or alone on its line (…会員の皆様へ) */
+                size_t rb = c->lines[li].e, ra = me;
+                ex_trim(c->s, &ra, &rb);
+                reports = ex_label_match(c, "kind", "apology", c->sents[si].s,
+                                         ex_upto(c, c->sents[si].s, c->sents[si].e, EX_WINDOW), 0,
+                                         NULL) ||
+                          (rb - ra <= 3 && ns == c->lines[li].s);
+                if (!reports)
+                    continue;
             } else if (!strcmp(ru->arg, "intro")) {
                 /* an article introduces the company it is about */
                 if (!third || !(c->sflag[si] & SF_CUE))
@@ -816,11 +835,15 @@ static ow_err forms(struct ctx *c, struct cands *cs)
         ex_trim(c->s, &ra, &rb);
         /* the name, or the name and a short department/title after it; a
          * news subject (東京みなと大学は…と発表) is judged by score_mention */
-        size_t pe = ne;          /* みなと病院(北浜市)は…と発表 */
+        size_t pe = ne;          /* みなと病院(北浜市)は…と発表, みなと病院 (北浜市) は */
+        while (pe < rb && c->s[pe] == ' ')
+            pe++;
         if (pe < rb && c->s[pe] == '(') {
             const char *q = memchr(c->s + pe, ')', rb - pe);
             if (q)
                 pe = (size_t)(q - c->s) + 1;
+            while (pe < rb && c->s[pe] == ' ')
+                pe++;
         }
         int subject = pe + 3 <= rb && !memcmp(c->s + pe, "は", 3);
         size_t hs = c->lines[li].s, he = ns;
