@@ -151,6 +151,34 @@ static int rounds_to(long long exact, long long approx)
     return approx == down || approx == down + unit;
 }
 
+/* Does the text around a count say it is one of affected people or records
+ * (counts.tsv context): its sentence, or for an item of a list or table
+ * (a line without 。), a heading over it? */
+static int in_context(struct ctx *c, size_t pos)
+{
+    size_t si = ex_sent_of(c, pos);
+    if ((c->sflag[si] & (SF_LEAK | SF_CUE)) ||
+        ex_label_match(c, "counts", "context", ex_back(c, c->sents[si].s, pos, EX_WINDOW),
+                       ex_upto(c, pos, c->sents[si].e, EX_WINDOW), 0, NULL))
+        return 1;
+    size_t li = ex_line_of(c, pos);
+    if (memmem(c->s + c->lines[li].s, c->lines[li].e - c->lines[li].s, "。", 3))
+        return 0;
+    for (size_t l = li, seen = 0; l-- > 0 && seen < 12;) {
+        size_t a = c->lines[l].s, b = c->lines[l].e;
+        ex_trim(c->s, &a, &b);
+        if (a == b)
+            continue;
+        seen++;
+        if (ex_label_match(c, "counts", "context", a, ex_upto(c, a, b, EX_WINDOW), 0, NULL) ||
+            ex_label_match(c, "negations", "leak", a, ex_upto(c, a, b, EX_WINDOW), 0, NULL))
+            return 1;
+        if (memmem(c->s + a, b - a, "。", 3))
+            return 0;      /* a paragraph above that says nothing of it */
+    }
+    return 0;
+}
+
 static int cmp_count(const void *a, const void *b)
 {
     long long x = ((const struct ex_count *)a)->count, y = ((const struct ex_count *)b)->count;
@@ -181,7 +209,8 @@ ow_err ex_counts(struct ctx *c, struct extract_result *res)
         size_t li = ex_line_of(c, ms), ls = c->lines[li].s, le = c->lines[li].e;
         size_t ws = ex_char_start(c->s, ns > ls + 45 ? ns - 45 : ls, ls);
         le = ex_upto(c, ue, le, EX_WINDOW);
-        if (exclude(c, "exclude", ws, ns, ue, le) || sheets(c, ms, ws, ns, us, ue, le))
+        if (exclude(c, "exclude", ws, ns, ue, le) || sheets(c, ms, ws, ns, us, ue, le) ||
+            !in_context(c, ms))
             continue;
         /* The people a misdirected mail went to are not the people whose
          * data it carried; the figure is dropped wherever it recurs, like a

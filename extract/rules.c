@@ -80,7 +80,7 @@ static const struct {
 } vocab_labels[] = {
     {"countermeasures",
      "card_data_non_retention forensic_investigation police_report regulator_report site_suspension"},
-    {"counts", "current exclude recipient sheet subject unit"},
+    {"counts", "context current exclude recipient sheet subject unit"},
     {"incident",
      "apology cue event explainer explainweak generic mechanism mechleak nottitle other owncue "
      "owntitle policy pressrelease report self supersede topic update"},

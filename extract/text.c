@@ -164,16 +164,23 @@ ow_err ex_segment(struct ctx *c)
     size_t lcap = 0, scap = 0, slcap = 0;
     size_t ls = 0, ss = 0, sl = 0;   /* sl: the line the open sentence starts on */
     size_t depth = 0, open = 0;      /* brackets open on this line, the outermost */
+    size_t quotes = 0;               /* of them, 「 quotations */
     const char *s = c->s;
     for (size_t i = 0; i <= c->n; i++) {
         int eol = i == c->n || s[i] == '\n';
+        int quote_open = !eol && i + 3 <= c->n && !memcmp(s + i, "「", 3);
+        int quote_close = !eol && i + 3 <= c->n && !memcmp(s + i, "」", 3);
         if (eol)
-            depth = 0;
-        else if (s[i] == '(' || (i + 3 <= c->n && !memcmp(s + i, "「", 3))) {
+            depth = quotes = 0;
+        else if (s[i] == '(' || quote_open) {
             if (depth++ == 0)
                 open = i;
-        } else if (depth && (s[i] == ')' || (i + 3 <= c->n && !memcmp(s + i, "」", 3))))
+            quotes += quote_open;
+        } else if (depth && (s[i] == ')' || quote_close)) {
             depth--;
+            if (quote_close && quotes)
+                quotes--;
+        }
         if (eol && i < c->n && continues(c, ls, i)) {
             if (ow_array_grow((void **)&c->lines, &lcap, c->nlines, sizeof *c->lines))
                 return OW_NOMEM;
@@ -185,10 +192,13 @@ ow_err ex_segment(struct ctx *c)
         size_t next = i + 1;
         if (!eol && i + 3 <= c->n && (unsigned char)s[i] == 0xe3 &&
             (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0x82 &&
-            (!depth || i - open > 240)) {
-            /* 。 ends a sentence after it, but not inside brackets
+            (!depth || i - open > 240 ||
+             (depth == quotes && !(i + 6 <= c->n && !memcmp(s + i + 3, "」", 3))))) {
+            /* 。 ends a sentence after it, but not inside parentheses
              * ((以下「A社」という。)); a bracket left open runs no further
-             * than a long clause */
+             * than a long clause.  A quotation of several sentences
+             * (「…と推測している。…変更してほしい」と呼びかけ) is split
+             * at its inner stops, not at the one that closes it. */
             eos = 1;
             next = i + 3;
         } else if (!eol && i > ss && i + 3 <= c->n && (unsigned char)s[i] == 0xe2 &&
