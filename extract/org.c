@@ -971,8 +971,9 @@ static ow_err forms(struct ctx *c, struct cands *cs)
 
 /* The fullest form in which the text writes the chosen name: a news subject
  * read without its legal form (アオバ商事) is written 株式会社アオバ商事 in
- * the next paragraph; a town (嘉手納町) is written with its prefecture or
- * district (北浜県嘉手納町).  Returns an owned string. */
+ * the next paragraph; a bureau (上下水道局) with its city (北浜市上下水道局).
+ * A municipality's own prefecture goes again in drop_prefecture.  Returns an
+ * owned string. */
 static char *fullest(struct ctx *c, const char *name)
 {
     size_t nl = strlen(name);
@@ -1014,7 +1015,7 @@ static char *fullest(struct ctx *c, const char *name)
         if (!pre[0] && !post[0] && at > 0) {
             /* a prefecture, district or city right before: at most four
              * Han characters ending in 県 都 道 府 郡 市 町 村 区, after a
-             * non-Han one (名古屋市上下水道局; not 本市, 同市) */
+             * non-Han one (北浜市上下水道局; not 本市, 同市) */
             int nch;
             size_t q = han_back(c, 0, at, 5, &nch);
             size_t last = prev_start(c->s, at);
@@ -1079,6 +1080,58 @@ static void drop_section(char *name)
     }
 }
 
+/* 北浜県浦添野市 → 浦添野市: a municipality is named without the prefecture
+ * (or district, …郡) a news lead puts before it to say where it is; so is its
+ * board of education or assembly.  北浜県町村会 and 北浜県立病院 are not
+ * municipalities and keep theirs. */
+static void drop_prefecture(char *name)
+{
+    size_t n = strlen(name), p = 0, k;
+    if (!strncmp(name, "北海道", 9)) {
+        p = 9;
+    } else {
+        int nch = 0;
+        while (p < n && nch < 4 && is_han(cp_at(name, n, p, &k)) && !is_region(cp_at(name, n, p, &k)))
+            p += k, nch++;
+        uint32_t r = p < n ? cp_at(name, n, p, &k) : 0;
+        if (nch < 2 || nch > 3 || !(r == 0x90fd || r == 0x5e9c || r == 0x770c)) /* 都 府 県 */
+            return;
+        p += k;
+    }
+    size_t from = p;
+    /* a district: 北浜郡 */
+    for (size_t q = p, nch = 0; q < n && nch < 5; nch++) {
+        uint32_t ch = cp_at(name, n, q, &k);
+        if (!is_han(ch))
+            break;
+        q += k;
+        if (ch == 0x90e1 /* 郡 */ && nch >= 1) {
+            from = q;
+            break;
+        }
+    }
+    /* the municipality: one to five Han characters or kana (さいたま市),
+     * then 市 区 町 村 */
+    size_t q = from;
+    int nch = 0;
+    while (q < n && nch < 6) {
+        uint32_t ch = cp_at(name, n, q, &k);
+        if (!(is_han(ch) || is_hira(ch) || is_kata(ch)) || (nch == 0 && is_municipality(ch)))
+            return;
+        q += k, nch++;
+        if (nch >= 2 && is_municipality(ch))
+            break;
+    }
+    if (nch < 2 || !is_municipality(cp_at(name, n, prev_start(name, q), &k)))
+        return;
+    static const char *const rest[] = {"", "教育委員会", "議会", "役所", "役場"};
+    int ok = 0;
+    for (size_t i = 0; i < sizeof rest / sizeof rest[0] && !ok; i++)
+        ok = !strcmp(name + q, rest[i]);
+    if (ok)
+        memmove(name, name + from, n - from + 1);
+}
+
 ow_err ex_org(struct ctx *c, struct extract_result *res)
 {
     struct cands cs = {0};
@@ -1134,6 +1187,7 @@ ow_err ex_org(struct ctx *c, struct extract_result *res)
         }
         drop_sha(c, res->org);
         drop_section(res->org);
+        drop_prefecture(res->org);
         res->org_ev.start = best->s;
         res->org_ev.end = best->e;
         c->org_line = best->line;
