@@ -98,6 +98,9 @@ static const struct date_form forms[] = {
     /* 2011年5月, 2011年5月下旬 */
     {"(?<![0-9.])([0-9]{4})\\s?年\\s?([0-9]{1,2})\\s?月" XUN "?",
      .y = 1, .m = 2, .xun = 3, .prec = 2, .explicit_year = 1},
+    /* 2024年4-6月分: the first month of a range that writes 月 once */
+    {"(?<![0-9.])([0-9]{4})\\s?年\\s?([0-9]{1,2})(?=\\s?(?:~|-)\\s?[0-9]{1,2}\\s?月(?!\\s?[0-9]))",
+     .y = 1, .m = 2, .prec = 2, .explicit_year = 1},
     /* 2010年 (not 2024年度) */
     {"(?<![0-9.])([0-9]{4})\\s?年(?!度|[0-9]|\\s[0-9])", .y = 1, .prec = 1, .explicit_year = 1},
     /* 27年6月1日~28年9月30日, 2009年4月~15年2月: a year in two digits
@@ -119,7 +122,7 @@ static const struct date_form forms[] = {
     {"翌日", .prec = 3, .same = 3},
     /* 10月 closing a range (2009年8月から10月): a bare month only there,
      * where it cannot be 3月期 or 12か月 */
-    {"(?<=から|より|~)\\s?([0-9]{1,2})\\s?月(?![0-9]|\\s?[0-9]{1,2}\\s?日|期|分|度|以降)", .m = 1, .prec = 2},
+    {"(?<=から|より|~|[0-9]-)\\s?([0-9]{1,2})\\s?月(?![0-9]|\\s?[0-9]{1,2}\\s?日|期|度|以降)", .m = 1, .prec = 2},
     /* 同月15日: the previous date's month */
     {"同月\\s?([0-9]{1,2})\\s?日", .d = 1, .prec = 3, .same = 4},
     /* a bare day: 北浜市は20日、… / 北浜市が13日に発表 / …とみられると
@@ -972,7 +975,10 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
     /* a notice states a few periods; the first 256 ranges are plenty */
     for (size_t i = 0; i < c->nranges && i < 256; i++) {
         const struct drange *r = &c->ranges[i];
-        if (!ex_in_body(c, r->s) || ex_negated(c, r->s) || aside(c, r->s, r->e))
+        /* an aside, but not the span of the records it names: 「個人台帳」
+         * (2024年4-6月分) */
+        if (!ex_in_body(c, r->s) || ex_negated(c, r->s) ||
+            (aside(c, r->s, r->e) && !(r->e + 4 <= c->n && !memcmp(c->s + r->e, "分)", 4))))
             continue;
         int k = range_kind(c, r);
         /* the first of each kind, unless a later one says it more

@@ -894,7 +894,8 @@ static ow_err forms(struct ctx *c, struct cands *cs)
                 ns = p + k;
             prev = q;
         }
-        if (ne - ns < 6)
+        /* 当法人(以下、弊団体): a word for itself, not its name */
+        if (ne - ns < 6 || !plausible_name(c, ns, ne))
             continue;
         int boosted = 0;
         for (size_t i = 0; i < cs->n; i++)
