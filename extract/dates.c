@@ -691,8 +691,9 @@ ow_err ex_published(struct ctx *c, struct extract_result *res)
     int best = 2;
     const struct dtok *pick = NULL;
     /* A third party's article is dated by its own dateline: the notice's
-     * date is the one it says was announced. */
-    int third = ex_third_party(c);
+     * date is the one it says was announced.  A page that is no notice
+     * (a warning retelling the news) is dated by its own date. */
+    int third = ex_third_party(c) && res->is_incident;
     for (size_t i = 0; i < c->ndates; i++) {
         const struct dtok *t = &c->dates[i];
         if (t->prec < 2 || t->in_range || (t->same && t->same != 5) || t->rel || !t->y || !t->m)
