@@ -140,14 +140,16 @@ static int superseded(struct ctx *c, size_t ms, size_t me)
 
 /* Is `exact` `approx` written with fewer figures: approx has at least three
  * trailing zeros, or two in four figures or more, and they are exact's digits
- * rounded (1,044,175 → 104万, 2,718 → 約2,700)? */
+ * rounded (1,044,175 → 104万, 2,718 → 約2,700, 96,338 → 約10万)? */
 static int rounds_to(long long exact, long long approx)
 {
     long long unit = 1;
     while (approx % (unit * 10) == 0 && unit < 1000000000000LL)
         unit *= 10;
-    if (unit < 100 || (unit == 100 && approx < 1000) || exact < unit)
+    if (unit < 100 || (unit == 100 && approx < 1000))
         return 0;
+    if (exact < unit)          /* 96,338 → およそ10万: one figure, rounded up */
+        return approx == unit && exact * 10 >= unit * 9;
     long long down = exact / unit * unit;
     return approx == down || approx == down + unit;
 }
