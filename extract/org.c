@@ -248,6 +248,19 @@ static int score_mention(struct ctx *c, size_t ns, size_t ne, size_t li)
             wa = q + 3;
     if (ex_label_match(c, "org", "vendor", wa, ns, 0, NULL))
         sc -= 8;
+    /* a name opening the line under a short heading 委託事業者 / 【委託先】 */
+    if (at_start && li > 0) {
+        size_t pl = li;
+        while (pl-- > 0 && c->lines[pl].e == c->lines[pl].s)
+            ;
+        if (pl < li) {
+            size_t pa = c->lines[pl].s, pb = c->lines[pl].e;
+            ex_trim(c->s, &pa, &pb);
+            if (ex_nchars(c->s, pa, pb) <= 16 && !memmem(c->s + pa, pb - pa, "。", 3) &&
+                ex_label_match(c, "org", "vendor", pa, pb, 0, NULL))
+                sc -= 8;
+        }
+    }
     if (ex_label_match(c, "org", "source", wa, ns, 0, NULL))
         sc += 4;
     if (ex_label_match(c, "org", "reference", ns, ne, 0, NULL))
@@ -1158,6 +1171,11 @@ ow_err ex_org(struct ctx *c, struct extract_result *res)
                 lo->score = sh->score;
             sh->score = INT_MIN / 2;
         }
+    /* 本社:北浜市中央区…: a place named as an address is no body */
+    for (size_t i = 0; i < cs.n; i++)
+        if (cs.v[i].s > c->lines[cs.v[i].line].s &&
+            ex_label_match(c, "org", "addresslabel", c->lines[cs.v[i].line].s, cs.v[i].s, 0, NULL))
+            cs.v[i].score = INT_MIN / 2;
     const struct cand *best = NULL;
     int bestsc = 2;
     for (size_t i = 0; i < cs.n; i++) {
