@@ -409,7 +409,9 @@ static size_t name_back(struct ctx *c, size_t lo, size_t e)
     while (x > lo && a - x < 30) {
         size_t p = prev_start(c->s, x);
         uint32_t q = cp_at(c->s, c->n, p, &k);
-        if (!is_hira(q) || is_stop_kana(q))
+        /* ー between hiragana is theirs (すかいらーく) */
+        int long_vowel = q == 0x30fc && p > lo && is_hira(cp_at(c->s, c->n, prev_start(c->s, p), &k));
+        if (!(is_hira(q) || long_vowel) || is_stop_kana(q))
             break;
         x = p;
     }
@@ -954,12 +956,12 @@ static ow_err forms(struct ctx *c, struct cands *cs)
         size_t ns = ov[2], ne = ov[3];
         pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
         /* 「X」社 and 学習塾「X」 say what X is; a name after の「 must look
-         * like an organization's */
+         * like an organization's (the words are BI_SUBJECT's, rules.c) */
         int sha = ne + 6 <= c->n && !memcmp(c->s + ne + 3, "社", 3);
         if (!sha && ns >= 6) {
             static const char *const typed[] = {"企業", "会社", "法人", "団体", "病院", "医院", "大学",
                                                 "学校", "学園", "協会", "組合", "施設", "事業者", "店",
-                                                "塾", "チーム", "メーカー"};
+                                                "塾", "チーム", "メーカー", "チェーン", "事務所"};
             size_t ob = ns - 3;                  /* the bracket */
             for (size_t k = 0; k < sizeof typed / sizeof typed[0] && !sha; k++) {
                 size_t tl = strlen(typed[k]);
