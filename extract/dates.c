@@ -682,8 +682,19 @@ static int head_dateline(struct ctx *c, const struct dtok *t)
     size_t a = c->lines[li].s, b = t->s, ra = t->e, rb = c->lines[li].e;
     ex_trim(c->s, &a, &b);
     ex_trim(c->s, &ra, &rb);
-    return a == b && rb - ra <= 72 && !memmem(c->s + ra, rb - ra, "。", 3) &&
-           !memmem(c->s + ra, rb - ra, "、", 3);
+    if (a != b)
+        return 0;
+    if (rb - ra <= 72 && !memmem(c->s + ra, rb - ra, "。", 3) && !memmem(c->s + ra, rb - ra, "、", 3))
+        return 1;
+    /* a PDF's text flattened into one line: a date that opens the text and
+     * is set off by a space (2026 年 9 月 25 日 各 位 会 社 名:…), not the
+     * opening of a sentence (2026年9月25日に、…) */
+    size_t first = 0;
+    while (first < c->nlines && c->lines[first].e == c->lines[first].s)
+        first++;
+    return li == first && t->e < c->n && c->s[t->e] == ' ' && ra < rb &&
+           !ex_label_match(c, "periods", "boundary", t->e, ex_upto(c, t->e, rb, 12), PCRE2_ANCHORED, NULL) &&
+           memcmp(c->s + ra, "に", 3) != 0 && memcmp(c->s + ra, "の", 3) != 0;
 }
 
 ow_err ex_published(struct ctx *c, struct extract_result *res)
