@@ -324,8 +324,14 @@ static void infer_years(struct ctx *c)
         size_t ls = c->lines[ex_line_of(c, t->s)].s;
         while (ls < t->s && (c->s[ls] == ' ' || c->s[ls] == '\t'))
             ls++;
-        /* (2011/12/12 北浜ニュース): an article's credit line dates it */
-        int credit = t->explicit_year && t->prec == 3 && t->s == ls + 1 && c->s[ls] == '(';
+        /* (2011/12/12 北浜ニュース), (北浜ニュース - 2011/12/12 ): an
+         * article's credit line dates it */
+        size_t le = c->lines[ex_line_of(c, t->s)].e;
+        while (le > t->e && (c->s[le - 1] == ' ' || c->s[le - 1] == '\t'))
+            le--;
+        int credit = t->explicit_year && t->prec == 3 && c->s[ls] == '(' &&
+                     (t->s == ls + 1 || (le - ls <= 80 && c->s[le - 1] == ')' &&
+                                         !memchr(c->s + ls + 1, '(', le - ls - 1)));
         if (t->explicit_year && t->prec == 3 && ex_tok_is_lone(c, t)) {
             next = t->y;
             below = t;
@@ -1203,8 +1209,11 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
                 const struct dtok *t = &c->dates[i];
                 if (t->s >= c->sents[si - 1].e)
                     break;
+                /* …7月1日に…誤って送付。…連絡で判明した: the day of the
+                 * event before is not the day it was learned of */
                 if (t->prec >= 2 && t->y && !t->in_range && !bound(c, t) &&
-                    t->s != res->published_ev.start && !not_learned(c, t, c->sents[si - 1].e)) {
+                    t->s != res->published_ev.start && !not_learned(c, t, c->sents[si - 1].e) &&
+                    !ex_label_match(c, "periods", "event", t->e, c->sents[si - 1].e, 0, NULL)) {
                     cand = t;
                     break;
                 }
