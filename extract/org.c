@@ -949,6 +949,31 @@ static ow_err forms(struct ctx *c, struct cands *cs)
         if (add(cs, "", c->s, ns, ne, 1, ns, ne, li, sc))
             return OW_NOMEM;
     }
+    /* A title that ends with its site's name, a public body's (…誤送信に
+     * ついて - 北浜県, …のお詫び|北浜市): the body publishes the page */
+    if (c->head_line < c->nlines && cs->n < MAX_CANDS) {
+        size_t a = c->lines[c->head_line].s, b = c->lines[c->head_line].e, k;
+        ex_trim(c->s, &a, &b);
+        size_t cut = SIZE_MAX;
+        for (size_t q = a; q < b; q += k) {
+            uint32_t ch = cp_at(c->s, c->n, q, &k);
+            if (ch == '|' || ch == 0xff5c || (ch == '-' && q > a && c->s[q - 1] == ' '))
+                cut = q + k;
+        }
+        while (cut < b && c->s[cut] == ' ')
+            cut++;
+        if (cut < b && b - cut <= 8 * 3) {
+            size_t ns = cut, ne = b;
+            uint32_t last = cp_at(c->s, c->n, prev_start(c->s, ne), &k);
+            int han = 1;
+            for (size_t q = ns; q < ne && han; q += k)
+                han = is_han(cp_at(c->s, c->n, q, &k));
+            if (han && (is_municipality(last) || is_region(last)) && ex_nchars(c->s, ns, ne) >= 2 &&
+                plausible_name(c, ns, ne) &&
+                add(cs, "", c->s, ns, ne, 1, ns, ne, c->head_line, score_mention(c, ns, ne, c->head_line) + 3))
+                return OW_NOMEM;
+        }
+    }
     /* 教育関連企業「あさぎ出版」で / 「青葉木工所」社が: a name in brackets */
     size_t nbefore = cs->n;
     pos = 0;
