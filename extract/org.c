@@ -589,6 +589,14 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
                 ex_trim(c->s, &sa, &sb);
                 if (!reports && sa == sb && se > me)
                     reports = ex_label_match(c, "org", "report", ex_back(c, me, se, 60), se, 0, NULL);
+                /* 北浜商事は9月24日、…感染。…と発表した: a dated lead whose
+                 * report closes the next sentence */
+                if (!reports && sa == sb && !strcmp(ru->arg, "topic") && lead_date(c, me) &&
+                    si + 1 < c->nsents && c->sline[si + 1] == c->sline[si]) {
+                    size_t ne2 = c->sents[si + 1].e;
+                    reports = ex_label_match(c, "org", "report", ex_back(c, c->sents[si + 1].s, ne2, 60),
+                                             ne2, 0, NULL);
+                }
             }
             if ((!reports && !third) ||
                 (police && (!reports || ex_label_match(c, "org", "policecase", c->sents[si].s,
@@ -635,12 +643,30 @@ static ow_err by_type(struct ctx *c, struct cands *cs)
                 memcpy(types[nt], c->s + ov[2 * g], 3), types[nt++][3] = 0;
         }
     }
+    /* 本学, 当院, 当校 name an institution whose legal form, when the page
+     * writes one (学校法人みどり学園), is the better name */
+    int formed = 0;
+    for (size_t i = 0; i < cs->n && !formed; i++)
+        formed = has_form(c, cs->v[i].name, strlen(cs->v[i].name));
     for (size_t i = 0; i < nt && cs->n < MAX_CANDS; i++) {
+        if (formed && (!memcmp(types[i], "校", 3) || !memcmp(types[i], "院", 3) ||
+                       !memcmp(types[i], "学", 3)))
+            continue;
         const char *p = c->s, *end = c->s + c->body_e;
         while ((p = memmem(p, (size_t)(end - p), types[i], 3))) {
             size_t ne = (size_t)(p - c->s) + 3, li = ex_line_of(c, ne - 3);
             p += 3;
             size_t ns = name_back(c, c->lines[li].s, ne), k;
+            /* 北の森学園 alone at the start of its line: the の is the name's */
+            if (ns >= c->lines[li].s + 6 && !memcmp(c->s + ns - 3, "の", 3)) {
+                int nch;
+                size_t hs = han_back(c, c->lines[li].s, ns - 3, 3, &nch);
+                size_t la = c->lines[li].s, lb = hs;
+                ex_trim(c->s, &la, &lb);
+                uint32_t lastc = cp_at(c->s, c->n, prev_start(c->s, ns - 3), &k);
+                if (nch >= 1 && la == lb && !is_region(lastc) && !is_municipality(lastc))
+                    ns = hs;     /* not 北浜県の南浜町 */
+            }
             /* 本会: an association's name ends in 会 (北浜畜産会), which
              * is no shape of its own, so only a name opening its line */
             size_t la = c->lines[li].s, lb = ns;
