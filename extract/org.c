@@ -970,6 +970,9 @@ static ow_err forms(struct ctx *c, struct cands *cs)
     while (pos < c->n && cs->n < MAX_CANDS && ex_bi_match(c, BI_PUBLIC, pos, c->n, 0, &ov)) {
         size_t ns = ov[2], ne = ov[3];
         pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+        /* 送信元が市公式…: a clause, not a town's kana name (みやき町) */
+        if (!plausible_name(c, ns, ne))
+            continue;
         size_t li = ex_line_of(c, ns);
         int sc = score_mention(c, ns, ne, li);
         if (add(cs, "", c->s, ns, ne, 1, ns, ne, li, sc))
