@@ -551,6 +551,9 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
                     latin = (unsigned char)c->s[p] < 0x80;
                 if (!self && !latin)
                     owner = 2;
+            } else if (!strcmp(ru->arg, "self")) {
+                reports = 1;
+                owner = 3;     /* the body speaking for itself: a signature's weight */
             } else if (!strcmp(ru->arg, "members")) {
                 /* the body apologizing to its own members: in the sentence
                  * that apologizes, or alone on its line (…会員の皆様へ) */
