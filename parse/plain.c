@@ -41,21 +41,38 @@ static size_t columns(const char *s, size_t n)
  * one paragraph each seldom share a width this closely (on 730 real
  * notices, 18 texts had runs taken for wrapped, all of them rightly or
  * harmlessly). */
-enum { WRAP_MIN = 40, WRAP_SLACK = 2 };
+enum { WRAP_MIN = 40, WRAP_MIN_CHARS = 30, WRAP_SLACK = 2 };
 
-static size_t wrap_margin(const size_t *w, size_t n)
+static size_t wrap_margin(const size_t *w, size_t n, size_t min, size_t slack, size_t *at_out)
 {
     size_t m = 0, at = 0;
     for (size_t k = 0; k + 1 < n; k++)
         m = w[k] > m ? w[k] : m;
     for (size_t k = 0; k + 1 < n; k++)
-        at += w[k] + WRAP_SLACK >= m;
-    return m >= WRAP_MIN && at >= 2 ? m : 0;
+        at += w[k] + slack >= m;
+    *at_out = at;
+    return m >= min && at >= 2 ? m : 0;
 }
 
-static int runs_on(const char *t, const struct pline *a, size_t wa, const struct pline *b, size_t margin)
+/* Some tools wrap at a count of characters, whatever their width (a
+ * line of 40 characters holds 「2,718件」's narrow digits as wide ones):
+ * the same margin, counted in characters (30 or more, within one: a
+ * list of items of twenty-odd characters is no wrapped text); the count
+ * that brings more lines to the margin is the one wrapped at. */
+static size_t characters(const char *s, size_t n)
 {
-    if (!margin || wa + WRAP_SLACK < margin)
+    size_t c = 0, wide = 0;
+    for (size_t i = 0; i < n; i++) {
+        c += ((unsigned char)s[i] & 0xc0) != 0x80;
+        wide += (unsigned char)s[i] >= 0xe3;     /* a kana or Han character's lead byte */
+    }
+    return wide ? c : 0;    /* a rule (----) or a URL sets no margin in characters */
+}
+
+static int runs_on(const char *t, const struct pline *a, size_t wa, const struct pline *b, size_t margin,
+                   size_t slack)
+{
+    if (!margin || wa + slack < margin)
         return 0;
     if (a->len >= 3 && !memcmp(t + a->off + a->len - 3, "。", 3))
         return 0;
@@ -131,14 +148,24 @@ ow_err parse_plain(const char *text, size_t len, struct parse_doc *out, struct o
         while (end < nl && !ls[end].brk)
             end++;
         if (!(e = ow_array_grow((void **)&w, &wcap, end - r, sizeof *w))) {
+            size_t at_cols, at_chars;
+            for (size_t k = r; k < end; k++)
+                w[k - r] = characters(all.data + ls[k].off, ls[k].len);
+            size_t by_chars = wrap_margin(w, end - r, WRAP_MIN_CHARS, WRAP_SLACK / 2, &at_chars);
             for (size_t k = r; k < end; k++)
                 w[k - r] = columns(all.data + ls[k].off, ls[k].len);
-            size_t margin = wrap_margin(w, end - r);
+            size_t slack = WRAP_SLACK, margin = wrap_margin(w, end - r, WRAP_MIN, slack, &at_cols);
+            if (by_chars && (!margin || at_chars > at_cols)) {
+                for (size_t k = r; k < end; k++)
+                    w[k - r] = characters(all.data + ls[k].off, ls[k].len);
+                slack = WRAP_SLACK / 2;
+                margin = by_chars;
+            }
             for (size_t k = r; k < end && !e;) {
                 e = parse_builder_open(&b);
                 if (!e)
                     e = parse_builder_append(&b, all.data + ls[k].off, ls[k].len);
-                for (; !e && k + 1 < end && runs_on(all.data, &ls[k], w[k - r], &ls[k + 1], margin); k++)
+                for (; !e && k + 1 < end && runs_on(all.data, &ls[k], w[k - r], &ls[k + 1], margin, slack); k++)
                     e = parse_builder_join(&b, all.data + ls[k + 1].off, ls[k + 1].len);
                 if (!e)
                     e = parse_builder_close(&b, PARSE_PARA);

@@ -571,6 +571,31 @@ static void plain_wrapped_lines(void **state)
     parse_doc_free(&d);
 }
 
+/* Text wrapped at a count of characters: narrow digits make the lines'
+ * widths in columns differ, their lengths in characters do not; a rule
+ * and a URL under the signature set no margin. */
+static void plain_wrapped_by_characters(void **state)
+{
+    (void)state;
+    struct parse_doc d;
+    struct ow_diag dg = {0};
+    const char *s = "北浜精工株式会社は2026年03月09日、管理番号1234の\n"   /* 30 characters, 48 columns */
+                    "顧客管理用のサーバーが第三者による不正アクセスを受け顧客の氏\n" /* 30 characters, 60 columns */
+                    "名と住所が流出した可能性があると発表した。\n"
+                    "\n"
+                    "--------------------------------\n"
+                    "https://kitahama-seiko.example/news\n"
+                    "--------------------------------\n";
+    assert_int_equal(parse_plain(s, strlen(s), &d, &dg), OW_OK);
+    assert_well_formed(&d);
+    assert_int_equal(find(&d, "北浜精工株式会社は2026年03月09日、管理番号1234の顧客管理用のサーバーが第三者による"
+                              "不正アクセスを受け顧客の氏名と住所が流出した可能性があると発表した。"), 0);
+    assert_int_equal(find(&d, "--------------------------------"), 1);
+    assert_int_equal(find(&d, "https://kitahama-seiko.example/news"), 2);
+    assert_int_equal(d.nblocks, 4);
+    parse_doc_free(&d);
+}
+
 /* A message with an HTML body: header lines, then the body's blocks; no
  * markup reaches the text. */
 static void mail_with_html_body(void **state)
@@ -726,6 +751,7 @@ int main(void)
         cmocka_unit_test(invalid_utf8_not_truncated),
         cmocka_unit_test(plain_text_blocks),
         cmocka_unit_test(plain_wrapped_lines),
+        cmocka_unit_test(plain_wrapped_by_characters),
         cmocka_unit_test(mail_with_html_body),
         cmocka_unit_test(looks_html),
         cmocka_unit_test(free_twice_is_safe),
