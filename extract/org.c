@@ -535,6 +535,11 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
             size_t si = ex_sent_of(c, ms);
             if (c->sflag[si] & SF_OTHER)
                 continue;      /* …を巡っては、北浜市が昨年: another incident */
+            /* 北浜新報によれば: a paper or a broadcaster is where the story
+             * comes from, whatever its name looks like */
+            if (!strcmp(ru->arg, "source") &&
+                ex_label_match(c, "org", "notsource", ns, ne, PCRE2_ANCHORED, NULL))
+                continue;
             int hearsay = !strcmp(ru->arg, "source") || !strcmp(ru->arg, "found");
             int reports, weak = 0, owner = 0;
             if (!strcmp(ru->arg, "owner")) {
