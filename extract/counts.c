@@ -27,20 +27,13 @@ static int exclude(struct ctx *c, const char *label, size_t ws, size_t ns, size_
     return 0;
 }
 
-/* Sheets of paper (書類など12枚, メモ1枚) count the records they hold only
- * when nothing counts the people: a sentence that says 5人分 too is
- * counted by its people (counts.tsv sheet). */
-static int sheets(struct ctx *c, size_t ms, size_t ws, size_t ns, size_t us, size_t ue, size_t le)
+/* A count in 枚 counts people only when the things counted are one per
+ * person: cards, postcards, forms (counts.tsv per_person).  Sheets of a
+ * list, documents, copies and discs say nothing of how many people are on
+ * them (一覧表4枚, 書類など12枚, MO1枚). */
+static int sheets(struct ctx *c, size_t ws, size_t ns, size_t us, size_t ue, size_t le)
 {
-    if (ue - us != 3 || memcmp(c->s + us, "枚", 3) || !exclude(c, "sheet", ws, ns, ue, le))
-        return 0;
-    size_t si = ex_sent_of(c, ms);
-    const char *p = c->s + c->sents[si].s, *end = c->s + c->sents[si].e;
-    for (; p < end; p++)
-        if (*p >= '0' && *p <= '9' && end - p >= 4 && (p[1] < '0' || p[1] > '9') &&
-            (!memcmp(p + 1, "人", 3) || !memcmp(p + 1, "名", 3)))
-            return 1;
-    return 0;
+    return ue - us == 3 && !memcmp(c->s + us, "枚", 3) && !exclude(c, "per_person", ws, ns, ue, le);
 }
 
 static enum ex_qualifier qualifier(struct ctx *c, size_t ws, size_t ns, size_t ue, size_t le)
@@ -212,7 +205,7 @@ ow_err ex_counts(struct ctx *c, struct extract_result *res)
         size_t li = ex_line_of(c, ms), ls = c->lines[li].s, le = c->lines[li].e;
         size_t ws = ex_char_start(c->s, ns > ls + 45 ? ns - 45 : ls, ls);
         le = ex_upto(c, ue, le, EX_WINDOW);
-        if (exclude(c, "exclude", ws, ns, ue, le) || sheets(c, ms, ws, ns, us, ue, le) ||
+        if (exclude(c, "exclude", ws, ns, ue, le) || sheets(c, ws, ns, us, ue, le) ||
             !in_context(c, ms))
             continue;
         /* The people a misdirected mail went to are not the people whose

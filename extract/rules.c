@@ -80,7 +80,7 @@ static const struct {
 } vocab_labels[] = {
     {"countermeasures",
      "card_data_non_retention forensic_investigation police_report regulator_report site_suspension"},
-    {"counts", "context current exclude recipient sheet subject unit"},
+    {"counts", "context current exclude per_person recipient subject unit"},
     {"incident",
      "apology cue event explainer explainweak generic mechanism mechleak nottitle other owncue "
      "owntitle policy pressrelease report self supersede topic update"},
@@ -130,7 +130,7 @@ static int label_known(const char *labels, const char *label)
 /* counts.tsv rows read around a number: label<TAB>before<TAB>after */
 static int two_sided(const struct rule *ru)
 {
-    static const char *const labels[] = {"exclude", "recipient", "sheet", "current"};
+    static const char *const labels[] = {"exclude", "recipient", "per_person", "current"};
     if (strcmp(ru->file, "counts"))
         return 0;
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
