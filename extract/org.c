@@ -1123,14 +1123,18 @@ static char *fullest(struct ctx *c, const char *name)
 
 /* ファストブッキング社, Acme社: an article's 社 after a foreign name says what
  * the name is, it is not part of it (日本赤十字社, 北浜新聞社 keep theirs,
- * and so does a notice signed ミナトタイムス社). */
+ * and so does a notice signed ミナトタイムス社); so is 社 after a name the
+ * article writes in brackets, 「北浜製網」社. */
 static void drop_sha(struct ctx *c, char *name)
 {
     size_t n = strlen(name), k;
-    if (n < 6 || memcmp(name + n - 3, "社", 3) || has_form(c, name, n) || !ex_third_party(c))
+    if (n < 6 || memcmp(name + n - 3, "社", 3) || has_form(c, name, n))
         return;
     uint32_t q = cp_at(name, n - 3, prev_start(name, n - 3), &k);
-    if (is_foreign_letter(q))
+    char quoted[256];
+    if ((ex_third_party(c) && is_foreign_letter(q)) ||
+        (n + 6 < sizeof quoted && snprintf(quoted, sizeof quoted, "「%.*s」社", (int)(n - 3), name) > 0 &&
+         memmem(c->s, c->n, quoted, strlen(quoted))))
         name[n - 3] = 0;
 }
 
