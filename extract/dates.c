@@ -984,6 +984,7 @@ static int not_learned(struct ctx *c, const struct dtok *t, size_t se)
     return t->prec == 3 &&
            (ex_label_match(c, "periods", "attackday", t->e, ex_upto(c, t->e, se, EX_WINDOW), PCRE2_ANCHORED,
                            NULL) ||
+            ex_label_match(c, "periods", "eventrel", t->e, ex_upto(c, t->e, se, 60), PCRE2_ANCHORED, NULL) ||
             ex_label_match(c, "periods", "newsday", t->e, ex_upto(c, t->e, se, 60), PCRE2_ANCHORED, NULL));
 }
 
@@ -1090,8 +1091,10 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
                                        0, NULL) &&
                        !ex_label_match(c, "periods", "noteventpost", ev.e, ex_upto(c, ev.e, ee, 12),
                                        PCRE2_ANCHORED, NULL);
-            if (here) {
-                /* …紛失したことが判明 (this day), not …置き忘れ、翌28日に気付き */
+            if (here && !ex_label_match(c, "periods", "eventrel", t.e, ex_upto(c, t.e, ee, 60),
+                                        PCRE2_ANCHORED, NULL)) {
+                /* …紛失したことが判明 (this day), not …置き忘れ、翌28日に気付き;
+                 * but 6月13日に発送した通知書が…判明: the mailing's day */
                 size_t we = ex_upto(c, ev.e, ee, 120), nd = ex_date_at(c, ev.e);
                 if (nd < c->ndates && c->dates[nd].s < we)
                     we = c->dates[nd].s;
