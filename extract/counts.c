@@ -150,6 +150,12 @@ static int rounds_to(long long exact, long long approx)
 /* Does the text around a count say it is one of affected people or records
  * (counts.tsv context): its sentence, or for an item of a list or table
  * (a line without 。), a heading over it? */
+static int context_says(struct ctx *c, size_t a, size_t b)
+{
+    return ex_label_match(c, "counts", "context", a, b, 0, NULL) ||
+           ex_label_match(c, "negations", "leak", a, b, 0, NULL);
+}
+
 static int in_context(struct ctx *c, size_t pos)
 {
     size_t si = ex_sent_of(c, pos);
@@ -157,22 +163,10 @@ static int in_context(struct ctx *c, size_t pos)
         ex_label_match(c, "counts", "context", ex_back(c, c->sents[si].s, pos, EX_WINDOW),
                        ex_upto(c, pos, c->sents[si].e, EX_WINDOW), 0, NULL))
         return 1;
+    /* prose says it in its own sentence; a list item asks its heading */
     size_t li = ex_line_of(c, pos);
-    if (memmem(c->s + c->lines[li].s, c->lines[li].e - c->lines[li].s, "。", 3))
-        return 0;
-    for (size_t l = li, seen = 0; l-- > 0 && seen < 12;) {
-        size_t a = c->lines[l].s, b = c->lines[l].e;
-        ex_trim(c->s, &a, &b);
-        if (a == b)
-            continue;
-        seen++;
-        if (ex_label_match(c, "counts", "context", a, ex_upto(c, a, b, EX_WINDOW), 0, NULL) ||
-            ex_label_match(c, "negations", "leak", a, ex_upto(c, a, b, EX_WINDOW), 0, NULL))
-            return 1;
-        if (memmem(c->s + a, b - a, "。", 3))
-            return 0;      /* a paragraph above that says nothing of it */
-    }
-    return 0;
+    return !memmem(c->s + c->lines[li].s, c->lines[li].e - c->lines[li].s, "。", 3) &&
+           ex_heading_says(c, li, 12, 0, context_says);
 }
 
 static int cmp_count(const void *a, const void *b)

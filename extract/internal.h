@@ -237,6 +237,12 @@ size_t ex_upto(const struct ctx *c, size_t from, size_t end, size_t max);
 size_t ex_back(const struct ctx *c, size_t start, size_t to, size_t max);
 /* Index of the first date token starting at or after pos (c->ndates if none). */
 size_t ex_date_at(const struct ctx *c, size_t pos);
+/* Does the heading over line li say it?  Walks up past at most max non-blank
+ * lines and asks says() of each; a paragraph (a 。, or over 120 characters)
+ * ends the walk after it is asked, or before when heading_only (prose looks
+ * only to a heading right above it, never to the paragraph before). */
+int ex_heading_says(struct ctx *c, size_t li, size_t max, int heading_only,
+                    int (*says)(struct ctx *c, size_t a, size_t b));
 /* Trims ASCII spaces/tabs and U+3000 from both ends of [*a, *b). */
 void ex_trim(const char *s, size_t *a, size_t *b);
 char *ex_strndup(const char *s, size_t n);

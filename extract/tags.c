@@ -68,6 +68,16 @@ struct firstarg {
  * a list under a heading that has one (【流出した情報】 / 氏名 / 住所)?  A
  * password named in 「パスワードの厳格な管理」 or a phone in 「電話で説明」
  * is not a leaked item. */
+static int leak_says(struct ctx *c, size_t a, size_t b)
+{
+    return ex_label_match(c, "negations", "leak", a, b, 0, NULL);
+}
+
+static int leak_or_data_says(struct ctx *c, size_t a, size_t b)
+{
+    return leak_says(c, a, b) || ex_label_match(c, "negations", "datactx", a, b, 0, NULL);
+}
+
 static int leak_context(struct ctx *c, size_t pos, int strict)
 {
     size_t si = ex_sent_of(c, pos);
@@ -79,22 +89,7 @@ static int leak_context(struct ctx *c, size_t pos, int strict)
      * prose (…の削除を行いました。) only to a heading right above it */
     size_t li = ex_line_of(c, pos);
     int prose = memmem(c->s + c->lines[li].s, c->lines[li].e - c->lines[li].s, "。", 3) != NULL;
-    for (size_t l = li, seen = 0; l-- > 0 && seen < (prose ? 1 : 12);) {
-        size_t a = c->lines[l].s, b = c->lines[l].e;
-        ex_trim(c->s, &a, &b);
-        if (a == b)
-            continue;
-        seen++;
-        int para = ex_nchars(c->s, a, b) > 120 || memmem(c->s + a, b - a, "。", 3);
-        if (prose && para)
-            return 0;
-        if (ex_label_match(c, "negations", "leak", a, ex_upto(c, a, b, EX_WINDOW), 0, NULL) ||
-            (!strict && ex_label_match(c, "negations", "datactx", a, ex_upto(c, a, b, EX_WINDOW), 0, NULL)))
-            return 1;
-        if (para)
-            return 0;      /* a paragraph above that says nothing of a leak */
-    }
-    return 0;
+    return ex_heading_says(c, li, prose ? 1 : 12, prose, strict ? leak_says : leak_or_data_says);
 }
 
 static int first_ok(struct ctx *c, PCRE2_SIZE *ov, void *arg)

@@ -88,6 +88,26 @@ void ex_clause(struct ctx *c, size_t ms, size_t me, struct span *out)
     }
 }
 
+int ex_heading_says(struct ctx *c, size_t li, size_t max, int heading_only,
+                    int (*says)(struct ctx *c, size_t a, size_t b))
+{
+    for (size_t l = li, seen = 0; l-- > 0 && seen < max;) {
+        size_t a = c->lines[l].s, b = c->lines[l].e;
+        ex_trim(c->s, &a, &b);
+        if (a == b)
+            continue;
+        seen++;
+        int para = ex_nchars(c->s, a, b) > 120 || memmem(c->s + a, b - a, "。", 3);
+        if (heading_only && para)
+            return 0;
+        if (says(c, a, ex_upto(c, a, b, EX_WINDOW)))
+            return 1;
+        if (para)
+            return 0;
+    }
+    return 0;
+}
+
 int ex_mention_ok(const struct ctx *c, size_t pos)
 {
     if (!ex_in_body(c, pos) || ex_negated(c, pos))
