@@ -1017,19 +1017,9 @@ static ow_err forms(struct ctx *c, struct cands *cs)
     while (pos < c->n && cs->n < MAX_CANDS && ex_bi_match(c, BI_SUBJECT, pos, c->n, 0, &ov)) {
         size_t ns = ov[2], ne = ov[3];
         pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
-        /* 「X」社 and 学習塾「X」 say what X is; a name after の「 must look
-         * like an organization's (the words are BI_SUBJECT's, rules.c) */
-        int sha = ne + 6 <= c->n && !memcmp(c->s + ne + 3, "社", 3);
-        if (!sha && ns >= 6) {
-            static const char *const typed[] = {"企業", "会社", "法人", "団体", "病院", "医院", "大学",
-                                                "学校", "学園", "協会", "組合", "施設", "事業者", "店",
-                                                "塾", "チーム", "メーカー", "チェーン", "事務所"};
-            size_t ob = ns - 3;                  /* the bracket */
-            for (size_t k = 0; k < sizeof typed / sizeof typed[0] && !sha; k++) {
-                size_t tl = strlen(typed[k]);
-                sha = ob >= tl && !memcmp(c->s + ob - tl, typed[k], tl);
-            }
-        }
+        /* 「X」社 and 学習塾「X」 say what X is (BI_SUBJECT's group 2); a
+         * name after a place or の「 must look like an organization's */
+        int sha = ov[4] != PCRE2_UNSET || (ne + 6 <= c->n && !memcmp(c->s + ne + 3, "社", 3));
         if (ns >= ne || !plausible_name(c, ns, ne) || !(sha || org_shaped(c, ns, ne)))
             continue;
         size_t si = ex_sent_of(c, ns);

@@ -407,16 +407,19 @@ static ow_err build_builtins(struct extract_rules *r, struct ow_diag *d)
                 goto nomem;
         } else if (i == BI_SUBJECT) {
             /* a name in brackets after an organization word (教育関連企業
-             * 「あさぎ出版」で, 東京都「みなと病院」において), or 「X」社が;
-             * the words are those of org.c's typed[] and the places */
+             * 「あさぎ出版」で) or a place (東京都「みなと病院」において), or
+             * 「X」社が.  Group 1 is the name; group 2 is set when the words
+             * around it say what it is (an organization word, 社) */
             /* (the bracket is matched first and what stands before it
              * is looked behind: a lookbehind that opens a pattern is tried
              * at every character) */
             if (ow_buf_adds(&b, "[「『](?|(?<=企業.|会社.|法人.|団体.|病院.|医院.|大学.|学校.|学園.|協会.|組合.|施設.|事業者."
-                                "|店.|都.|道.|府.|県.|市.|町.|村.|区.|塾.|チーム.|メーカー.|チェーン.|事務所.)"
+                                "|店.|塾.|チーム.|メーカー.|チェーン.|事務所.)"
+                                "([\\p{sc=Han}\\p{sc=Katakana}ー・A-Za-z0-9&]{2,24})[」』](?:\\([^()\\n]{1,24}\\))?(?=で|において|が|は|に|社)()"
+                                "|(?<=都.|道.|府.|県.|市.|町.|村.|区.)"
                                 "([\\p{sc=Han}\\p{sc=Katakana}ー・A-Za-z0-9&]{2,24})[」』](?:\\([^()\\n]{1,24}\\))?(?=で|において|が|は|に|社)"
                                 "|(?<=の.|^.|。.)([\\p{sc=Han}\\p{sc=Katakana}ー・A-Za-z0-9&]{2,24})[」』](?:\\([^()\\n]{1,24}\\))?(?=は|が|で|において)"
-                                "|([\\p{sc=Han}\\p{sc=Katakana}ー・A-Za-z0-9&]{2,24})[」』]社が)"))
+                                "|([\\p{sc=Han}\\p{sc=Katakana}ー・A-Za-z0-9&]{2,24})[」』]()社が)"))
                 goto nomem;
         } else if (i == BI_REP) {
             /* An IR release labels the line: 代表者名　代表取締役社長　桜井 直人;
