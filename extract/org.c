@@ -485,6 +485,25 @@ static int lead_date(struct ctx *c, size_t p)
     return e + 3 <= c->n && !memcmp(c->s + e, "、", 3);
 }
 
+/* 北浜市立小学校において: a school the text does not name stands for the
+ * municipality that runs it.  Returns the end of the municipality's name,
+ * or e. */
+static size_t school_owner(struct ctx *c, size_t s, size_t e)
+{
+    static const char *const generic[] = {"小学校", "中学校", "高等学校", "高校", "学校",
+                                          "幼稚園", "保育園", "保育所", "こども園"};
+    size_t k;
+    for (size_t i = 0; i < sizeof generic / sizeof generic[0]; i++) {
+        size_t gl = strlen(generic[i]);
+        if (e < s + gl + 9 || memcmp(c->s + e - gl, generic[i], gl) || memcmp(c->s + e - gl - 3, "立", 3))
+            continue;
+        size_t m = e - gl - 3;
+        uint32_t q = cp_at(c->s, c->n, prev_start(c->s, m), &k);
+        return is_municipality(q) || is_region(q) ? m : e;
+    }
+    return e;
+}
+
 /* Subjects of a third party's report: 「北浜市は12日、…と発表した」,
  * 「…を手掛けるアオバ商事(横浜市)は」, 「くすのき大学によると」.  The name is
  * read backwards from the topic marker (org.tsv subject).  A subject of a
@@ -507,6 +526,7 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
             size_t li = ex_line_of(c, ms), ls = c->lines[li].s;
             size_t ne = paren_back(c->s, ls, ms);
             size_t ns = name_back(c, ls, ne);
+            ne = school_owner(c, ns, ne);
             /* 北浜県警は5日、…と発表した: police as the announcer */
             int police = ns < ne && !strcmp(ru->arg, "topic") &&
                          ex_label_match(c, "org", "police", ns, ne, PCRE2_ANCHORED, NULL);
@@ -1159,8 +1179,8 @@ static void drop_section(char *name)
 static void drop_prefecture(char *name)
 {
     size_t n = strlen(name), p = 0, k;
-    if (!strncmp(name, "北海道", 9)) {
-        p = 9;
+    if (!strncmp(name, "北海道", 9) || !strncmp(name, "京都府", 9)) {
+        p = 9;     /* (都 of 京都府 is no prefecture's end) */
     } else {
         int nch = 0;
         while (p < n && nch < 4 && is_han(cp_at(name, n, p, &k)) && !is_region(cp_at(name, n, p, &k)))
@@ -1196,7 +1216,7 @@ static void drop_prefecture(char *name)
     }
     if (nch < 2 || !is_municipality(cp_at(name, n, prev_start(name, q), &k)))
         return;
-    static const char *const rest[] = {"", "教育委員会", "議会", "役所", "役場"};
+    static const char *const rest[] = {"", "教育委員会", "教委", "議会", "役所", "役場"};
     int ok = 0;
     for (size_t i = 0; i < sizeof rest / sizeof rest[0] && !ok; i++)
         ok = !strcmp(name + q, rest[i]);
