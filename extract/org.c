@@ -1148,6 +1148,33 @@ static void drop_sha(struct ctx *c, char *name)
         name[n - 3] = 0;
 }
 
+/* A unit read with its organization's name: a site (株式会社北浜HPから) or a
+ * campus (北浜大学南浜キャンパスのシステム) is the organization's. */
+static void drop_unit(char *name)
+{
+    size_t n = strlen(name);
+    if (n > 5 && !strcmp(name + n - 2, "HP") && (unsigned char)name[n - 3] >= 0x80) {
+        name[n - 2] = 0;
+        return;
+    }
+    static const char campus[] = "キャンパス";
+    size_t cl = sizeof campus - 1;
+    if (n <= cl || strcmp(name + n - cl, campus))
+        return;
+    /* the last 大 (大学) before the campus's place name ends the university's */
+    for (size_t p = n - cl; p > 0;) {
+        p = prev_start(name, p);
+        if (!memcmp(name + p, "大学", 6) && p + 6 < n - cl) {
+            name[p + 6] = 0;
+            return;
+        }
+        if (!memcmp(name + p, "大", 3) && p + 3 < n - cl && memcmp(name + p + 3, "学", 3)) {
+            name[p + 3] = 0;
+            return;
+        }
+    }
+}
+
 /* 北浜県私学振興課 → 北浜県: a section (課 係 室 班) of a public body speaks
  * for the body; a bureau or board (局, 委員会) keeps its name. */
 static void drop_section(char *name)
@@ -1283,6 +1310,7 @@ ow_err ex_org(struct ctx *c, struct extract_result *res)
             goto out;
         }
         drop_sha(c, res->org);
+        drop_unit(res->org);
         drop_section(res->org);
         drop_prefecture(res->org);
         res->org_ev.start = best->s;
