@@ -189,17 +189,17 @@ static int date_hit(struct ctx *c, PCRE2_SIZE *ov, void *arg)
 #undef G
     t.explicit_year = f->explicit_year;
     if (t.explicit_year && t.y < 100) {
-        /* …2009年4月~15年2月, 平成22年…27年6月~28年9月: the two digits of
-         * a western or an era year, whichever first comes at or after
-         * the year named before it */
+        /* …2009年4月~15年2月, 平成22年…27年6月~28年9月, 2021年…25年…21年:
+         * the two digits of a western or an era year, whichever comes
+         * nearest the year named before it (at or after it on a tie) */
         static const int base[] = {1900, 2000, 1925, 1988, 2018};
         int last = 0, best = 0;
         for (size_t i = c->ndates; i-- > 0 && !last;)
             if (c->dates[i].explicit_year)
                 last = c->dates[i].y;
         for (size_t i = 0; i < sizeof base / sizeof base[0]; i++) {
-            int y = base[i] + t.y;
-            if (last && y >= last && y <= last + 30 && (!best || y < best))
+            int y = base[i] + t.y, dy = abs(y - last), db = abs(best - last);
+            if (last && dy <= 30 && (!best || dy < db || (dy == db && y > best)))
                 best = y;
         }
         if (!best)
