@@ -688,8 +688,10 @@ static int head_dateline(struct ctx *c, const struct dtok *t)
     size_t a = c->lines[li].s, b = t->s, ra = t->e, rb = c->lines[li].e;
     ex_trim(c->s, &a, &b);
     ex_trim(c->s, &ra, &rb);
+    /* 情報推進課 2007年5月16日: a unit's name before a date that ends the line */
     if (a != b)
-        return 0;
+        return ra == rb && ex_nchars(c->s, a, b) <= 20 && !memmem(c->s + a, b - a, "。", 3) &&
+               !memmem(c->s + a, b - a, "、", 3);
     if (rb - ra <= 72 && !memmem(c->s + ra, rb - ra, "。", 3) && !memmem(c->s + ra, rb - ra, "、", 3))
         return 1;
     /* a PDF's text flattened into one line: a date that opens the text and
@@ -739,9 +741,10 @@ ow_err ex_published(struct ctx *c, struct extract_result *res)
         if (third && !news && !(label & DL_ANN))
             continue;                       /* an article's dateline; its 発表日 is the notice's */
         PCRE2_SIZE *ov;
+        int head = head_dateline(c, t);
         if (lone) {
             sc += 3;
-        } else if (head_dateline(c, t)) {
+        } else if (head) {
             sc += 3;     /* "2020年5月6日 お知らせ": the first lines date the page */
         } else if (c->lines[li].e - t->e <= 80 &&
                    ex_bi_match(c, BI_LONESUF, t->e, c->lines[li].e, PCRE2_ANCHORED, &ov) &&
@@ -778,8 +781,11 @@ ow_err ex_published(struct ctx *c, struct extract_result *res)
         if (res->is_update && ex_label_match(c, "incident", "update", ex_back(c, c->lines[li].s, t->s, 30),
                                              t->s, 0, NULL))
             sc += 9;
+        /* (a first report's own head, 2022年6月20日 …について(第1報), is
+         * no report of another date) */
         size_t si = ex_sent_of(c, t->s);
-        if (ex_label_match(c, "periods", "notpub", ex_back(c, c->sents[si].s, t->s, EX_WINDOW),
+        if (!(head && !res->is_update) &&
+            ex_label_match(c, "periods", "notpub", ex_back(c, c->sents[si].s, t->s, EX_WINDOW),
                            ex_upto(c, t->e, c->sents[si].e, EX_WINDOW), 0, NULL))
             sc -= 4;
         if (sc > best) {
