@@ -103,6 +103,29 @@ static size_t opener_len(const char *s, size_t a, size_t b)
     return 0;
 }
 
+/* Does the name at ns open its sentence, after このたび、 or a date
+ * (令和6年5月19日に、2024年5月19日(日)、)? */
+static int opens_sentence(struct ctx *c, size_t si, size_t ns)
+{
+    size_t a = c->sents[si].s, b = ns;
+    ex_trim(c->s, &a, &b);
+    a += opener_len(c->s, a, b);
+    size_t i = ex_date_at(c, a);
+    if (a < b && i < c->ndates && c->dates[i].s == a) {
+        a = c->dates[i].e;
+        if (a < b && c->s[a] == '(') {
+            const char *q = memchr(c->s + a, ')', b - a);
+            if (q && q - (c->s + a) <= 16)
+                a = (size_t)(q - c->s) + 1;
+        }
+        if (b - a >= 3 && (!memcmp(c->s + a, "に", 3) || !memcmp(c->s + a, "、", 3)))
+            a += 3;
+        if (b - a >= 3 && !memcmp(c->s + a, "、", 3))
+            a += 3;
+    }
+    return a == b;
+}
+
 struct cand {
     char name[128];
     size_t s, e;          /* the mention */
@@ -564,9 +587,10 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
             int reports, weak = 0, owner = 0;
             if (!strcmp(ru->arg, "owner")) {
                 /* 北浜病院のサーバーが…感染: whose systems were hit; in a
-                 * text that never speaks as 弊社/本市, the one it is about
-                 * (not a unit written in Latin letters, SYSCO社, …GmbH: a
-                 * subsidiary the parent's release names) */
+                 * text that never speaks as 弊社/本市, or where the name
+                 * opens the sentence, the one it is about (not a unit
+                 * written in Latin letters, SYSCO社, …GmbH: a subsidiary
+                 * the parent's release names) */
                 if (!(c->sflag[si] & SF_CUE))
                     continue;
                 reports = 1;
@@ -574,7 +598,7 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
                 int latin = 1;
                 for (size_t p = ns; p < we && latin; p++)
                     latin = (unsigned char)c->s[p] < 0x80;
-                if (!self && !latin)
+                if ((!self || opens_sentence(c, si, ns)) && !latin)
                     owner = 2;
             } else if (!strcmp(ru->arg, "self")) {
                 reports = 1;
