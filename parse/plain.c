@@ -90,8 +90,8 @@ ow_err parse_plain(const char *text, size_t len, struct parse_doc *out, struct o
     ow_buf_init(&line, 0);
     ow_buf_init(&all, 0);
     struct pline *ls = NULL;
-    size_t *w = NULL;
-    size_t nl = 0, cap = 0, wcap = 0;
+    size_t *cols = NULL, *chars = NULL;     /* each line's width, both ways */
+    size_t nl = 0, cap = 0, colcap = 0, charcap = 0;
     const unsigned char *s = (const unsigned char *)text;
     size_t i = 0;
     if (len >= 3 && !memcmp(s, "\xef\xbb\xbf", 3))
@@ -147,17 +147,18 @@ ow_err parse_plain(const char *text, size_t len, struct parse_doc *out, struct o
         size_t end = r + 1;
         while (end < nl && !ls[end].brk)
             end++;
-        if (!(e = ow_array_grow((void **)&w, &wcap, end - r, sizeof *w))) {
+        if (!(e = ow_array_grow((void **)&cols, &colcap, end - r, sizeof *cols)) &&
+            !(e = ow_array_grow((void **)&chars, &charcap, end - r, sizeof *chars))) {
             size_t at_cols, at_chars;
-            for (size_t k = r; k < end; k++)
-                w[k - r] = characters(all.data + ls[k].off, ls[k].len);
-            size_t by_chars = wrap_margin(w, end - r, WRAP_MIN_CHARS, WRAP_SLACK / 2, &at_chars);
-            for (size_t k = r; k < end; k++)
-                w[k - r] = columns(all.data + ls[k].off, ls[k].len);
-            size_t slack = WRAP_SLACK, margin = wrap_margin(w, end - r, WRAP_MIN, slack, &at_cols);
+            for (size_t k = r; k < end; k++) {
+                cols[k - r] = columns(all.data + ls[k].off, ls[k].len);
+                chars[k - r] = characters(all.data + ls[k].off, ls[k].len);
+            }
+            size_t by_chars = wrap_margin(chars, end - r, WRAP_MIN_CHARS, WRAP_SLACK / 2, &at_chars);
+            size_t slack = WRAP_SLACK, margin = wrap_margin(cols, end - r, WRAP_MIN, slack, &at_cols);
+            const size_t *w = cols;
             if (by_chars && (!margin || at_chars > at_cols)) {
-                for (size_t k = r; k < end; k++)
-                    w[k - r] = characters(all.data + ls[k].off, ls[k].len);
+                w = chars;
                 slack = WRAP_SLACK / 2;
                 margin = by_chars;
             }
@@ -179,7 +180,8 @@ ow_err parse_plain(const char *text, size_t len, struct parse_doc *out, struct o
     ow_buf_free(&line);
     ow_buf_free(&all);
     free(ls);
-    free(w);
+    free(cols);
+    free(chars);
     if (!e)
         e = parse_builder_finish(&b, out);
     parse_builder_free(&b);
