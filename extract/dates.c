@@ -1222,7 +1222,9 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
                  * event before is not the day it was learned of */
                 if (t->prec >= 2 && t->y && !t->in_range && !bound(c, t) &&
                     t->s != res->published_ev.start && !not_learned(c, t, c->sents[si - 1].e) &&
-                    !ex_label_match(c, "periods", "event", t->e, c->sents[si - 1].e, 0, NULL)) {
+                    !ex_label_match(c, "periods", "event", t->e, c->sents[si - 1].e, 0, NULL) &&
+                    !ex_label_match(c, "periods", "boundary", t->e,
+                                    ex_upto(c, t->e, c->sents[si - 1].e, 40), PCRE2_ANCHORED, NULL)) {
                     cand = t;
                     break;
                 }
