@@ -1202,7 +1202,7 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
                 const struct dtok *t = &c->dates[i];
                 if (t->s >= c->lines[li - 1].e)
                     break;
-                if (t->prec >= 2 && t->y && !t->in_range && ex_tok_is_lone(c, t) &&
+                if (t->prec >= 2 && t->y && t->m && !t->in_range && ex_tok_is_lone(c, t) &&
                     t->s != res->published_ev.start) {
                     cand = t;
                     break;
@@ -1220,7 +1220,7 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
                     break;
                 /* …7月1日に…誤って送付。…連絡で判明した: the day of the
                  * event before is not the day it was learned of */
-                if (t->prec >= 2 && t->y && !t->in_range && !bound(c, t) &&
+                if (t->prec >= 2 && t->y && t->m && !t->in_range && !bound(c, t) &&
                     t->s != res->published_ev.start && !not_learned(c, t, c->sents[si - 1].e) &&
                     !ex_label_match(c, "periods", "event", t->e, c->sents[si - 1].e, 0, NULL) &&
                     !ex_label_match(c, "periods", "boundary", t->e,
