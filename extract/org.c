@@ -334,7 +334,8 @@ static int plausible_name(struct ctx *c, size_t a, size_t b)
     struct span w;
     if ((ex_label_match(c, "org", "notname", a, b, PCRE2_ANCHORED, &w) && w.e == b) ||
         ex_label_match(c, "org", "notnamehead", a, b, PCRE2_ANCHORED, NULL) ||
-        ex_label_match(c, "org", "notnametail", a, b, 0, NULL))
+        ex_label_match(c, "org", "notnametail", a, b, 0, NULL) ||
+        ex_label_match(c, "org", "school", a, b, 0, NULL))
         return 0;
     if (ex_label_match(c, "org", "clause", a, b, 0, NULL))
         return 0;
@@ -509,22 +510,12 @@ static int lead_date(struct ctx *c, size_t p)
 }
 
 /* 北浜市立小学校において: a school the text does not name stands for the
- * municipality that runs it.  Returns the end of the municipality's name,
- * or e. */
+ * municipality that runs it (org.tsv school).  Returns the end of the
+ * municipality's name, or e. */
 static size_t school_owner(struct ctx *c, size_t s, size_t e)
 {
-    static const char *const generic[] = {"小学校", "中学校", "高等学校", "高校", "学校",
-                                          "幼稚園", "保育園", "保育所", "こども園"};
-    size_t k;
-    for (size_t i = 0; i < sizeof generic / sizeof generic[0]; i++) {
-        size_t gl = strlen(generic[i]);
-        if (e < s + gl + 9 || memcmp(c->s + e - gl, generic[i], gl) || memcmp(c->s + e - gl - 3, "立", 3))
-            continue;
-        size_t m = e - gl - 3;
-        uint32_t q = cp_at(c->s, c->n, prev_start(c->s, m), &k);
-        return is_municipality(q) || is_region(q) ? m : e;
-    }
-    return e;
+    struct span w;
+    return s < e && ex_label_match(c, "org", "school", s, e, 0, &w) && w.s > s ? w.s : e;
 }
 
 /* Subjects of a third party's report: 「北浜市は12日、…と発表した」,

@@ -92,7 +92,7 @@ static const struct {
     {"negations", "advice clause datactx leak neg"},
     {"org",
      "abbr addresslabel alias clause descriptor form loanword notname notnamehead notnametail notsource orgend police policecase public "
-     "reference rep replabel report repqual selfparen source subject suffix typeref vendor"},
+     "reference rep replabel report repqual school selfparen source subject suffix typeref vendor"},
     {"periods",
      "andday announcedon attack attackact attackbefore attackday bound boundary cleftend discovered "
      "event eventrel expafter exposure expweak issueof labelann labeldisc labelend labelevent labelpub "
@@ -413,14 +413,17 @@ static ow_err build_builtins(struct extract_rules *r, struct ow_diag *d)
             /* (the bracket is matched first and what stands before it
              * is looked behind: a lookbehind that opens a pattern is tried
              * at every character) */
+#define BRACKETED "([\\p{sc=Han}\\p{sc=Katakana}ー・A-Za-z0-9&]{2,24})[」』]"
+#define PLACE_PAREN "(?:\\([^()\\n]{1,24}\\))?"
             if (ow_buf_adds(&b, "[「『](?|(?<=企業.|会社.|法人.|団体.|病院.|医院.|大学.|学校.|学園.|協会.|組合.|施設.|事業者."
                                 "|店.|塾.|チーム.|メーカー.|チェーン.|事務所.)"
-                                "([\\p{sc=Han}\\p{sc=Katakana}ー・A-Za-z0-9&]{2,24})[」』](?:\\([^()\\n]{1,24}\\))?(?=で|において|が|は|に|社)()"
-                                "|(?<=都.|道.|府.|県.|市.|町.|村.|区.)"
-                                "([\\p{sc=Han}\\p{sc=Katakana}ー・A-Za-z0-9&]{2,24})[」』](?:\\([^()\\n]{1,24}\\))?(?=で|において|が|は|に|社)"
-                                "|(?<=の.|^.|。.)([\\p{sc=Han}\\p{sc=Katakana}ー・A-Za-z0-9&]{2,24})[」』](?:\\([^()\\n]{1,24}\\))?(?=は|が|で|において)"
-                                "|([\\p{sc=Han}\\p{sc=Katakana}ー・A-Za-z0-9&]{2,24})[」』]()社が)"))
+                                BRACKETED PLACE_PAREN "(?=で|において|が|は|に|社)()"
+                                "|(?<=都.|道.|府.|県.|市.|町.|村.|区.)" BRACKETED PLACE_PAREN "(?=で|において|が|は|に|社)"
+                                "|(?<=の.|^.|。.)" BRACKETED PLACE_PAREN "(?=は|が|で|において)"
+                                "|" BRACKETED "()社が)"))
                 goto nomem;
+#undef BRACKETED
+#undef PLACE_PAREN
         } else if (i == BI_REP) {
             /* An IR release labels the line: 代表者名　代表取締役社長　桜井 直人;
              * the label is not the title. */
