@@ -518,6 +518,20 @@ static size_t school_owner(struct ctx *c, size_t s, size_t e)
     return s < e && ex_label_match(c, "org", "school", s, e, 0, &w) && w.s > s ? w.s : e;
 }
 
+/* Is [ns, ne) a ministry or an agency (org.tsv ministry) that the text
+ * goes on to call 同省 or 同庁? */
+static int called_same(struct ctx *c, size_t ns, size_t ne)
+{
+    PCRE2_SIZE *ov;
+    const struct rule *ru = ex_rules_next(c->r, NULL, "org", "ministry");
+    if (!ru || !ex_rule_match(c, ru, ns, ne, PCRE2_ANCHORED, &ov) || ov[1] != ne)
+        return 0;
+    char same[7] = "同";
+    memcpy(same + 3, c->s + ov[2], 3);
+    same[6] = 0;
+    return memmem(c->s + ne, c->n - ne, same, 6) != NULL;
+}
+
 /* Subjects of a third party's report: 「北浜市は12日、…と発表した」,
  * 「…を手掛けるアオバ商事(横浜市)は」, 「くすのき大学によると」.  The name is
  * read backwards from the topic marker (org.tsv subject).  A subject of a
@@ -543,7 +557,8 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
             ne = school_owner(c, ns, ne);
             /* 北浜県警は5日、…と発表した: police as the announcer */
             int police = ns < ne && !strcmp(ru->arg, "topic") &&
-                         ex_label_match(c, "org", "police", ns, ne, PCRE2_ANCHORED, NULL);
+                         (ex_label_match(c, "org", "police", ns, ne, PCRE2_ANCHORED, NULL) ||
+                          called_same(c, ns, ne));
             if (ns >= ne || !(plausible_name(c, ns, ne) || police))
                 continue;
             /* A name of Han alone (弥生, 日能研) is taken only where the

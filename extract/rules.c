@@ -91,7 +91,7 @@ static const struct {
      "vulnerability_exploit web_skimming"},
     {"negations", "advice clause datactx leak neg"},
     {"org",
-     "abbr addresslabel alias clause descriptor form loanword notname notnamehead notnametail notsource orgend police policecase public "
+     "abbr addresslabel alias clause descriptor form loanword ministry notname notnamehead notnametail notsource orgend police policecase public "
      "reference rep replabel report repqual school selfparen source subject suffix typeref vendor"},
     {"periods",
      "andday announcedon attack attackact attackbefore attackday bound boundary cleftend discovered "
