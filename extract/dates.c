@@ -113,9 +113,10 @@ static const struct date_form forms[] = {
     /* (同年)5月18日 */
     {"(?<![0-9./])(?:同年)?([0-9]{1,2})\\s?月\\s?([0-9]{1,2})\\s?日", .m = 1, .d = 2, .prec = 3},
     /* 3/15に, 2/24(月): a month and day in a blog's or a timeline's
-     * shorthand, only where a particle or a weekday says it is a date
-     * (not 1/3 of the files, not a page number 2/5) */
-    {"(?<![0-9./\\-])(1[0-2]|0?[1-9])/(3[01]|[12][0-9]|0?[1-9])(?![0-9/])"
+     * shorthand, only where a particle or a weekday says it is a date and
+     * no 約 or の says it is a share (約1/3に, ファイルの1/3に; a page
+     * number 2/5 has no particle) */
+    {"(?<![0-9./\\-]|約|の)(1[0-2]|0?[1-9])/(3[01]|[12][0-9]|0?[1-9])(?![0-9/])"
      "(?=\\s?(?:\\((?:月|火|水|木|金|土|日)(?:曜日?)?\\)|に|頃|ごろ|から|~|まで|、))",
      .m = 1, .d = 2, .prec = 3},
     /* 5月下旬 */
