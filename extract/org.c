@@ -461,6 +461,9 @@ static size_t name_back(struct ctx *c, size_t lo, size_t e)
         else if (x < a)
             return e;
     }
+    /* 手がけるアオバ商事: kana that end in る end a verb, not a name's head */
+    if (x < a && cp_at(c->s, c->n, prev_start(c->s, a), &k) == 0x308b /* る */)
+        x = a;
     if (x < a) {
         bp = x > lo ? prev_start(c->s, x) : x;
         uint32_t before = x > lo ? cp_at(c->s, c->n, bp, &k) : 0;
@@ -1178,8 +1181,9 @@ static void drop_sha(struct ctx *c, char *name)
         name[n - 3] = 0;
 }
 
-/* A unit read with its organization's name: a site (株式会社北浜HPから) or a
- * campus (北浜大学南浜キャンパスのシステム) is the organization's. */
+/* A unit read with its organization's name: a site (株式会社北浜HPから), its
+ * head office (北浜住宅公社本社) or a campus (北浜大学南浜キャンパスのシステム)
+ * is the organization's. */
 static void drop_unit(char *name)
 {
     size_t n = strlen(name);
@@ -1187,6 +1191,14 @@ static void drop_unit(char *name)
         name[n - 2] = 0;
         return;
     }
+    /* 北浜住宅公社本社: its head office, after a word that ends a body's
+     * name (not 北浜グループ本社, a company's name) */
+    static const char *const body[] = {"会社", "公社", "協会", "組合", "機構", "法人"};
+    for (size_t i = 0; n >= 18 && !strcmp(name + n - 6, "本社") && i < sizeof body / sizeof body[0]; i++)
+        if (!memcmp(name + n - 12, body[i], 6)) {
+            name[n - 6] = 0;
+            return;
+        }
     static const char campus[] = "キャンパス";
     size_t cl = sizeof campus - 1;
     if (n <= cl || strcmp(name + n - cl, campus))
