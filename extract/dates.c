@@ -464,9 +464,7 @@ static ow_err find_ranges(struct ctx *c)
                 continue;
             }
         }
-        if (a->prec != 3)
-            continue;
-        if (ex_bi_match(c, BI_DAYEND, a->e, le, PCRE2_ANCHORED, &ov)) {
+        if (a->prec == 3 && ex_bi_match(c, BI_DAYEND, a->e, le, PCRE2_ANCHORED, &ov)) {
             struct dtok b = *a;
             b.d = b.sortday = num(c->s, ov[2], ov[3]);
             b.s = ov[2];
@@ -478,11 +476,23 @@ static ow_err find_ranges(struct ctx *c)
                 continue;
             }
         }
-        if (ex_bi_match(c, BI_TIMERANGE, a->e, le, PCRE2_ANCHORED, &ov)) {
+        if (a->prec == 3 && ex_bi_match(c, BI_TIMERANGE, a->e, le, PCRE2_ANCHORED, &ov)) {
             if (add_range(c, &cap, a, a, i, ov[1]))
                 return OW_NOMEM;
             a->in_range = 1;
             a->oneday = 1;
+            continue;
+        }
+        /* 2016年4月以降に申し込んだ方, 6月19日午後5時頃から、…侵入: a
+         * window whose end is not told (an end with no year: null) */
+        if (a->y && a->prec >= 2 && ex_label_match(c, "periods", "openfrom", a->e, le, PCRE2_ANCHORED, NULL)) {
+            struct dtok b = *a;
+            b.y = b.m = b.d = 0;
+            b.s = b.e = a->e;
+            if (add_range(c, &cap, a, &b, i, a->e))
+                return OW_NOMEM;
+            a->in_range = 1;
+            continue;
         }
     }
     return OW_OK;
@@ -1003,7 +1013,7 @@ static int not_learned(struct ctx *c, const struct dtok *t, size_t se)
 
 ow_err ex_periods(struct ctx *c, struct extract_result *res)
 {
-    const struct drange *att = NULL, *exp = NULL;
+    const struct drange *att = NULL, *att_open = NULL, *exp = NULL;
     /* a notice states a few periods; the first 256 ranges are plenty */
     for (size_t i = 0; i < c->nranges && i < 256; i++) {
         const struct drange *r = &c->ranges[i];
@@ -1028,6 +1038,9 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
         if (cap_range(c, &r))
             set_period(&res->exposure_period, &r);
     }
+    /* a window with no end (…頃から、…侵入) yields to a day the text names */
+    if (att && !att->b.y)
+        att_open = att, att = NULL;
     if (!att) {
         /* A date a table or list labels as the day it happened (発生日時) */
         for (size_t i = 0; i < c->ndates && !res->attack_period.present; i++) {
@@ -1073,6 +1086,8 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
             break;
         }
     }
+    if (!att && !res->attack_period.present)
+        att = att_open;
     if (att) {
         struct drange r = *att;
         if (cap_range(c, &r))

@@ -96,7 +96,7 @@ static const struct {
     {"periods",
      "andday announcedon attack attackact attackbefore attackday bound boundary cleftend discovered "
      "event eventrel expafter exposure expweak issueof labelann labeldisc labelend labelevent labelpub "
-     "labelupd newsday noteventpost noteventpre notpub openday pubafter published titleend titleline"},
+     "labelupd newsday noteventpost noteventpre notpub openday openfrom pubafter published titleend titleline"},
     {"qualifiers", "approx max min"},
     {"sections", "bullet contact contactfield contactline datedrow end lead notservice service servicebefore"},
     {"types",
