@@ -1106,7 +1106,10 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
         for (size_t k = 0; noattacker && k < 2 * c->ndates && !res->attack_period.present; k++) {
             size_t i = k % c->ndates, pass = k / c->ndates;
             struct dtok t = c->dates[i];
-            if (t.prec != 3 || (t.in_range && !t.oneday) || !t.y || !ex_in_body(c, t.s))
+            /* a month only where its sentence tells the event (教諭が2012年
+             * 4月、…を紛失していた), not as a timeline row */
+            if (t.prec < 2 || (t.prec == 2 && pass == 1) || (t.in_range && !t.oneday) || !t.y ||
+                !ex_in_body(c, t.s))
                 continue;
             size_t si = ex_sent_of(c, t.s);
             if (ex_negated(c, t.s) || announced(c, &c->dates[i]) || dates_page(c, &c->dates[i]))
