@@ -227,6 +227,16 @@ static int has_form(struct ctx *c, const char *p, size_t n)
     return 0;
 }
 
+/* Is the name a legal form alone (株式会社 over a template's 株式会社 △△)? */
+static int bare_form(struct ctx *c, const char *name)
+{
+    for (const struct rule *ru = ex_rules_next(c->r, NULL, "org", "form"); ru;
+         ru = ex_rules_next(c->r, ru, "org", "form"))
+        if (!strcmp(ru->arg, name))
+            return 1;
+    return 0;
+}
+
 /* Scores one mention whose name spans [ns, ne) of line li. */
 static int score_mention(struct ctx *c, size_t ns, size_t ne, size_t li)
 {
@@ -1182,8 +1192,8 @@ static void drop_sha(struct ctx *c, char *name)
 }
 
 /* A unit read with its organization's name: a site (株式会社北浜HPから), its
- * head office (北浜住宅公社本社) or a campus (北浜大学南浜キャンパスのシステム)
- * is the organization's. */
+ * head office (北浜住宅公社本社), its secretariat (北浜学会事務局) or a campus
+ * (北浜大学南浜キャンパスのシステム) is the organization's. */
 static void drop_unit(char *name)
 {
     size_t n = strlen(name);
@@ -1191,14 +1201,19 @@ static void drop_unit(char *name)
         name[n - 2] = 0;
         return;
     }
-    /* 北浜住宅公社本社: its head office, after a word that ends a body's
-     * name (not 北浜グループ本社, a company's name) */
+    /* 北浜住宅公社本社, 北浜学会事務局: its head office or its secretariat,
+     * after a word that ends a body's name (not 北浜グループ本社, a
+     * company's name) */
     static const char *const body[] = {"会社", "公社", "協会", "組合", "機構", "法人"};
     for (size_t i = 0; n >= 18 && !strcmp(name + n - 6, "本社") && i < sizeof body / sizeof body[0]; i++)
         if (!memcmp(name + n - 12, body[i], 6)) {
             name[n - 6] = 0;
             return;
         }
+    if (n >= 18 && !strcmp(name + n - 9, "事務局") && !memcmp(name + n - 12, "会", 3)) {
+        name[n - 9] = 0;
+        return;
+    }
     static const char campus[] = "キャンパス";
     size_t cl = sizeof campus - 1;
     if (n <= cl || strcmp(name + n - cl, campus))
@@ -1326,6 +1341,8 @@ ow_err ex_org(struct ctx *c, struct extract_result *res)
     const struct cand *best = NULL;
     int bestsc = 2;
     for (size_t i = 0; i < cs.n; i++) {
+        if (bare_form(c, cs.v[i].name))
+            continue;
         int top = cs.v[i].score, count = 0;
         const struct cand *topc = &cs.v[i];
         for (size_t j = 0; j < cs.n; j++)
