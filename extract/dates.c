@@ -637,6 +637,11 @@ static int announced(struct ctx *c, const struct dtok *t)
     size_t si = ex_sent_of(c, t->s), ss = c->sents[si].s;
     if (c->sflag[si] & SF_OTHER)
         return 0;
+    /* …は、10月25日よりメールで連絡し、謝罪した: a day something starts
+     * from is no day of an announcement */
+    if (ex_label_match(c, "periods", "boundary", t->e, ex_upto(c, t->e, c->sents[si].e, 20),
+                       PCRE2_ANCHORED, NULL))
+        return 0;
     /* an article's …と2024年11月6日に発表しました, 北浜市が13日に発表した
      * ところによると、…不正アクセスを受け (a notice's own …に公表いたしま
      * した tells of an earlier one) */
