@@ -147,15 +147,16 @@ static int rounds_to(long long exact, long long approx)
     return approx == down || approx == down + unit;
 }
 
-/* Does the text around a count say it is one of affected people or records
- * (counts.tsv context): its sentence, or for an item of a list or table
- * (a line without 。), a heading over it? */
+/* A heading says a list under it is of affected people or records. */
 static int context_says(struct ctx *c, size_t a, size_t b)
 {
     return ex_label_match(c, "counts", "context", a, b, 0, NULL) ||
            ex_label_match(c, "negations", "leak", a, b, 0, NULL);
 }
 
+/* Does the text around a count say it is one of affected people or records
+ * (counts.tsv context): its sentence, or for an item of a list or table
+ * (a line without 。), a heading over it? */
 static int in_context(struct ctx *c, size_t pos)
 {
     size_t si = ex_sent_of(c, pos);

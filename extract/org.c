@@ -217,23 +217,16 @@ static int rep_near(struct ctx *c, size_t from, size_t li, struct span *title, s
     return 0;
 }
 
-/* Do the n bytes at p hold a legal form (org.tsv form)? */
-static int has_form(struct ctx *c, const char *p, size_t n)
+/* Do the n bytes at p hold a legal form (org.tsv form), or with whole, are
+ * they one and nothing else (株式会社 over a template's 株式会社 △△)? */
+static int has_form(struct ctx *c, const char *p, size_t n, int whole)
 {
     for (const struct rule *ru = ex_rules_next(c->r, NULL, "org", "form"); ru;
-         ru = ex_rules_next(c->r, ru, "org", "form"))
-        if (memmem(p, n, ru->arg, strlen(ru->arg)))
+         ru = ex_rules_next(c->r, ru, "org", "form")) {
+        size_t fl = strlen(ru->arg);
+        if (whole ? fl == n && !memcmp(p, ru->arg, n) : memmem(p, n, ru->arg, fl) != NULL)
             return 1;
-    return 0;
-}
-
-/* Is the name a legal form alone (株式会社 over a template's 株式会社 △△)? */
-static int bare_form(struct ctx *c, const char *name)
-{
-    for (const struct rule *ru = ex_rules_next(c->r, NULL, "org", "form"); ru;
-         ru = ex_rules_next(c->r, ru, "org", "form"))
-        if (!strcmp(ru->arg, name))
-            return 1;
+    }
     return 0;
 }
 
@@ -313,7 +306,7 @@ static int score_mention(struct ctx *c, size_t ns, size_t ne, size_t li)
             p = (size_t)(q - c->s) + 1;
     }
     if (p + 3 <= le && (!memcmp(c->s + p, "は", 3) ||
-                        (!memcmp(c->s + p, "が", 3) && has_form(c, c->s + ns, ne - ns)))) {
+                        (!memcmp(c->s + p, "が", 3) && has_form(c, c->s + ns, ne - ns, 0)))) {
         size_t si = ex_sent_of(c, ns);
         if (ex_label_match(c, "org", "report", p, ex_upto(c, p, c->sents[si].e, EX_WINDOW), 0,
                            NULL))
@@ -718,7 +711,7 @@ static ow_err by_type(struct ctx *c, struct cands *cs)
      * writes one (学校法人みどり学園), is the better name */
     int formed = 0;
     for (size_t i = 0; i < cs->n && !formed; i++)
-        formed = has_form(c, cs->v[i].name, strlen(cs->v[i].name));
+        formed = has_form(c, cs->v[i].name, strlen(cs->v[i].name), 0);
     for (size_t i = 0; i < nt && cs->n < MAX_CANDS; i++) {
         if (formed && (!memcmp(types[i], "校", 3) || !memcmp(types[i], "院", 3) ||
                        !memcmp(types[i], "学", 3)))
@@ -1109,7 +1102,7 @@ static char *fullest(struct ctx *c, const char *name)
 {
     size_t nl = strlen(name);
     char bpre[96] = "", bpost[64] = "";
-    if (has_form(c, name, nl) || nl == 0)
+    if (has_form(c, name, nl, 0) || nl == 0)
         return ex_strndup(name, nl);
     const char *p = c->s, *end = c->s + c->n;
     for (int seen = 0; seen < 64 && (p = memmem(p, (size_t)(end - p), name, nl)); seen++, p += nl) {
@@ -1181,7 +1174,7 @@ static char *fullest(struct ctx *c, const char *name)
 static void drop_sha(struct ctx *c, char *name)
 {
     size_t n = strlen(name), k;
-    if (n < 6 || memcmp(name + n - 3, "社", 3) || has_form(c, name, n))
+    if (n < 6 || memcmp(name + n - 3, "社", 3) || has_form(c, name, n, 0))
         return;
     uint32_t q = cp_at(name, n - 3, prev_start(name, n - 3), &k);
     char quoted[256];
@@ -1205,11 +1198,13 @@ static void drop_unit(char *name)
      * after a word that ends a body's name (not 北浜グループ本社, a
      * company's name) */
     static const char *const body[] = {"会社", "公社", "協会", "組合", "機構", "法人"};
-    for (size_t i = 0; n >= 18 && !strcmp(name + n - 6, "本社") && i < sizeof body / sizeof body[0]; i++)
-        if (!memcmp(name + n - 12, body[i], 6)) {
-            name[n - 6] = 0;
-            return;
-        }
+    if (n >= 18 && !strcmp(name + n - 6, "本社")) {
+        for (size_t i = 0; i < sizeof body / sizeof body[0]; i++)
+            if (!memcmp(name + n - 12, body[i], 6)) {
+                name[n - 6] = 0;
+                return;
+            }
+    }
     if (n >= 18 && !strcmp(name + n - 9, "事務局") && !memcmp(name + n - 12, "会", 3)) {
         name[n - 9] = 0;
         return;
@@ -1341,7 +1336,7 @@ ow_err ex_org(struct ctx *c, struct extract_result *res)
     const struct cand *best = NULL;
     int bestsc = 2;
     for (size_t i = 0; i < cs.n; i++) {
-        if (bare_form(c, cs.v[i].name))
+        if (has_form(c, cs.v[i].name, strlen(cs.v[i].name), 1))
             continue;
         int top = cs.v[i].score, count = 0;
         const struct cand *topc = &cs.v[i];

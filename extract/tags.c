@@ -63,11 +63,7 @@ struct firstarg {
     struct span vetoed; /* the first mention @unless ruled out */
 };
 
-/* Is a data item named where the text says what leaked: in a sentence with
- * a leak verb (negations.tsv leak: 流出, 閲覧可能, 含まれ, 記載され …), or in
- * a list under a heading that has one (【流出した情報】 / 氏名 / 住所)?  A
- * password named in 「パスワードの厳格な管理」 or a phone in 「電話で説明」
- * is not a leaked item. */
+/* A heading says a leak (strict), or also names leaked data. */
 static int leak_says(struct ctx *c, size_t a, size_t b)
 {
     return ex_label_match(c, "negations", "leak", a, b, 0, NULL);
@@ -78,6 +74,11 @@ static int leak_or_data_says(struct ctx *c, size_t a, size_t b)
     return leak_says(c, a, b) || ex_label_match(c, "negations", "datactx", a, b, 0, NULL);
 }
 
+/* Is a data item named where the text says what leaked: in a sentence with
+ * a leak verb (negations.tsv leak: 流出, 閲覧可能, 含まれ, 記載され …), or in
+ * a list under a heading that has one (【流出した情報】 / 氏名 / 住所)?  A
+ * password named in 「パスワードの厳格な管理」 or a phone in 「電話で説明」
+ * is not a leaked item. */
 static int leak_context(struct ctx *c, size_t pos, int strict)
 {
     size_t si = ex_sent_of(c, pos);
