@@ -631,6 +631,16 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
                 if (!third || !(c->sflag[si] & SF_CUE))
                     continue;
                 reports = 1;
+            } else if (!strcmp(ru->arg, "at")) {
+                /* an article's 本店のある北浜信用組合で…漏えい: a name shaped
+                 * like a body's, not a unit of one before it (…組合の東セン
+                 * ターで); a municipality before it is a place */
+                size_t k;
+                if (!third || !(c->sflag[si] & SF_CUE) || !org_shaped(c, ns, ne) ||
+                    (ns >= 6 && !memcmp(c->s + ns - 3, "の", 3) &&
+                     !is_municipality(cp_at(c->s, c->n, prev_start(c->s, ns - 3), &k))))
+                    continue;
+                reports = 1;
             } else if (!strcmp(ru->arg, "place")) {
                 /* only where it opens a sentence that reports the incident, in
              * the notice's own voice (an article's 子会社X社では is not it) */

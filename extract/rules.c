@@ -408,7 +408,7 @@ static ow_err build_builtins(struct extract_rules *r, struct ow_diag *d)
         } else if (i == BI_SUBJECT) {
             /* a name in brackets after an organization word (教育関連企業
              * 「あさぎ出版」で) or a place (東京都「みなと病院」において), or
-             * 「X」社が.  Group 1 is the name; group 2 is set when the words
+             * 「X」社が, 「X」社は.  Group 1 is the name; group 2 is set when the words
              * around it say what it is (an organization word, 社) */
             /* (the bracket is matched first and what stands before it
              * is looked behind: a lookbehind that opens a pattern is tried
@@ -420,7 +420,7 @@ static ow_err build_builtins(struct extract_rules *r, struct ow_diag *d)
                                 BRACKETED PLACE_PAREN "(?=で|において|が|は|に|社)()"
                                 "|(?<=都.|道.|府.|県.|市.|町.|村.|区.)" BRACKETED PLACE_PAREN "(?=で|において|が|は|に|社)"
                                 "|(?<=の.|^.|。.)" BRACKETED PLACE_PAREN "(?=は|が|で|において)"
-                                "|" BRACKETED "()社が)"))
+                                "|" BRACKETED "()社(?:が|は))"))
                 goto nomem;
 #undef BRACKETED
 #undef PLACE_PAREN
