@@ -538,6 +538,20 @@ static int called_same(struct ctx *c, size_t ns, size_t ne)
     return memmem(c->s + ne, c->n - ne, same, 6) != NULL;
 }
 
+/* A name an article introduces by what it is: 大手電機メーカーの東芝は. */
+static int described(struct ctx *c, size_t ns)
+{
+    struct span w;
+    size_t ls = c->lines[ex_line_of(c, ns)].s;
+    if (ns < ls + 3 || memcmp(c->s + ns - 3, "の", 3))
+        return 0;
+    for (size_t a = ex_back(c, ls, ns - 3, 30); a < ns - 3; a++)
+        if (((unsigned char)c->s[a] & 0xc0) != 0x80 &&
+            ex_label_match(c, "org", "descriptor", a, ns - 3, PCRE2_ANCHORED, &w) && w.e == ns - 3)
+            return 1;
+    return 0;
+}
+
 /* Subjects of a third party's report: 「北浜市は12日、…と発表した」,
  * 「…を手掛けるアオバ商事(横浜市)は」, 「くすのき大学によると」.  The name is
  * read backwards from the topic marker (org.tsv subject).  A subject of a
@@ -572,7 +586,7 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
              * announcement (弥生は2006年7月25日、…と発表した) or a source. */
             if (!police && !org_shaped(c, ns, ne) &&
                 !(all_han(c, ns, ne) && (!strcmp(ru->arg, "source") ||
-                   (!strcmp(ru->arg, "topic") && lead_date(c, me))) &&
+                   (!strcmp(ru->arg, "topic") && (lead_date(c, me) || described(c, ns)))) &&
                   !ex_label_match(c, "org", "notsource", ns, ne, PCRE2_ANCHORED, NULL)))
                 continue;
             /* a name read already (a legal form, a bracket) wins; one this
