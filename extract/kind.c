@@ -79,7 +79,8 @@ void ex_kind_scan(struct ctx *c)
     size_t to = ex_upto(c, 0, c->body_e, 3u << 10), head = ex_upto(c, 0, c->body_e, 2u << 10);
     size_t self = count_label(c, "incident", "self", 0, to, 16) +
                   2 * count_label(c, "kind", "apology", 0, to, 2) +
-                  2 * count_label(c, "incident", "pressrelease", 0, head, 1);
+                  2 * count_label(c, "incident", "pressrelease", 0, head, 1) +
+                  count_label(c, "kind", "ownhead", 0, to, 3);
     size_t report = count_label(c, "incident", "report", 0, to, 16) +
                     count_label(c, "kind", "hearsay", 0, to, 16);
     c->nself = self;

@@ -84,7 +84,7 @@ static const struct {
     {"incident",
      "apology cue event explainer explainweak generic mechanism mechleak nottitle other owncue "
      "owntitle policy pressrelease report self supersede topic update"},
-    {"kind", "addressee apology blog faqhead faqleak hearsay question releasefield repost"},
+    {"kind", "addressee apology blog faqhead faqleak hearsay ownhead question releasefield repost"},
     {"methods",
      "@ifcard @implies @supersedes @unless credential_stuffing insider loss_or_theft malware "
      "misconfiguration misdelivery phishing ransomware sql_injection unauthorized_access "
