@@ -1275,10 +1275,10 @@ static void drop_section(char *name)
     }
 }
 
-/* 北浜県浦添野市 → 浦添野市: a municipality is named without the prefecture
- * (or district, …郡) a news lead puts before it to say where it is; so is its
- * board of education or assembly.  北浜県町村会 and 北浜県立病院 are not
- * municipalities and keep theirs. */
+/* 北浜県浦添野市 → 浦添野市, 南浜郡みなと町 → みなと町: a municipality is
+ * named without the prefecture or district (…郡) a news lead puts before it
+ * to say where it is; so is its board of education or assembly.  北浜県町村会
+ * and 北浜県立病院 are not municipalities and keep theirs. */
 static void drop_prefecture(char *name)
 {
     size_t n = strlen(name), p = 0, k;
@@ -1289,9 +1289,10 @@ static void drop_prefecture(char *name)
         while (p < n && nch < 4 && is_han(cp_at(name, n, p, &k)) && !is_region(cp_at(name, n, p, &k)))
             p += k, nch++;
         uint32_t r = p < n ? cp_at(name, n, p, &k) : 0;
-        if (nch < 2 || nch > 3 || !(r == 0x90fd || r == 0x5e9c || r == 0x770c)) /* 都 府 県 */
-            return;
-        p += k;
+        if (nch >= 2 && nch <= 3 && (r == 0x90fd || r == 0x5e9c || r == 0x770c)) /* 都 府 県 */
+            p += k;
+        else
+            p = 0;     /* no prefecture: a district may still open it */
     }
     size_t from = p;
     /* a district: 北浜郡 */
@@ -1317,7 +1318,7 @@ static void drop_prefecture(char *name)
         if (nch >= 2 && is_municipality(ch))
             break;
     }
-    if (nch < 2 || !is_municipality(cp_at(name, n, prev_start(name, q), &k)))
+    if (from == 0 || nch < 2 || !is_municipality(cp_at(name, n, prev_start(name, q), &k)))
         return;
     static const char *const rest[] = {"", "教育委員会", "教委", "議会", "役所", "役場"};
     int ok = 0;
