@@ -231,21 +231,56 @@ static int has_form(struct ctx *c, const char *p, size_t n, int whole)
 }
 
 /* Scores one mention whose name spans [ns, ne) of line li. */
+/* Where the clause of a mention at ns begins: up to 36 bytes back on its
+ * line, not before a 、 (委託業者へ、北浜県が: a new clause). */
+static size_t clause_back(struct ctx *c, size_t ns, size_t li)
+{
+    size_t ls = c->lines[li].s;
+    size_t wa = ex_char_start(c->s, ns > ls + 36 ? ns - 36 : ls, ls);
+    for (size_t q = wa; q + 3 <= ns; q++)
+        if (!memcmp(c->s + q, "、", 3))
+            wa = q + 3;
+    return wa;
+}
+
+/* Does the mention at ns open its line: nothing before it, an opener
+ * (このたび、株式会社Xが提供する…: a notice that names itself first), or
+ * a label (【…】, …:)? */
+static int opens_line(struct ctx *c, size_t ns, size_t li)
+{
+    size_t a = c->lines[li].s, b = ns;
+    ex_trim(c->s, &a, &b);
+    if (a == b || opener_len(c->s, a, b) == b - a)
+        return 1;
+    size_t k;
+    uint32_t pc = cp_at(c->s, c->n, prev_start(c->s, b), &k);
+    return pc == 0x3011 /* 】 */ || pc == ':' || pc == 0xff1a;
+}
+
+/* Is the mention at ns a vendor's: 委託業者の北浜システム, or a name opening
+ * the line under a short heading 委託事業者 / 【委託先】? */
+static int vendor_mention(struct ctx *c, size_t ns, size_t li)
+{
+    if (ex_label_match(c, "org", "vendor", clause_back(c, ns, li), ns, 0, NULL))
+        return 1;
+    if (!opens_line(c, ns, li) || li == 0)
+        return 0;
+    size_t pl = li;
+    while (pl-- > 0 && c->lines[pl].e == c->lines[pl].s)
+        ;
+    if (pl >= li)
+        return 0;
+    size_t pa = c->lines[pl].s, pb = c->lines[pl].e;
+    ex_trim(c->s, &pa, &pb);
+    return ex_nchars(c->s, pa, pb) <= 16 && !memmem(c->s + pa, pb - pa, "。", 3) &&
+           ex_label_match(c, "org", "vendor", pa, pb, 0, NULL);
+}
+
 static int score_mention(struct ctx *c, size_t ns, size_t ne, size_t li)
 {
-    size_t ls = c->lines[li].s, le = c->lines[li].e;
+    size_t le = c->lines[li].e;
     int sc = 1;
-    size_t a = ls, b = ns;
-    ex_trim(c->s, &a, &b);
-    int at_start = a == b;
-    /* このたび、株式会社Xが提供する…: a notice that names itself first */
-    if (!at_start && b > a && opener_len(c->s, a, b) == b - a)
-        at_start = 1;
-    if (!at_start && b - a >= 1) {
-        size_t k, p = prev_start(c->s, b);
-        uint32_t pc = cp_at(c->s, c->n, p, &k);
-        at_start = pc == 0x3011 /* 】 */ || pc == ':' || pc == 0xff1a;
-    }
+    int at_start = opens_line(c, ns, li);
     if (at_start)
         sc += 3;
     size_t ra = ne, rb = le;
@@ -267,26 +302,9 @@ static int score_mention(struct ctx *c, size_t ns, size_t ne, size_t li)
         !memmem(c->s + ra, rb - ra, "、", 3) && !memmem(c->s + ra, rb - ra, "。", 3) &&
         ex_third_party(c))
         sc -= 8;
-    size_t wa = ex_char_start(c->s, ns > ls + 36 ? ns - 36 : ls, ls);
-    /* 委託業者の北浜システム: a vendor; 委託業者へ、北浜県が: a new clause */
-    for (size_t q = wa; q + 3 <= ns; q++)
-        if (!memcmp(c->s + q, "、", 3))
-            wa = q + 3;
-    if (ex_label_match(c, "org", "vendor", wa, ns, 0, NULL))
+    if (vendor_mention(c, ns, li))
         sc -= 8;
-    /* a name opening the line under a short heading 委託事業者 / 【委託先】 */
-    if (at_start && li > 0) {
-        size_t pl = li;
-        while (pl-- > 0 && c->lines[pl].e == c->lines[pl].s)
-            ;
-        if (pl < li) {
-            size_t pa = c->lines[pl].s, pb = c->lines[pl].e;
-            ex_trim(c->s, &pa, &pb);
-            if (ex_nchars(c->s, pa, pb) <= 16 && !memmem(c->s + pa, pb - pa, "。", 3) &&
-                ex_label_match(c, "org", "vendor", pa, pb, 0, NULL))
-                sc -= 8;
-        }
-    }
+    size_t wa = clause_back(c, ns, li);
     if (ex_label_match(c, "org", "source", wa, ns, 0, NULL))
         sc += 4;
     if (ex_label_match(c, "org", "reference", ns, ne, 0, NULL))
