@@ -257,8 +257,8 @@ static int opens_line(struct ctx *c, size_t ns, size_t li)
     return pc == 0x3011 /* 】 */ || pc == ':' || pc == 0xff1a;
 }
 
-/* Is the mention at ns a vendor's: 委託業者の北浜システム, or a name opening
- * the line under a short heading 委託事業者 / 【委託先】? */
+/* Is the mention at ns a vendor's: 委託業者の北浜システム (1), or a name
+ * opening the line under a short heading 委託事業者 / 【委託先】 (2)? */
 static int vendor_mention(struct ctx *c, size_t ns, size_t li)
 {
     if (ex_label_match(c, "org", "vendor", clause_back(c, ns, li), ns, 0, NULL))
@@ -273,7 +273,9 @@ static int vendor_mention(struct ctx *c, size_t ns, size_t li)
     size_t pa = c->lines[pl].s, pb = c->lines[pl].e;
     ex_trim(c->s, &pa, &pb);
     return ex_nchars(c->s, pa, pb) <= 16 && !memmem(c->s + pa, pb - pa, "。", 3) &&
-           ex_label_match(c, "org", "vendor", pa, pb, 0, NULL);
+                   ex_label_match(c, "org", "vendor", pa, pb, 0, NULL)
+               ? 2
+               : 0;
 }
 
 static int score_mention(struct ctx *c, size_t ns, size_t ne, size_t li)
@@ -785,9 +787,11 @@ static ow_err by_type(struct ctx *c, struct cands *cs)
             if (ne - ns < (muni ? 6u : 9u) || !plausible_name(c, ns, ne) ||
                 !(org_shaped(c, ns, ne) || assoc))
                 continue;
-            /* a Han or katakana name ends in the type: 県政資料・県 is a list */
+            /* a Han or katakana name ends in the type: 県政資料・県 is a list,
+             * and so is 固定資産税・都市(計画税): no municipality has a ・ */
             uint32_t q = cp_at(c->s, c->n, prev_start(c->s, ne - 3), &k);
-            if (!is_han(q) && !(is_kata(q) && q != 0x30fb && q != 0x30fc))
+            if ((!is_han(q) && !(is_kata(q) && q != 0x30fb && q != 0x30fc)) ||
+                (muni && memmem(c->s + ns, ne - ns, "・", 3)))
                 continue;
             int sc = score_mention(c, ns, ne, li) + 3;
             if (add(cs, "", c->s, ns, ne, 1, ns, ne, li, sc))
@@ -1393,6 +1397,15 @@ ow_err ex_org(struct ctx *c, struct extract_result *res)
             }
         if (topc != &cs.v[i])
             continue;
+        /* a name the page once calls its contractor in prose (委託している
+         * 株式会社X) stays a vendor wherever else it stands; a heading
+         * (決済代行) may only sort a list */
+        int vendor = 0;
+        for (size_t j = 0; j < cs.n && !vendor; j++)
+            vendor = !strcmp(cs.v[j].name, cs.v[i].name) && &cs.v[j] != topc &&
+                     vendor_mention(c, cs.v[j].s, cs.v[j].line) == 1;
+        if (vendor && !vendor_mention(c, topc->s, topc->line))
+            top -= 8;
         int sc = top + (count > 3 ? 3 : count) - 1;
         if (sc > bestsc) {
             bestsc = sc;
