@@ -9,6 +9,8 @@
  *     follow an ASCII letter or digit ("SH23.5.1" is a code, not a date) or a
  *     URL character (/ . _ @ = ? & # %), the date must end at a non-digit,
  *     and month and day must be valid.
+ * Either year may carry the other in parentheses: "令和5(2023)年" and
+ * "2023(令和5)年" both become "2023年".
  * An era name with no year after it ("平成の時代") stays as it is.  ICU's
  * Japanese calendar would parse the long form, but not the compact one, and
  * year = base + N - 1 is all either needs.  The converted text maps to the
@@ -84,8 +86,21 @@ static size_t skip_spaces(const char *s, size_t n, size_t i)
     return i;
 }
 
-/* "平成 23 年": on a match writes the Gregorian year, sets *end to the 年. */
-static int long_form(const char *s, size_t n, size_t i, int *year, size_t *end)
+/* "(2023)" at s[i]: a four-digit Gregorian year in parentheses; returns
+ * the index after it, or i. */
+static size_t paren_year(const char *s, size_t n, size_t i)
+{
+    if (n - i < 6 || s[i] != '(' || s[i + 5] != ')')
+        return i;
+    for (size_t k = i + 1; k < i + 5; k++)
+        if (!nt_isdigit((unsigned char)s[k]))
+            return i;
+    return i + 6;
+}
+
+/* "平成 23": on a match writes the Gregorian year and sets *end after the
+ * era's year. */
+static int era_number(const char *s, size_t n, size_t i, int *year, size_t *end)
 {
     for (size_t e = 0; e < NERAS; e++) {
         if (n - i < 6 || memcmp(s + i, eras[e].name, 6) != 0)
@@ -94,14 +109,40 @@ static int long_form(const char *s, size_t n, size_t i, int *year, size_t *end)
         int y = era_year(s, n, &j);
         if (!y)
             return 0;
-        j = skip_spaces(s, n, j);
-        if (n - j < 3 || memcmp(s + j, NEN, 3) != 0)
-            return 0;
         *year = eras[e].base + y - 1;
         *end = j;
         return 1;
     }
     return 0;
+}
+
+/* "平成 23 年", "令和5(2023)年": on a match writes the Gregorian year, sets
+ * *end to the 年. */
+static int long_form(const char *s, size_t n, size_t i, int *year, size_t *end)
+{
+    size_t j;
+    if (!era_number(s, n, i, year, &j))
+        return 0;
+    j = skip_spaces(s, n, paren_year(s, n, j));
+    if (n - j < 3 || memcmp(s + j, NEN, 3) != 0)
+        return 0;
+    *end = j;
+    return 1;
+}
+
+/* "(令和5)年" at s[i], after a four-digit year: sets *end to the 年. */
+static int paren_era(const char *s, size_t n, size_t i, size_t *end)
+{
+    int y;
+    size_t j;
+    if (i < 4 || s[i] != '(' || !nt_isdigit((unsigned char)s[i - 1]) ||
+        !era_number(s, n, i + 1, &y, &j) || j >= n || s[j] != ')')
+        return 0;
+    j = skip_spaces(s, n, j + 1);
+    if (n - j < 3 || memcmp(s + j, NEN, 3) != 0)
+        return 0;
+    *end = j;
+    return 1;
 }
 
 /* "H23.5.14" at s[i]: on a match fills y/m/d (d = 0 for "H23年", where
@@ -168,13 +209,15 @@ ow_err norm_pass_era(const struct ntext *in, struct nbuf *out, int *changed)
         if ((c == 0x660e || c == 0x5927 || c == 0x662d || c == 0x5e73 || c == 0x4ee4) &&
             long_form(s, n, i, &y, &end)) {
             len = snprintf(tmp, sizeof tmp, "%d", y);
+        } else if (b == '(' && paren_era(s, n, i, &end)) {
+            len = 0;     /* 2023(令和5)年: the Gregorian year stays */
         } else if (b < 0x80 && compact_form(s, n, i, &y, &m, &d, &end)) {
             if (d)
                 len = snprintf(tmp, sizeof tmp, "%d年%d月%d日", y, m, d);
             else
                 len = snprintf(tmp, sizeof tmp, "%d", y);
         }
-        if (len > 0) {
+        if (len >= 0) {
             if (lz_replace(&z, i, end, tmp, (size_t)len, nt_map(in, i)))
                 return OW_NOMEM;
             i = end;
