@@ -198,15 +198,18 @@ static int date_hit(struct ctx *c, PCRE2_SIZE *ov, void *arg)
     if (t.explicit_year && t.y < 100) {
         /* …2009年4月~15年2月, 平成22年…27年6月~28年9月, 2021年…25年…21年:
          * the two digits of a western or an era year, whichever comes
-         * nearest the year named before it (at or after it on a tie) */
+         * nearest the year named before it (at or after it on a tie); an
+         * era year is never written with a leading zero (1969年4月から
+         * 06年6月: 2006, however far) */
         static const int base[] = {1900, 2000, 1925, 1988, 2018};
         int last = 0, best = 0;
+        size_t nbase = s[ov[2 * f->y]] == '0' ? 2 : sizeof base / sizeof base[0];
         for (size_t i = c->ndates; i-- > 0 && !last;)
             if (c->dates[i].explicit_year)
                 last = c->dates[i].y;
-        for (size_t i = 0; i < sizeof base / sizeof base[0]; i++) {
+        for (size_t i = 0; i < nbase; i++) {
             int y = base[i] + t.y, dy = abs(y - last), db = abs(best - last);
-            if (last && dy <= 30 && (!best || dy < db || (dy == db && y > best)))
+            if (last && (dy <= 30 || nbase == 2) && (!best || dy < db || (dy == db && y > best)))
                 best = y;
         }
         if (!best)
