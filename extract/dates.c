@@ -749,7 +749,8 @@ ow_err ex_published(struct ctx *c, struct extract_result *res)
         int label = date_label(c, t);
         if (label & (DL_EVENT | DL_DISC))
             continue;                       /* 発生日時 / 判明日: a row of the account */
-        if (ex_label_match(c, "periods", "issueof", t->e, ex_upto(c, t->e, c->n, 20), PCRE2_ANCHORED, NULL))
+        if (ex_label_match(c, "periods", "issueof", t->e, ex_upto(c, t->e, c->n, 20), PCRE2_ANCHORED, NULL) ||
+            ex_label_match(c, "periods", "eventtime", t->e, ex_upto(c, t->e, c->n, 30), PCRE2_ANCHORED, NULL))
             continue;
         size_t li = ex_line_of(c, t->s);
         int lone = (ex_tok_is_lone(c, t) || (label & (DL_PUB | DL_UPD))) && !timeline_row(c, li);

@@ -95,7 +95,7 @@ static const struct {
      "reference rep replabel report repqual school selfparen source subject suffix typeref vendor"},
     {"periods",
      "andday announcedon attack attackact attackbefore attackday bound boundary cleftend discovered "
-     "event eventrel expafter exposure expweak issueof labelann labeldisc labelend labelevent labelpub "
+     "event eventrel eventtime expafter exposure expweak issueof labelann labeldisc labelend labelevent labelpub "
      "labelupd newsday noteventpost noteventpre notpub openday openfrom pubafter published titleend titleline"},
     {"qualifiers", "approx max min"},
     {"sections", "bullet contact contactfield contactline datedrow end lead notservice service servicebefore"},
