@@ -230,7 +230,6 @@ static int has_form(struct ctx *c, const char *p, size_t n, int whole)
     return 0;
 }
 
-/* Scores one mention whose name spans [ns, ne) of line li. */
 /* Where the clause of a mention at ns begins: up to 36 bytes back on its
  * line, not before a 、 (委託業者へ、北浜県が: a new clause). */
 static size_t clause_back(struct ctx *c, size_t ns, size_t li)
@@ -278,6 +277,7 @@ static int vendor_mention(struct ctx *c, size_t ns, size_t li)
                : 0;
 }
 
+/* Scores one mention whose name spans [ns, ne) of line li. */
 static int score_mention(struct ctx *c, size_t ns, size_t ne, size_t li)
 {
     size_t le = c->lines[li].e;
@@ -1380,6 +1380,16 @@ ow_err ex_org(struct ctx *c, struct extract_result *res)
         if (cs.v[i].s > c->lines[cs.v[i].line].s &&
             ex_label_match(c, "org", "addresslabel", c->lines[cs.v[i].line].s, cs.v[i].s, 0, NULL))
             cs.v[i].score = INT_MIN / 2;
+    /* a name the page once calls its contractor in prose (委託している
+     * 株式会社X) stays a vendor wherever else it stands; a heading
+     * (決済代行) may only sort a list */
+    unsigned char *vendor = cs.n ? calloc(cs.n, 1) : NULL;
+    if (cs.n && !vendor) {
+        free(cs.v);
+        return OW_NOMEM;
+    }
+    for (size_t i = 0; i < cs.n; i++)
+        vendor[i] = (unsigned char)vendor_mention(c, cs.v[i].s, cs.v[i].line);
     const struct cand *best = NULL;
     int bestsc = 2;
     for (size_t i = 0; i < cs.n; i++) {
@@ -1397,14 +1407,10 @@ ow_err ex_org(struct ctx *c, struct extract_result *res)
             }
         if (topc != &cs.v[i])
             continue;
-        /* a name the page once calls its contractor in prose (委託している
-         * 株式会社X) stays a vendor wherever else it stands; a heading
-         * (決済代行) may only sort a list */
-        int vendor = 0;
-        for (size_t j = 0; j < cs.n && !vendor; j++)
-            vendor = !strcmp(cs.v[j].name, cs.v[i].name) && &cs.v[j] != topc &&
-                     vendor_mention(c, cs.v[j].s, cs.v[j].line) == 1;
-        if (vendor && !vendor_mention(c, topc->s, topc->line))
+        int once = 0;
+        for (size_t j = 0; j < cs.n && !once; j++)
+            once = vendor[j] == 1 && !strcmp(cs.v[j].name, cs.v[i].name);
+        if (once && !vendor[topc - cs.v])
             top -= 8;
         int sc = top + (count > 3 ? 3 : count) - 1;
         if (sc > bestsc) {
@@ -1444,6 +1450,7 @@ ow_err ex_org(struct ctx *c, struct extract_result *res)
         }
     }
 out:
+    free(vendor);
     free(cs.v);
     return e;
 }

@@ -135,8 +135,12 @@ static int paren_era(const char *s, size_t n, size_t i, size_t *end)
 {
     int y;
     size_t j;
-    if (i < 4 || s[i] != '(' || !nt_isdigit((unsigned char)s[i - 1]) ||
-        !era_number(s, n, i + 1, &y, &j) || j >= n || s[j] != ')')
+    if (i < 4 || s[i] != '(' || (i > 4 && nt_isdigit((unsigned char)s[i - 5])))
+        return 0;
+    for (size_t k = i - 4; k < i; k++)
+        if (!nt_isdigit((unsigned char)s[k]))
+            return 0;
+    if (!era_number(s, n, i + 1, &y, &j) || j >= n || s[j] != ')')
         return 0;
     j = skip_spaces(s, n, j + 1);
     if (n - j < 3 || memcmp(s + j, NEN, 3) != 0)
