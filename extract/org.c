@@ -271,10 +271,9 @@ static int vendor_mention(struct ctx *c, size_t ns, size_t li)
         return 0;
     size_t pa = c->lines[pl].s, pb = c->lines[pl].e;
     ex_trim(c->s, &pa, &pb);
-    return ex_nchars(c->s, pa, pb) <= 16 && !memmem(c->s + pa, pb - pa, "。", 3) &&
-                   ex_label_match(c, "org", "vendor", pa, pb, 0, NULL)
-               ? 2
-               : 0;
+    if (ex_nchars(c->s, pa, pb) > 16 || memmem(c->s + pa, pb - pa, "。", 3))
+        return 0;
+    return ex_label_match(c, "org", "vendor", pa, pb, 0, NULL) ? 2 : 0;
 }
 
 /* Scores one mention whose name spans [ns, ne) of line li. */

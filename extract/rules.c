@@ -95,8 +95,9 @@ static const struct {
      "reference rep replabel report repqual school selfparen source subject suffix typeref vendor"},
     {"periods",
      "andday announcedon attack attackact attackbefore attackday bound boundary cleftend discovered "
-     "event eventrel eventtime expafter exposure expweak issueof labelann labeldisc labelend labelevent labelpub "
-     "labelupd newsday noteventpost noteventpre notpub openday openfrom pubafter published titleend titleline"},
+     "event eventrel eventtime expafter exposure expweak issueof labelann labeldisc labelend "
+     "labelevent labelpub labelupd newsday noteventpost noteventpre notpub openday openfrom "
+     "pubafter published titleend titleline"},
     {"qualifiers", "approx max min"},
     {"sections", "bullet contact contactfield contactline datedrow end lead notservice service servicebefore"},
     {"types",
@@ -408,8 +409,8 @@ static ow_err build_builtins(struct extract_rules *r, struct ow_diag *d)
         } else if (i == BI_SUBJECT) {
             /* a name in brackets after an organization word (教育関連企業
              * 「あさぎ出版」で) or a place (東京都「みなと病院」において), or
-             * 「X」社が, 「X」社は.  Group 1 is the name; group 2 is set when the words
-             * around it say what it is (an organization word, 社) */
+             * 「X」社が / 「X」社は.  Group 1 is the name; group 2 is set when
+             * the words around it say what it is (an organization word, 社) */
             /* (the bracket is matched first and what stands before it
              * is looked behind: a lookbehind that opens a pattern is tried
              * at every character) */
