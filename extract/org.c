@@ -740,7 +740,9 @@ static ow_err by_type(struct ctx *c, struct cands *cs)
             pos = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
             while (pos < c->n && ((unsigned char)c->s[pos] & 0xc0) == 0x80)
                 pos++;
-            int g = ov[2] != PCRE2_UNSET ? 1 : 2;
+            int g = 1;
+            while (g < 3 && ov[2 * g] == PCRE2_UNSET)
+                g++;
             if (ov[2 * g] == PCRE2_UNSET || ov[2 * g + 1] - ov[2 * g] != 3)
                 continue;
             int known = 0;
