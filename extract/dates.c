@@ -730,6 +730,36 @@ static int head_dateline(struct ctx *c, const struct dtok *t)
            memcmp(c->s + ra, "に", 3) != 0 && memcmp(c->s + ra, "の", 3) != 0;
 }
 
+/* An article that never gives the year of its lead (北浜商事は9月9日、…と
+ * 発表した) may date an event of the same month or the one before
+ * (9月2日に…が判明): an announcement comes after the events it tells, so
+ * the lead takes that year.  A month further, or a bare day (9日), leaves
+ * the year unknown: labels do not guess it. */
+static void lead_year(struct ctx *c)
+{
+    const struct dtok *last = NULL;
+    for (size_t i = 0; i < c->ndates + c->nranges; i++) {
+        const struct dtok *t = i < c->ndates ? &c->dates[i] : &c->ranges[i - c->ndates].b;
+        if (!t->explicit_year || t->rel || t->prec < 2 || !t->m || (i < c->ndates && t->in_range))
+            continue;
+        int d = t->prec == 3 ? t->d : 0, ld = last && last->prec == 3 ? last->d : 0;
+        if (!last || t->y > last->y ||
+            (t->y == last->y && (t->m > last->m || (t->m == last->m && d > ld))))
+            last = t;
+    }
+    if (!last || last->prec != 3)
+        return;
+    for (size_t i = 0; i < c->ndates; i++) {
+        struct dtok *t = &c->dates[i];
+        if (t->y || t->rel || t->in_range || t->prec != 3 || t->same || !t->m ||
+            (t->m != last->m && t->m != last->m + 1) || (t->m == last->m && t->d < last->d) ||
+            !announced(c, t))
+            continue;
+        t->y = last->y;
+        t->sortday = t->d;
+    }
+}
+
 ow_err ex_published(struct ctx *c, struct extract_result *res)
 {
     int best = 2;
@@ -738,6 +768,8 @@ ow_err ex_published(struct ctx *c, struct extract_result *res)
      * date is the one it says was announced.  A page that is no notice
      * (a warning retelling the news) is dated by its own date. */
     int third = ex_third_party(c) && res->is_incident;
+    if (third)
+        lead_year(c);
     for (size_t i = 0; i < c->ndates; i++) {
         const struct dtok *t = &c->dates[i];
         if (t->prec < 2 || t->in_range || (t->same && t->same != 5) || t->rel || !t->y || !t->m)
