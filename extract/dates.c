@@ -1315,14 +1315,17 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
             bt = t;
         }
     }
-    /* a date a table or list labels as the day it was learned of */
+    /* a date a table or list labels as the day it was learned of: it
+     * outranks what the prose seems to say */
+    int labelled = 0;
     for (size_t i = 0; i < c->ndates; i++) {
         const struct dtok *t = &c->dates[i];
-        if (t->prec < 2 || !t->y || !t->m || (t->in_range && !t->oneday) || !ex_in_body(c, t->s) ||
-            !(date_label(c, t) & DL_DISC))
+        if (t->prec < 2 || !t->y || !t->m || (t->in_range && !t->oneday) || (t->same && t->same != 5) ||
+            !ex_in_body(c, t->s) || !(date_label(c, t) & DL_DISC))
             continue;
         struct dtok x = *t;
-        if (cap_year(c, &x) && (!best || key(&x) < key(&bt))) {
+        if (cap_year(c, &x) && (!labelled || key(&x) < key(&bt))) {
+            labelled = 1;
             best = t;
             bt = x;
         }
