@@ -142,10 +142,10 @@ static int title_has(struct ctx *c, const char *label)
 }
 
 /* The head of the page: the title line and the headings right under it —
- * at most HEAD_LINES short lines before the first paragraph.  A menu line
- * (several items split by | or >) is not a heading. */
+ * at most HEAD_LINES lines of at most HEAD_MAXLEN characters before the first
+ * paragraph.  A menu line (several items split by | or >) is not a heading. */
 #define HEAD_LINES 4
-#define HEAD_MAXLEN 90
+#define HEAD_MAXLEN 45
 
 static int head_has(struct ctx *c, const char *label)
 {
@@ -154,8 +154,8 @@ static int head_has(struct ctx *c, const char *label)
         ex_trim(c->s, &a, &b);
         if (a == b)
             continue;
-        if (b - a > HEAD_MAXLEN)
-            break;
+        if (ex_nchars(c->s, a, b) > HEAD_MAXLEN || memmem(c->s + a, b - a, "。", 3))
+            break;                          /* a paragraph */
         seen++;
         size_t bars = 0;
         for (size_t p = a; p < b; p++)
