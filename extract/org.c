@@ -602,11 +602,13 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
                 continue;
             /* A name of Han alone (弥生, 日能研) is taken only where the
              * sentence shape says it is an organization: the lead of an
-             * announcement (弥生は2006年7月25日、…と発表した) or a source. */
+             * announcement (弥生は2006年7月25日、…と発表した) or a source.
+             * A paper or a broadcaster (北浜放送) is one only as a dated
+             * lead: its own incident, not a story it carries. */
             if (!police && !org_shaped(c, ns, ne) &&
                 !(all_han(c, ns, ne) && (!strcmp(ru->arg, "source") ||
                    (!strcmp(ru->arg, "topic") && (lead_date(c, me) || described(c, ns)))) &&
-                  !ex_label_match(c, "org", "notsource", ns, ne, PCRE2_ANCHORED, NULL)))
+                  (lead_date(c, me) || !ex_label_match(c, "org", "notsource", ns, ne, PCRE2_ANCHORED, NULL))))
                 continue;
             /* a name read already (a legal form, a bracket) wins; one this
              * name holds (北浜市 in 北浜市教育委員会) gives way to it */
