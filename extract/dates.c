@@ -342,6 +342,11 @@ static void infer_years(struct ctx *c)
         int credit = t->explicit_year && t->prec == 3 && c->s[ls] == '(' &&
                      (t->s == ls + 1 || (le - ls <= 80 && c->s[le - 1] == ')' &&
                                          !memchr(c->s + ls + 1, '(', le - ls - 1)));
+        /* …|北浜新聞(2021年12月1日) closing a line, 北浜新聞 2022/7/8 19:10
+         * opening one: a paper's name right before the date */
+        if (!credit && t->explicit_year && t->prec == 3 && le - t->e <= 60 &&
+            !memmem(c->s + t->e, le - t->e, "。", 3))
+            credit = ex_label_match(c, "periods", "paper", ex_back(c, ls, t->s, 40), t->s, 0, NULL);
         if (t->explicit_year && t->prec == 3 && ex_tok_is_lone(c, t)) {
             next = t->y;
             below = t;
