@@ -679,6 +679,10 @@ static int announced(struct ctx *c, const struct dtok *t)
         const char *topic = comma ? memmem(comma, (size_t)(c->s + c->sents[si].e - comma), "は", 3) : NULL;
         if (!topic && comma)
             topic = memmem(comma, (size_t)(c->s + c->sents[si].e - comma), "が", 3);
+        /* 2024年7月4日、北浜県教育委員会から…発表がありました */
+        const char *from = comma ? memmem(comma, (size_t)(c->s + c->sents[si].e - comma), "から", 6) : NULL;
+        if (from && (!topic || from < topic))
+            topic = from;
         return topic && ex_label_match(c, "org", "report", (size_t)(topic - c->s),
                                        ex_upto(c, (size_t)(topic - c->s), c->sents[si].e, EX_WINDOW), 0, NULL);
     }
