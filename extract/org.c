@@ -594,6 +594,13 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
             size_t ne = paren_back(c->s, ls, ms);
             size_t ns = name_back(c, ls, ne);
             ne = school_owner(c, ns, ne);
+            /* 北浜市教委と南浜町教委は12日、…: joint announcers, of whom
+             * labels name the first */
+            if (!strcmp(ru->arg, "topic") && ns >= ls + 6 && !memcmp(c->s + ns - 3, "と", 3)) {
+                size_t ps = name_back(c, ls, ns - 3);
+                if (ps < ns - 3 && org_shaped(c, ps, ns - 3) && org_shaped(c, ns, ne))
+                    ne = ns - 3, ns = ps;
+            }
             /* 北浜県警は5日、…と発表した: police as the announcer */
             int police = ns < ne && !strcmp(ru->arg, "topic") &&
                          (ex_label_match(c, "org", "police", ns, ne, PCRE2_ANCHORED, NULL) ||
