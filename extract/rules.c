@@ -89,7 +89,7 @@ static const struct {
      "@ifcard @implies @supersedes @unless credential_stuffing insider loss_or_theft malware "
      "misconfiguration misdelivery phishing ransomware sql_injection unauthorized_access "
      "vulnerability_exploit web_skimming"},
-    {"negations", "advice clause datactx leak neg"},
+    {"negations", "advice clause datactx leak neg presup"},
     {"org",
      "abbr addresslabel alias clause descriptor form loanword ministry notname notnamehead notnametail notsource orgend police policecase public "
      "reference rep replabel report repqual school selfparen source subject suffix typeref vendor"},

@@ -93,6 +93,17 @@ static int leak_context(struct ctx *c, size_t pos, int strict)
     return ex_heading_says(c, li, prose ? 1 : 12, prose, strict ? leak_says : leak_or_data_says);
 }
 
+/* A method named as what a system caught (本件サーバーが感染したランサムウェア
+ * が…タイプのものではない): the infection is told, not denied, whatever the
+ * sentence goes on to deny of it. */
+static int presupposed(struct ctx *c, size_t ms)
+{
+    unsigned char f = c->sflag[ex_sent_of(c, ms)];
+    return ex_in_body(c, ms) && !(f & (SF_OTHER | SF_GENERIC | SF_ADVICE)) &&
+           ex_label_match(c, "negations", "presup", ex_back(c, c->sents[ex_sent_of(c, ms)].s, ms, 24), ms, 0,
+                          NULL);
+}
+
 static int first_ok(struct ctx *c, PCRE2_SIZE *ov, void *arg)
 {
     struct firstarg *fa = arg;
@@ -104,7 +115,7 @@ static int first_ok(struct ctx *c, PCRE2_SIZE *ov, void *arg)
         unsigned char f = c->sflag[ex_sent_of(c, ms)];
         if (!ex_in_body(c, ms) || ((f & SF_ADVICE) && !(f & SF_LEAK)))
             return 0;
-    } else if (!ex_mention_ok(c, ms)) {
+    } else if (!ex_mention_ok(c, ms) && !(fa->methods && presupposed(c, ms))) {
         return 0;
     } else if (fa->types) {
         /* Data named while explaining how an attack works (the sender name
