@@ -746,6 +746,11 @@ static int head_dateline(struct ctx *c, const struct dtok *t)
  * the year unknown: labels do not guess it.  A lead that took the year of
  * a date above it yet falls months before the latest event told is in the
  * year after (a deadline a few weeks on does not move it). */
+static long day_no(const struct dtok *t)
+{
+    return t->y * 372L + t->m * 31L + t->d;  /* orders days; a gap in days, near enough */
+}
+
 static void lead_year(struct ctx *c)
 {
     const struct dtok *last = NULL;
@@ -760,12 +765,11 @@ static void lead_year(struct ctx *c)
     }
     if (!last || last->prec != 3)
         return;
-    long lk = last->y * 372L + last->m * 31L + last->d;
     for (size_t i = 0; i < c->ndates; i++) {
         struct dtok *t = &c->dates[i];
         /* 6月7日 under a title's 2021年12月, in a story of 2021年12月8日 */
         if (t->y && !t->explicit_year && !t->rel && !t->in_range && t->prec == 3 && !t->same &&
-            t->m && lk - (t->y * 372L + t->m * 31L + t->d) > 92 && announced(c, t)) {
+            t->m && day_no(last) - day_no(t) > 92 && announced(c, t)) {
             t->y = last->y + (t->m < last->m || (t->m == last->m && t->d < last->d));
             continue;
         }

@@ -98,10 +98,9 @@ static int leak_context(struct ctx *c, size_t pos, int strict)
  * sentence goes on to deny of it. */
 static int presupposed(struct ctx *c, size_t ms)
 {
-    unsigned char f = c->sflag[ex_sent_of(c, ms)];
-    return ex_in_body(c, ms) && !(f & (SF_OTHER | SF_GENERIC | SF_ADVICE)) &&
-           ex_label_match(c, "negations", "presup", ex_back(c, c->sents[ex_sent_of(c, ms)].s, ms, 24), ms, 0,
-                          NULL);
+    size_t si = ex_sent_of(c, ms);
+    return ex_in_body(c, ms) && !(c->sflag[si] & (SF_OTHER | SF_GENERIC | SF_ADVICE)) &&
+           ex_label_match(c, "negations", "presup", ex_back(c, c->sents[si].s, ms, 24), ms, 0, NULL);
 }
 
 static int first_ok(struct ctx *c, PCRE2_SIZE *ov, void *arg)
