@@ -756,11 +756,8 @@ static void lead_year(struct ctx *c)
     const struct dtok *last = NULL;
     for (size_t i = 0; i < c->ndates + c->nranges; i++) {
         const struct dtok *t = i < c->ndates ? &c->dates[i] : &c->ranges[i - c->ndates].b;
-        if (!t->explicit_year || t->rel || t->prec < 2 || !t->m || (i < c->ndates && t->in_range))
-            continue;
-        int d = t->prec == 3 ? t->d : 0, ld = last && last->prec == 3 ? last->d : 0;
-        if (!last || t->y > last->y ||
-            (t->y == last->y && (t->m > last->m || (t->m == last->m && d > ld))))
+        if (t->explicit_year && !t->rel && t->prec >= 2 && t->m && !(i < c->ndates && t->in_range) &&
+            (!last || key(t) > key(last)))
             last = t;
     }
     if (!last || last->prec != 3)
