@@ -1074,6 +1074,8 @@ static int not_learned(struct ctx *c, const struct dtok *t, size_t se)
 ow_err ex_periods(struct ctx *c, struct extract_result *res)
 {
     const struct drange *att = NULL, *att_open = NULL, *exp = NULL;
+    const struct drange *atts[8];
+    size_t natts = 0;
     /* a notice states a few periods; the first 256 ranges are plenty */
     for (size_t i = 0; i < c->nranges && i < 256; i++) {
         const struct drange *r = &c->ranges[i];
@@ -1091,6 +1093,8 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
         } else if (k == RK_ATTACK) {
             if (!att || precision(r) > precision(att))
                 att = r;
+            if (natts < sizeof atts / sizeof *atts)
+                atts[natts++] = r;
         }
     }
     if (exp) {
@@ -1111,10 +1115,12 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
             set_day(&res->attack_period, &t);
         }
         /* A single day the attack itself took place: "11月3日(水)朝に何者か
-         * による不正アクセスが行われ" (periods.tsv attackday). */
-        for (size_t i = 0; i < c->ndates && !res->attack_period.present; i++) {
+         * による不正アクセスが行われ" (periods.tsv attackday); a day before
+         * a month (2022年10月に受けた攻撃, then the day it began). */
+        for (size_t k = 0; k < 2 * c->ndates && !res->attack_period.present; k++) {
+            size_t i = k % c->ndates;
             struct dtok t = c->dates[i];
-            if (t.prec < 2 || (t.in_range && !t.oneday) || !t.y || !ex_in_body(c, t.s) ||
+            if (t.prec != (k < c->ndates ? 3 : 2) || (t.in_range && !t.oneday) || !t.y || !ex_in_body(c, t.s) ||
                 ex_negated(c, t.s) || !ex_mention_ok(c, t.s))
                 continue;
             size_t si = ex_sent_of(c, t.s);
@@ -1150,6 +1156,17 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
         att = att_open;
     if (att) {
         struct drange r = *att;
+        /* 7月2日~4日にあったほか、6月25日~27日にも: the attack spans every
+         * window the text gives as precisely */
+        for (size_t i = 0; i < natts && r.b.y; i++) {
+            struct drange x = *atts[i];
+            if (precision(&x) != precision(&r) || !cap_range(c, &x))
+                continue;
+            if (key(&x.a) < key(&r.a))
+                r.a = x.a;
+            if (key(&x.b) > key(&r.b))
+                r.b = x.b;
+        }
         if (cap_range(c, &r))
             set_period(&res->attack_period, &r);
     }
