@@ -557,6 +557,15 @@ static int called_same(struct ctx *c, size_t ns, size_t ne)
     return memmem(c->s + ne, c->n - ne, same, 6) != NULL;
 }
 
+/* Does the sentence after si open by calling the name back as a body
+ * (北浜通運にて…被害。同社にて、…: org.tsv refback)? */
+static int called_back(struct ctx *c, size_t si)
+{
+    return si + 1 < c->nsents &&
+           ex_label_match(c, "org", "refback", c->sents[si + 1].s,
+                          ex_upto(c, c->sents[si + 1].s, c->sents[si + 1].e, 40), PCRE2_ANCHORED, NULL);
+}
+
 /* A name an article introduces by what it is: 大手電機メーカーの東芝は. */
 static int described(struct ctx *c, size_t ns)
 {
@@ -612,7 +621,10 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
              * announcement (弥生は2006年7月25日、…と発表した) or a source.
              * A paper or a broadcaster (北浜放送) is one only as a dated
              * lead: its own incident, not a story it carries. */
-            if (!police && !org_shaped(c, ns, ne) &&
+            size_t si = ex_sent_of(c, ms);
+            /* a name the next sentence calls 同社 opening its own is a body */
+            int back = opens_sentence(c, si, ns) && called_back(c, si);
+            if (!police && !back && !org_shaped(c, ns, ne) &&
                 !(all_han(c, ns, ne) && (!strcmp(ru->arg, "source") ||
                    (!strcmp(ru->arg, "topic") && (lead_date(c, me) || described(c, ns)))) &&
                   (lead_date(c, me) || !ex_label_match(c, "org", "notsource", ns, ne, PCRE2_ANCHORED, NULL))))
@@ -629,7 +641,6 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
             if ((ex_label_match(c, "org", "suffix", ns, ne, PCRE2_ANCHORED, &w) && w.e == ne) ||
                 (ex_label_match(c, "org", "orgend", ns, ne, 0, &w) && w.s == ns))
                 continue;
-            size_t si = ex_sent_of(c, ms);
             if (c->sflag[si] & SF_OTHER)
                 continue;      /* …を巡っては、北浜市が昨年: another incident */
             /* 北浜新報によれば: a paper or a broadcaster is where the story

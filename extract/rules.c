@@ -92,7 +92,7 @@ static const struct {
     {"negations", "advice clause datactx leak neg presup"},
     {"org",
      "abbr addresslabel alias clause descriptor form loanword ministry notname notnamehead notnametail notsource orgend police policecase public "
-     "reference rep replabel report repqual school selfparen source subject suffix typeref vendor"},
+     "reference refback rep replabel report repqual school selfparen source subject suffix typeref vendor"},
     {"periods",
      "andday announcedon attack attackact attackbefore attackday bound boundary cleftend discovered "
      "event eventrel eventtime expafter exposure expweak issueof labelann labeldisc labelend "
