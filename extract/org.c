@@ -72,6 +72,27 @@ static int is_particle(uint32_t c)
     return is_stop_kana(c) || c == 0x3084 /* や */ || c == 0x3088 /* よ */ || c == 0x304b /* か */;
 }
 
+/* Does a run of three or more hiragana at p end a name: it closes at a
+ * bracket, a space or the line's end, and its last kana is no particle
+ * (生活協同組合コープやまぐち(以下…; not 株式会社北浜では、)? */
+static int kana_tail(const struct ctx *c, size_t p, size_t le)
+{
+    size_t k, n = 0;
+    uint32_t last = 0;
+    while (p < le) {
+        uint32_t q = cp_at(c->s, c->n, p, &k);
+        if (!is_hira(q))
+            break;
+        last = q;
+        p += k;
+        n++;
+    }
+    if (n < 3 || is_particle(last) || last == 0x3066 /* て */ || last == 0x3057 /* し */)
+        return 0;
+    uint32_t q = p < le ? cp_at(c->s, c->n, p, &k) : 0;
+    return q == 0 || q == ' ' || q == '(' || q == ')' || q == 0x300d /* 」 */ || q == 0x300f /* 』 */;
+}
+
 /* 都 道 府 県 郡: a prefecture or a district ends here */
 static int is_region(uint32_t c)
 {
@@ -463,8 +484,8 @@ static size_t name_back(struct ctx *c, size_t lo, size_t e)
     }
     /* くすのき台病院, みなと精機: a particle between kana may be inside the
      * name, and then nothing tells where it starts, unless the kana run
-     * from the start of a line, a sentence or a bracket (。みなと精機株式
-     * 会社によると; not after 、, where a clause may open with kana), or
+     * from the start of a line, a sentence, a bracket or a middle dot (。みなと
+     * 精機株式会社によると; not after 、, where a clause may open with kana), or
      * from a public body's 立 (北浜市立みなと中学校) */
     size_t bp = x > lo ? prev_start(c->s, x) : x;
     if (x > lo && is_stop_kana(cp_at(c->s, c->n, bp, &k)) && bp > lo &&
@@ -478,7 +499,8 @@ static size_t name_back(struct ctx *c, size_t lo, size_t e)
             int nch;
             return han_back(c, lo, prev_start(c->s, y), 6, &nch);
         }
-        if (y == lo || open == 0x3002 /* 。 */ || open == 0x300c /* 「 */ || open == '(')
+        if (y == lo || open == 0x3002 /* 。 */ || open == 0x300c /* 「 */ || open == '(' ||
+            open == 0x30fb /* ・ */)
             x = y;
         else if (x < a)
             return e;
@@ -489,7 +511,8 @@ static size_t name_back(struct ctx *c, size_t lo, size_t e)
     if (x < a) {
         bp = x > lo ? prev_start(c->s, x) : x;
         uint32_t before = x > lo ? cp_at(c->s, c->n, bp, &k) : 0;
-        if (!is_solid(before)) {
+        /* 生協・ならコープ: a middle dot between words sets the name off */
+        if (!is_solid(before) || before == 0x30fb) {
             a = x;
         } else if (is_region(before)) {
             int nch;
@@ -926,7 +949,7 @@ static ow_err forms(struct ctx *c, struct cands *cs)
                 }
                 if (!(is_solid(q) || is_hira(q) || q == 0x30fb))
                     break;
-                if (is_particle(q) && prev && is_solid(prev))
+                if (is_particle(q) && prev && is_solid(prev) && !kana_tail(c, b, le))
                     break;
                 prev = q;
                 b += k;
