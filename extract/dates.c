@@ -1116,19 +1116,22 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
         }
         /* A single day the attack itself took place: "11月3日(水)朝に何者か
          * による不正アクセスが行われ" (periods.tsv attackday); a day before
-         * a month (2022年10月に受けた攻撃, then the day it began). */
-        for (size_t k = 0; k < 2 * c->ndates && !res->attack_period.present; k++) {
-            size_t i = k % c->ndates;
+         * a month (2022年10月に受けた攻撃, then the day it began); last, a
+         * day an attack was found the same day it happened (attackseen:
+         * 11月4日、…不正アクセスが行われたことを確認). */
+        for (size_t k = 0; k < 3 * c->ndates && !res->attack_period.present; k++) {
+            size_t i = k % c->ndates, pass = k / c->ndates;
             struct dtok t = c->dates[i];
-            if (t.prec != (k < c->ndates ? 3 : 2) || (t.in_range && !t.oneday) || !t.y || !ex_in_body(c, t.s) ||
+            if (t.prec != (pass == 1 ? 2 : 3) || (t.in_range && !t.oneday) || !t.y || !ex_in_body(c, t.s) ||
                 ex_negated(c, t.s) || !ex_mention_ok(c, t.s))
                 continue;
             size_t si = ex_sent_of(c, t.s);
             size_t se = ex_upto(c, t.e, c->sents[si].e, EX_WINDOW);
             struct span cue, who;
-            int day = ex_label_match(c, "periods", "attackday", t.e, se, PCRE2_ANCHORED, &cue);
+            int day = ex_label_match(c, "periods", pass == 2 ? "attackseen" : "attackday", t.e, se,
+                                     PCRE2_ANCHORED, &cue);
             /* …患者様の…を紛失する事案が発生: the event comes after the people */
-            if (day && people_after(c, t.e, se, &who) && who.e < cue.e)
+            if ((day && people_after(c, t.e, se, &who) && who.e < cue.e) || (!day && pass == 2))
                 continue;
             if (!day &&
                 !(ex_label_match(c, "periods", "attackbefore", ex_back(c, c->sents[si].s, t.s, 40),

@@ -94,7 +94,7 @@ static const struct {
      "abbr addresslabel alias clause descriptor form loanword ministry notname notnamehead notnametail notsource orgend police policecase public "
      "reference refback rep replabel report repqual school selfparen source subject suffix typeref vendor"},
     {"periods",
-     "andday announcedon attack attackact attackbefore attackday bound boundary cleftend discovered "
+     "andday announcedon attack attackact attackbefore attackday attackseen bound boundary cleftend discovered "
      "event eventrel eventtime expafter exposure expweak issueof labelann labeldisc labelend "
      "labelevent labelpub labelupd newsday noteventpost noteventpre notpub openday openfrom "
      "paper pubafter published titleend titleline"},
