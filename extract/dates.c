@@ -1059,6 +1059,13 @@ static int precision(const struct drange *r)
     return (r->a.y ? r->a.prec : 0) + (r->b.y ? r->b.prec : 0);
 }
 
+/* Is t the notice's own date (ex_published chose it)?  The span is set
+ * only then: a date at the text's first byte is no notice date otherwise. */
+static int is_published(const struct ctx *c, const struct extract_result *res, const struct dtok *t)
+{
+    return c->pub_y && t->s == res->published_ev.start;
+}
+
 /* Is t, in a sentence ending at se, a day that is not when anything was
  * learned: the day of the attack itself, or the day a story came out
  * (…ことが21日、学校への取材で分かった)? */
@@ -1295,7 +1302,7 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
             if (not_learned(c, t, se))
                 continue;
             if ((!t->in_range || t->oneday) && t->prec >= 2 && t->y && t->m && !bound(c, t) &&
-                t->s != res->published_ev.start &&
+                !is_published(c, res, t) &&
                 (t->oneday ||
                  !ex_label_match(c, "periods", "boundary", t->e, ex_upto(c, t->e, se, 40), PCRE2_ANCHORED, NULL)))
                 cand = t;
@@ -1308,7 +1315,7 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
                 if (t->s >= c->lines[li - 1].e)
                     break;
                 if (t->prec >= 2 && t->y && t->m && !t->in_range && ex_tok_is_lone(c, t) &&
-                    t->s != res->published_ev.start) {
+                    !is_published(c, res, t) && !head_dateline(c, t)) {
                     cand = t;
                     break;
                 }
@@ -1326,7 +1333,8 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
                 /* …7月1日に…誤って送付。…連絡で判明した: the day of the
                  * event before is not the day it was learned of */
                 if (t->prec >= 2 && t->y && t->m && !t->in_range && !bound(c, t) &&
-                    t->s != res->published_ev.start && !not_learned(c, t, c->sents[si - 1].e) &&
+                    !is_published(c, res, t) && !head_dateline(c, t) &&
+                    !not_learned(c, t, c->sents[si - 1].e) &&
                     !ex_label_match(c, "periods", "event", t->e, c->sents[si - 1].e, 0, NULL) &&
                     !ex_label_match(c, "periods", "boundary", t->e,
                                     ex_upto(c, t->e, c->sents[si - 1].e, 40), PCRE2_ANCHORED, NULL)) {
