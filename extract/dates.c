@@ -125,8 +125,8 @@ static const struct date_form forms[] = {
     {"同日", .prec = 3, .same = 1},
     /* 翌28日: the 28th of the previous date's month */
     {"翌\\s?([0-9]{1,2})\\s?日", .d = 1, .prec = 3, .same = 2},
-    /* 翌日: the day after */
-    {"翌日", .prec = 3, .same = 3},
+    /* 翌日, 翌朝: the day after */
+    {"翌(?:日|朝)", .prec = 3, .same = 3},
     /* 10月 closing a range (2009年8月から10月): a bare month only there,
      * where it cannot be 3月期 or 12か月 */
     {"(?<=から|より|~|[0-9]-)\\s?([0-9]{1,2})\\s?月(?![0-9]|\\s?[0-9]{1,2}\\s?日|期|度|以降)", .m = 1, .prec = 2},
