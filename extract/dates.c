@@ -740,12 +740,14 @@ static int head_dateline(struct ctx *c, const struct dtok *t)
 }
 
 /* An article that never gives the year of its lead (北浜商事は9月9日、…と
- * 発表した) may date an event of the same month or the one before
- * (9月2日に…が判明): an announcement comes after the events it tells, so
- * the lead takes that year.  A month further, or a bare day (9日), leaves
- * the year unknown: labels do not guess it.  A lead that took the year of
- * a date above it yet falls months before the latest event told is in the
- * year after (a deadline a few weeks on does not move it). */
+ * 発表した) may date events earlier in the same year (5月2日に…が判明):
+ * an announcement comes after the events it tells, within half a year of
+ * the latest, so the lead takes that year.  A lead in an earlier month
+ * (January, after December's events), a gap of more than six months or a
+ * bare day (9日) leaves the year unknown: labels do not guess it.  A lead
+ * that took the year of a date above it yet falls months before the latest
+ * event told is in the year after (a deadline a few weeks on does not move
+ * it). */
 static long day_no(const struct dtok *t)
 {
     return t->y * 372L + t->m * 31L + t->d;  /* orders days; a gap in days, near enough */
@@ -771,7 +773,7 @@ static void lead_year(struct ctx *c)
             continue;
         }
         if (t->y || t->rel || t->in_range || t->prec != 3 || t->same || !t->m ||
-            (t->m != last->m && t->m != last->m + 1) || (t->m == last->m && t->d < last->d) ||
+            t->m < last->m || t->m > last->m + 6 || (t->m == last->m && t->d < last->d) ||
             !announced(c, t))
             continue;
         t->y = last->y;
