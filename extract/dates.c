@@ -764,6 +764,7 @@ static void lead_year(struct ctx *c)
     }
     if (!last || last->prec != 3)
         return;
+    const struct dtok *lead = NULL;
     for (size_t i = 0; i < c->ndates; i++) {
         struct dtok *t = &c->dates[i];
         /* 6月7日 under a title's 2021年12月, in a story of 2021年12月8日 */
@@ -778,6 +779,14 @@ static void lead_year(struct ctx *c)
             continue;
         t->y = last->y;
         t->sortday = t->d;
+        lead = t;
+    }
+    /* the story's other year-less days up to the lead's month are that
+     * year's too (北浜物産は10月24日、…と発表した。同社によると、6月19日、…) */
+    for (size_t i = 0; lead && i < c->ndates; i++) {
+        struct dtok *t = &c->dates[i];
+        if (!t->y && !t->rel && !t->same && t->m && t->prec >= 2 && t->m <= lead->m)
+            t->y = lead->y;
     }
 }
 
