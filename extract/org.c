@@ -153,6 +153,7 @@ struct cand {
     size_t line;
     int score;
     int norep;            /* a news subject: titles nearby are other people's */
+    int greet;            /* named by a greeting only: taken when nothing else is */
 };
 
 struct cands {
@@ -200,6 +201,7 @@ static ow_err add(struct cands *cs, const char *canon, const char *s, size_t a, 
     cd->line = line;
     cd->score = score;
     cd->norep = 0;
+    cd->greet = 0;
     cs->n++;
     return OW_OK;
 }
@@ -672,7 +674,7 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
                 ex_label_match(c, "org", "notsource", ns, ne, PCRE2_ANCHORED, NULL))
                 continue;
             int hearsay = !strcmp(ru->arg, "source") || !strcmp(ru->arg, "found");
-            int reports, weak = 0, owner = 0;
+            int reports, weak = 0, owner = 0, greet = 0;
             if (!strcmp(ru->arg, "owner")) {
                 /* 北浜病院のサーバーが…感染: whose systems were hit; in a
                  * text that never speaks as 弊社/本市, or where the name
@@ -688,6 +690,21 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
                     latin = (unsigned char)c->s[p] < 0x80;
                 if ((!self || opens_sentence(c, si, ns)) && !latin)
                     owner = 2;
+            } else if (!strcmp(ru->arg, "greeting")) {
+                /* 北浜運営事務局でございます opens its line; a name the
+                 * readers use (…をご利用いただき) follows 平素より / 日頃より,
+                 * not in a quoted mail that opens a line with it */
+                size_t a = ls, b = ns;
+                ex_trim(c->s, &a, &b);
+                int intro = ms < c->n && !memcmp(c->s + ms, "で", 3);
+                if (intro ? a != b
+                          : !ex_label_match(c, "org", "greetopen", ex_back(c, ls, ns, 12), ns, 0, NULL))
+                    continue;
+                reports = 1;
+                if (intro)
+                    owner = 3;   /* the body speaking for itself */
+                else
+                    greet = 1;
             } else if (!strcmp(ru->arg, "self")) {
                 reports = 1;
                 owner = 3;     /* the body speaking for itself: a signature's weight */
@@ -763,6 +780,7 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
             if (add(cs, "", c->s, ns, ne, 1, ns, ne, li, sc))
                 return OW_NOMEM;
             cs->v[cs->n - 1].norep = 1;
+            cs->v[cs->n - 1].greet = greet;
         }
     }
     return OW_OK;
@@ -1434,11 +1452,16 @@ ow_err ex_org(struct ctx *c, struct extract_result *res)
     }
     for (size_t i = 0; i < cs.n; i++)
         vendor[i] = (unsigned char)vendor_mention(c, cs.v[i].s, cs.v[i].line);
-    const struct cand *best = NULL;
+    const struct cand *best = NULL, *greeted = NULL;
     int bestsc = 2;
     for (size_t i = 0; i < cs.n; i++) {
         if (has_form(c, cs.v[i].name, strlen(cs.v[i].name), 1))
             continue;
+        if (cs.v[i].greet) {
+            if (!greeted && cs.v[i].score > 0)
+                greeted = &cs.v[i];
+            continue;
+        }
         int top = cs.v[i].score, count = 0;
         const struct cand *topc = &cs.v[i];
         for (size_t j = 0; j < cs.n; j++)
@@ -1462,6 +1485,10 @@ ow_err ex_org(struct ctx *c, struct extract_result *res)
             best = topc;
         }
     }
+    /* a service the greeting names (平素よりX をご利用いただき) is the body
+     * only where no other name qualifies */
+    if (!best)
+        best = greeted;
     ow_err e = OW_OK;
     if (best) {
         res->org = fullest(c, best->name);
