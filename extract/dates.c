@@ -1140,8 +1140,8 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
         for (size_t k = 0; k < 3 * c->ndates && !res->attack_period.present; k++) {
             size_t i = k % c->ndates, pass = k / c->ndates;
             struct dtok t = c->dates[i];
-            if (t.prec != (pass == 1 ? 2 : 3) || (t.in_range && !t.oneday) || !t.y || !ex_in_body(c, t.s) ||
-                ex_negated(c, t.s) || !ex_mention_ok(c, t.s))
+            if (t.prec != (pass == 1 ? 2 : 3) || (t.in_range && !t.oneday) || !t.y ||
+                !ex_in_body(c, t.s) || ex_negated(c, t.s) || !ex_mention_ok(c, t.s))
                 continue;
             size_t si = ex_sent_of(c, t.s);
             size_t se = ex_upto(c, t.e, c->sents[si].e, EX_WINDOW);

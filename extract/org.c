@@ -1485,7 +1485,7 @@ ow_err ex_org(struct ctx *c, struct extract_result *res)
             best = topc;
         }
     }
-    /* a service the greeting names (平素よりX をご利用いただき) is the body
+    /* the service a greeting names (平素よりXをご利用いただき) is the body
      * only where no other name qualifies */
     if (!best)
         best = greeted;
