@@ -758,8 +758,9 @@ static void lead_year(struct ctx *c)
     const struct dtok *last = NULL;
     for (size_t i = 0; i < c->ndates + c->nranges; i++) {
         const struct dtok *t = i < c->ndates ? &c->dates[i] : &c->ranges[i - c->ndates].b;
+        /* in the body: a reader's comment below the story dates nothing of it */
         if (t->explicit_year && !t->rel && t->prec >= 2 && t->m && !(i < c->ndates && t->in_range) &&
-            (!last || key(t) > key(last)))
+            ex_in_body(c, t->s) && (!last || key(t) > key(last)))
             last = t;
     }
     if (!last || last->prec != 3)
