@@ -691,20 +691,20 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
                 if ((!self || opens_sentence(c, si, ns)) && !latin)
                     owner = 2;
             } else if (!strcmp(ru->arg, "greeting")) {
-                /* 北浜運営事務局でございます opens its line; a name the
-                 * readers use (…をご利用いただき) follows 平素より / 日頃より,
-                 * not in a quoted mail that opens a line with it */
-                size_t a = ls, b = ns;
-                ex_trim(c->s, &a, &b);
-                int intro = ms < c->n && !memcmp(c->s + ms, "で", 3);
-                if (intro ? a != b
-                          : !ex_label_match(c, "org", "greetopen", ex_back(c, ls, ns, 12), ns, 0, NULL))
+                /* a name the readers use (…をご利用いただき) follows 平素より
+                 * / 日頃より, not in a quoted mail that opens a line with it */
+                if (!ex_label_match(c, "org", "greetopen", ex_back(c, ls, ns, 12), ns, 0, NULL))
                     continue;
                 reports = 1;
-                if (intro)
-                    owner = 3;   /* the body speaking for itself */
-                else
-                    greet = 1;
+                greet = 1;
+            } else if (!strcmp(ru->arg, "selfintro")) {
+                /* 北浜運営事務局でございます。 opens its line */
+                size_t a = ls, b = ns;
+                ex_trim(c->s, &a, &b);
+                if (a != b)
+                    continue;
+                reports = 1;
+                owner = 3;     /* the body speaking for itself */
             } else if (!strcmp(ru->arg, "self")) {
                 reports = 1;
                 owner = 3;     /* the body speaking for itself: a signature's weight */
