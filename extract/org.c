@@ -165,6 +165,19 @@ struct cands {
  * mentions than this is a list, and the rest are ignored. */
 #define MAX_CANDS 512
 
+/* A body an article keeps unnamed is no name: 某私立大学, and one letter
+ * for a name (北浜県内のA社, 雑貨店B; 2社 is a count, notname). */
+static int anonymous(const char *name)
+{
+    size_t n = strlen(name);
+    if (!strncmp(name, "某", 3))
+        return 1;
+    if (n >= 3 && !strcmp(name + n - 3, "社"))
+        n -= 3;
+    return n >= 1 && name[n - 1] >= 'A' && name[n - 1] <= 'Z' &&
+           (n == 1 || !is_alnum((unsigned char)name[n - 2]));
+}
+
 static ow_err add(struct cands *cs, const char *canon, const char *s, size_t a, size_t b,
                   int form_first, size_t ms, size_t me, size_t line, int score)
 {
@@ -190,12 +203,17 @@ static ow_err add(struct cands *cs, const char *canon, const char *s, size_t a, 
         memcpy(cd->name + nl, canon, cl);
     }
     cd->name[cl + nl] = 0;
-    /* no spaces in a name (NFKC already folded U+3000 into ' ') */
-    char *w = cd->name;
-    for (char *r = cd->name; *r; r++)
+    /* no spaces in a name (NFKC already folded U+3000 into ' '), and no
+     * bullet before it: 〇北浜県は, a heading's mark in a public body's text */
+    char *w = cd->name, *r = cd->name;
+    while (!strncmp(r, "〇", 3) || !strncmp(r, "○", 3))
+        r += 3;
+    for (; *r; r++)
         if (*r != ' ' && *r != '\t')
             *w++ = *r;
     *w = 0;
+    if (anonymous(cd->name))
+        return OW_OK;
     cd->s = ms;
     cd->e = me;
     cd->line = line;
@@ -203,6 +221,21 @@ static ow_err add(struct cands *cs, const char *canon, const char *s, size_t a, 
     cd->norep = 0;
     cd->greet = 0;
     cs->n++;
+    return OW_OK;
+}
+
+/* A name read as a sentence's subject: titles near it are other people's
+ * (norep).  add() may refuse a name, so mark only one it took. */
+static ow_err add_subject(struct cands *cs, const char *s, size_t ns, size_t ne, size_t li, int sc,
+                          int greet)
+{
+    size_t n = cs->n;
+    if (add(cs, "", s, ns, ne, 1, ns, ne, li, sc))
+        return OW_NOMEM;
+    if (cs->n > n) {
+        cs->v[n].norep = 1;
+        cs->v[n].greet = greet;
+    }
     return OW_OK;
 }
 
@@ -777,10 +810,8 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
             for (size_t i = 0; i < nbefore; i++)
                 if (cs->v[i].s >= ns && cs->v[i].e <= ne)
                     cs->v[i].score -= 10;
-            if (add(cs, "", c->s, ns, ne, 1, ns, ne, li, sc))
+            if (add_subject(cs, c->s, ns, ne, li, sc, greet))
                 return OW_NOMEM;
-            cs->v[cs->n - 1].norep = 1;
-            cs->v[cs->n - 1].greet = greet;
         }
     }
     return OW_OK;
@@ -856,9 +887,8 @@ static ow_err by_type(struct ctx *c, struct cands *cs)
                 (muni && memmem(c->s + ns, ne - ns, "・", 3)))
                 continue;
             int sc = score_mention(c, ns, ne, li) + 3;
-            if (add(cs, "", c->s, ns, ne, 1, ns, ne, li, sc))
+            if (add_subject(cs, c->s, ns, ne, li, sc, 0))
                 return OW_NOMEM;
-            cs->v[cs->n - 1].norep = 1;
             break;
         }
     }
@@ -1192,9 +1222,8 @@ static ow_err forms(struct ctx *c, struct cands *cs)
             continue;
         size_t li = ex_line_of(c, ns);
         int sc = score_mention(c, ns, ne, li) + 4;
-        if (add(cs, "", c->s, ns, ne, 1, ns, ne, li, sc))
+        if (add_subject(cs, c->s, ns, ne, li, sc, 0))
             return OW_NOMEM;
-        cs->v[cs->n - 1].norep = 1;
     }
     if (subjects(c, cs, nbefore) || by_type(c, cs))
         return OW_NOMEM;
