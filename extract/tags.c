@@ -103,6 +103,14 @@ static int presupposed(struct ctx *c, size_t ms)
            ex_label_match(c, "negations", "presup", ex_back(c, c->sents[si].s, ms, 24), ms, 0, NULL);
 }
 
+/* A data item a negation excepts is affirmed by it: 氏名以外の情報は
+ * 含まれておりません says the name is there. */
+static int excepted(struct ctx *c, size_t ms, size_t me)
+{
+    return ex_in_body(c, ms) && me + 6 <= c->n && !memcmp(c->s + me, "以外", 6) &&
+           !(c->sflag[ex_sent_of(c, ms)] & SF_ADVICE);
+}
+
 static int first_ok(struct ctx *c, PCRE2_SIZE *ov, void *arg)
 {
     struct firstarg *fa = arg;
@@ -114,7 +122,8 @@ static int first_ok(struct ctx *c, PCRE2_SIZE *ov, void *arg)
         unsigned char f = c->sflag[ex_sent_of(c, ms)];
         if (!ex_in_body(c, ms) || ((f & SF_ADVICE) && !(f & SF_LEAK)))
             return 0;
-    } else if (!ex_mention_ok(c, ms) && !(fa->methods && presupposed(c, ms))) {
+    } else if (!ex_mention_ok(c, ms) && !(fa->methods && presupposed(c, ms)) &&
+               !(fa->types && excepted(c, ms, me))) {
         return 0;
     } else if (fa->types) {
         /* Data named while explaining how an attack works (the sender name

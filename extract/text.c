@@ -284,11 +284,13 @@ static int mark_flag(struct ctx *c, PCRE2_SIZE *ov, void *arg)
         c->sflag[i] |= fa->flag;
         return 0;
     }
-    /* A negation inside parentheses negates the parenthesis only:
-     * "流出した情報: 氏名 (カード情報は含まれておりません)". */
+    /* A negation covers its clause: "氏名、住所が流出した可能性がありますが、
+     * カード情報は含まれておりません" negates the card only.  Inside
+     * parentheses it stays inside them: "流出した情報: 氏名 (カード情報は
+     * 含まれておりません)", "(番号・有効期限で、セキュリティコードは含まれない)". */
     size_t ss = ex_back(c, c->sents[i].s, ms, EX_WINDOW);
     size_t se = ex_upto(c, me, c->sents[i].e, EX_WINDOW);
-    size_t open = SIZE_MAX;
+    size_t open = SIZE_MAX, close = SIZE_MAX;
     int depth = 0;
     for (size_t p = ms; p > ss; p--) {
         char ch = c->s[p - 1];
@@ -302,37 +304,29 @@ static int mark_flag(struct ctx *c, PCRE2_SIZE *ov, void *arg)
             depth--;
         }
     }
-    if (open != SIZE_MAX) {
-        size_t close = SIZE_MAX;
-        depth = 0;
-        for (size_t p = me; p < se; p++) {
-            if (c->s[p] == '(') {
-                depth++;
-            } else if (c->s[p] == ')') {
-                if (depth == 0) {
-                    close = p;
-                    break;
-                }
-                depth--;
+    depth = 0;
+    for (size_t p = me; open != SIZE_MAX && p < se; p++) {
+        if (c->s[p] == '(') {
+            depth++;
+        } else if (c->s[p] == ')') {
+            if (depth == 0) {
+                close = p;
+                break;
             }
-        }
-        /* A parenthesis that holds the whole sentence is the sentence. */
-        if (close != SIZE_MAX && !(open <= c->sents[i].s + 3 && close + 4 >= c->sents[i].e)) {
-            if (ow_array_grow((void **)&c->negpar, &fa->negcap, c->nnegpar, sizeof *c->negpar)) {
-                fa->err = OW_NOMEM;
-                return 1;
-            }
-            c->negpar[c->nnegpar++] = (struct span){open, close + 1};
-            return 0;
+            depth--;
         }
     }
-    /* Otherwise the negation covers its clause: "氏名、住所が流出した可能性が
-     * ありますが、カード情報は含まれておりません" negates the card only. */
     struct span cl;
     ex_clause(c, ms, me, &cl);
+    /* a parenthesis that holds the whole sentence is the sentence */
+    int paren = close != SIZE_MAX && !(open <= c->sents[i].s + 3 && close + 4 >= c->sents[i].e);
+    if (paren) {
+        cl.s = cl.s > open ? cl.s : open;
+        cl.e = cl.e < close + 1 ? cl.e : close + 1;
+    }
     size_t sa = c->sents[i].s, sb = c->sents[i].e;
     ex_trim(c->s, &sa, &sb);
-    if (cl.s > sa || cl.e < sb) {
+    if (paren || cl.s > sa || cl.e < sb) {
         if (ow_array_grow((void **)&c->negpar, &fa->negcap, c->nnegpar, sizeof *c->negpar)) {
             fa->err = OW_NOMEM;
             return 1;
