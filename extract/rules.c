@@ -101,7 +101,7 @@ static const struct {
     {"qualifiers", "approx max min"},
     {"sections", "bullet contact contactfield contactline datedrow end lead notservice service servicebefore"},
     {"types",
-     "@fallback address bank_account birth_date card_expiry card_holder_name card_number "
+     "@fallback @unless address bank_account birth_date card_expiry card_holder_name card_number "
      "card_security_code email employer gender login_id name password phone postal_code "
      "purchase_history"},
 };

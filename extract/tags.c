@@ -59,7 +59,7 @@ struct firstarg {
     int methods;      /* methods.tsv: a general or preventive statement is no method */
     int strict;       /* types.tsv @fallback: only a leak verb says the data leaked
                          (the pattern is itself data: クレジットカード情報) */
-    const char *value;  /* the value a mention stands for (methods.tsv @unless) */
+    const char *value;  /* the value a mention stands for (@unless) */
     struct span vetoed; /* the first mention @unless ruled out */
 };
 
@@ -111,6 +111,29 @@ static int excepted(struct ctx *c, size_t ms, size_t me)
            !(c->sflag[ex_sent_of(c, ms)] & SF_ADVICE);
 }
 
+/* @unless: words in the mention's sentence that rule its value out there
+ * (閲覧できる状態 after 不正アクセスを受け is no misconfiguration; a staff
+ * member's password is no customer's).  The same words again (宛先が閲覧
+ * できる状態でメールを送信 … 閲覧できる状態にあるとの指摘) tell of the same
+ * thing, still ruled out. */
+static int unless_vetoes(struct ctx *c, struct firstarg *fa, const char *file, size_t ms, size_t me)
+{
+    size_t si = ex_sent_of(c, ms);
+    size_t a = ex_back(c, c->sents[si].s, ms, EX_WINDOW);
+    size_t b = ex_upto(c, me, c->sents[si].e, EX_WINDOW);
+    for (const struct rule *ru = ex_rules_next(c->r, NULL, file, "@unless"); ru;
+         ru = ex_rules_next(c->r, ru, file, "@unless")) {
+        PCRE2_SIZE *uv;
+        if (!strcmp(ru->arg, fa->value) && ex_rule_match(c, ru, a, b, 0, &uv)) {
+            if (fa->vetoed.e == fa->vetoed.s)
+                fa->vetoed = (struct span){ms, me};
+            return 1;
+        }
+    }
+    size_t vl = fa->vetoed.e - fa->vetoed.s;
+    return vl && me - ms == vl && !memcmp(c->s + ms, c->s + fa->vetoed.s, vl);
+}
+
 static int first_ok(struct ctx *c, PCRE2_SIZE *ov, void *arg)
 {
     struct firstarg *fa = arg;
@@ -134,31 +157,16 @@ static int first_ok(struct ctx *c, PCRE2_SIZE *ov, void *arg)
         if (ex_label_match(c, "incident", "mechanism", a, b, 0, NULL) &&
             !ex_label_match(c, "incident", "mechleak", a, b, 0, NULL))
             return 0;
-        if (!leak_context(c, ms, fa->strict))
+        if (!leak_context(c, ms, fa->strict) || unless_vetoes(c, fa, "types", ms, me))
             return 0;
     } else if (fa->methods) {
         /* "不正アクセスを防止するため", "感染すると…" say nothing of this
-         * incident; @unless names what rules a value out in its sentence
-         * (閲覧できる状態 after 不正アクセスを受け is no misconfiguration) */
+         * incident */
         size_t si = ex_sent_of(c, ms);
         unsigned char f = c->sflag[si];
         if ((f & SF_GENERIC) || ((f & SF_POLICY) && !(f & SF_EVENT)))
             return 0;
-        size_t a = ex_back(c, c->sents[si].s, ms, EX_WINDOW);
-        size_t b = ex_upto(c, me, c->sents[si].e, EX_WINDOW);
-        for (const struct rule *ru = ex_rules_next(c->r, NULL, "methods", "@unless"); ru;
-             ru = ex_rules_next(c->r, ru, "methods", "@unless")) {
-            PCRE2_SIZE *uv;
-            if (!strcmp(ru->arg, fa->value) && ex_rule_match(c, ru, a, b, 0, &uv)) {
-                if (fa->vetoed.e == fa->vetoed.s)
-                    fa->vetoed = (struct span){ms, me};
-                return 0;
-            }
-        }
-        /* the same words again (宛先が閲覧できる状態でメールを送信 … 閲覧
-         * できる状態にあるとの指摘) tell of the same thing, still ruled out */
-        size_t vl = fa->vetoed.e - fa->vetoed.s;
-        if (vl && me - ms == vl && !memcmp(c->s + ms, c->s + fa->vetoed.s, vl))
+        if (unless_vetoes(c, fa, "methods", ms, me))
             return 0;
     }
     fa->at = (struct span){ms, me};
