@@ -791,6 +791,29 @@ static void lead_year(struct ctx *c)
     }
 }
 
+/* Does a title end with the date (…に関するお詫びとお知らせ 2023年1月11日),
+ * or with it in brackets (…について(2024.7.20))? */
+static int dated_title(struct ctx *c, const struct dtok *t, size_t li)
+{
+    size_t a = t->s, e = t->e, b = c->lines[li].e;
+    PCRE2_SIZE *ov;
+    if (b - e > 80)
+        return 0;
+    if (a > c->lines[li].s && c->s[a - 1] == '(') {
+        const char *q = memchr(c->s + e, ')', b - e);
+        if (!q)
+            return 0;
+        size_t x = (size_t)(q - c->s) + 1, y = b;
+        ex_trim(c->s, &x, &y);
+        if (x != y)
+            return 0;
+        a--;
+        b = (size_t)(q - c->s);
+    }
+    return ex_bi_match(c, BI_LONESUF, e, b, PCRE2_ANCHORED, &ov) && ov[1] == b &&
+           ex_label_match(c, "periods", "titleline", ex_back(c, c->lines[li].s, a, 300), a, 0, NULL);
+}
+
 ow_err ex_published(struct ctx *c, struct extract_result *res)
 {
     int best = 2;
@@ -829,18 +852,13 @@ ow_err ex_published(struct ctx *c, struct extract_result *res)
             sc -= 1;
         if (third && !news && !(label & DL_ANN))
             continue;                       /* an article's dateline; its 発表日 is the notice's */
-        PCRE2_SIZE *ov;
         int head = head_dateline(c, t);
         if (lone) {
             sc += 3;
         } else if (head) {
             sc += 3;     /* "2020年5月6日 お知らせ": the first lines date the page */
-        } else if (c->lines[li].e - t->e <= 80 &&
-                   ex_bi_match(c, BI_LONESUF, t->e, c->lines[li].e, PCRE2_ANCHORED, &ov) &&
-                   ov[1] == c->lines[li].e &&
-                   ex_label_match(c, "periods", "titleline", ex_back(c, c->lines[li].s, t->s, 300),
-                                  t->s, 0, NULL)) {
-            sc += 3;     /* "…に関するお詫びとお知らせ 2023年1月11日": a dated title */
+        } else if (dated_title(c, t, li)) {
+            sc += 3;
         }
         /* 発表日 is the notice's date; 更新日 only when there is no other */
         if (label & DL_PUB)
