@@ -791,7 +791,7 @@ static void lead_year(struct ctx *c)
     }
 }
 
-/* Does a title end with the date (…に関するお詫びとお知らせ 2023年1月11日),
+/* Does a title end with the date (…に関するお詫びとお知らせ 2026年2月3日),
  * or with it in brackets (…について(2024.7.20))? */
 static int dated_title(struct ctx *c, const struct dtok *t, size_t li)
 {
