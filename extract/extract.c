@@ -122,12 +122,14 @@ const char *extract_qualifier_name(enum ex_qualifier q)
 
 /* ---- is_incident, is_update --------------------------------------------- */
 
-/* Does a rule of incident/label match the caller's title? */
+/* Does a rule of incident/label match the caller's title?  A "title" that
+ * is a sentence (a plain text's first line: 北浜大学は7日、…と発表した。)
+ * is read with the body, not as a title. */
 static int title_has(struct ctx *c, const char *label)
 {
     const char *ts = c->title;
     size_t tlen = ts ? strlen(ts) : 0;
-    if (!ts || !ow_utf8_valid(ts, tlen))
+    if (!ts || !ow_utf8_valid(ts, tlen) || strstr(ts, "。"))
         return 0;
     for (const struct rule *ru = ex_rules_next(c->r, NULL, "incident", label); ru;
          ru = ex_rules_next(c->r, ru, "incident", label)) {
