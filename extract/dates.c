@@ -954,6 +954,23 @@ static int aside(struct ctx *c, size_t s, size_t e)
     return memchr(c->s + e, ')', ex_upto(c, e, c->n, 40) - e) != NULL;
 }
 
+/* A range in brackets that dates the records it stands with: 約10年分
+ * (2000年4月から2010年3月)の手術台帳, 申込書綴り(平成20年4月から平成25年3月
+ * までの3冊).  Their window is the exposure (periods.tsv records before the
+ * bracket, expafter after it). */
+static int records_aside(struct ctx *c, const struct drange *r)
+{
+    size_t p = r->s;
+    while (p > 0 && c->s[p - 1] == ' ')
+        p--;
+    if (!aside(c, r->s, r->e))
+        return 0;
+    const char *q = memchr(c->s + r->e, ')', ex_upto(c, r->e, c->n, 40) - r->e);
+    size_t after = (size_t)(q - c->s) + 1;
+    return ex_label_match(c, "periods", "records", ex_back(c, 0, p - 1, 40), p - 1, 0, NULL) ||
+           ex_label_match(c, "periods", "expafter", after, ex_upto(c, after, c->n, 60), PCRE2_ANCHORED, NULL);
+}
+
 /* Is the date that of a document or an announcement rather than of an
  * event (2019年8月13日付の伝票, 6月7日に公表, 令和3年7月公表) — or set in
  * parentheses, an aside to the sentence it stands in? */
@@ -1118,10 +1135,15 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
         const struct drange *r = &c->ranges[i];
         /* an aside, but not the span of the records it names: 「個人台帳」
          * (2024年4-6月分) */
-        if (!ex_in_body(c, r->s) || ex_negated(c, r->s) ||
-            (aside(c, r->s, r->e) && !(r->e + 4 <= c->n && !memcmp(c->s + r->e, "分)", 4))))
+        if (!ex_in_body(c, r->s) || ex_negated(c, r->s))
             continue;
-        int k = range_kind(c, r);
+        int k;
+        if (records_aside(c, r))
+            k = RK_EXPOSURE;
+        else if (aside(c, r->s, r->e) && !(r->e + 4 <= c->n && !memcmp(c->s + r->e, "分)", 4)))
+            continue;
+        else
+            k = range_kind(c, r);
         /* the first of each kind, unless a later one says it more
          * precisely (a summary's 2010年から今年2月, then 2010年6月1日~…) */
         if (k == RK_EXPOSURE) {

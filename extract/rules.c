@@ -97,7 +97,7 @@ static const struct {
      "andday announcedon attack attackact attackbefore attackday attackseen bound boundary cleftend discovered "
      "event eventrel eventtime expafter exposure expweak issueof labelann labeldisc labelend "
      "labelevent labelpub labelupd newsday noteventpost noteventpre notpub openday openfrom "
-     "paper pubafter published titleend titleline"},
+     "paper pubafter published records titleend titleline"},
     {"qualifiers", "approx max min"},
     {"sections", "bullet contact contactfield contactline datedrow end lead notservice service servicebefore"},
     {"types",
