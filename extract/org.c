@@ -287,11 +287,14 @@ static int has_form(struct ctx *c, const char *p, size_t n, int whole)
 }
 
 /* Where the clause of a mention at ns begins: up to 36 bytes back on its
- * line, not before a 、 (委託業者へ、北浜県が: a new clause). */
+ * line, not before a 、 (委託業者へ、北浜県が: a new clause).  A name in
+ * brackets has its description before it, and that may be long (業務委託先の
+ * 情報処理サービス会社「X」): 72 bytes. */
 static size_t clause_back(struct ctx *c, size_t ns, size_t li)
 {
     size_t ls = c->lines[li].s;
-    size_t wa = ex_char_start(c->s, ns > ls + 36 ? ns - 36 : ls, ls);
+    size_t back = ns >= ls + 3 && (!memcmp(c->s + ns - 3, "「", 3) || !memcmp(c->s + ns - 3, "『", 3)) ? 72 : 36;
+    size_t wa = ex_char_start(c->s, ns > ls + back ? ns - back : ls, ls);
     for (size_t q = wa; q + 3 <= ns; q++)
         if (!memcmp(c->s + q, "、", 3))
             wa = q + 3;
@@ -330,6 +333,24 @@ static int vendor_mention(struct ctx *c, size_t ns, size_t li)
     if (ex_nchars(c->s, pa, pb) > 16 || memmem(c->s + pa, pb - pa, "。", 3))
         return 0;
     return ex_label_match(c, "org", "vendor", pa, pb, 0, NULL) ? 2 : 0;
+}
+
+/* Does the page once call the name its contractor in prose (業務委託先の
+ * 印刷会社「X」)?  Any mention of the whole name counts, not only the ones
+ * read as candidates. */
+static int called_vendor(struct ctx *c, const char *name)
+{
+    size_t nl = strlen(name);
+    const char *p = c->s, *end = c->s + c->n;
+    for (int seen = 0; nl && seen < 16 && (p = memmem(p, (size_t)(end - p), name, nl)); seen++, p += nl) {
+        size_t at = (size_t)(p - c->s), after = at + nl, k;
+        /* 長野県 inside 長野県社会福祉協議会 is another name */
+        if (after < c->n && is_solid(cp_at(c->s, c->n, after, &k)))
+            continue;
+        if (vendor_mention(c, at, ex_line_of(c, at)) == 1)
+            return 1;
+    }
+    return 0;
 }
 
 /* Scores one mention whose name spans [ns, ne) of line li. */
@@ -372,9 +393,11 @@ static int score_mention(struct ctx *c, size_t ns, size_t ne, size_t li)
         ex_label_match(c, "org", "alias", ne, ex_upto(c, ne, le, 90), PCRE2_ANCHORED, NULL) &&
         ex_label_match(c, "incident", "self", 0, c->body_e, 0, NULL))
         sc -= 8;
-    /* 株式会社X(京都市)は …発表した; with a legal form, …を運営する株式会社Xが、
-     * …と発表 too */
+    /* 株式会社X(京都市)は …発表した, 学習塾運営「X」(京都市)は; with a legal
+     * form, …を運営する株式会社Xが、…と発表 too */
     size_t p = ne;
+    if (p + 3 <= le && (!memcmp(c->s + p, "」", 3) || !memcmp(c->s + p, "』", 3)))
+        p += 3;
     if (p < le && c->s[p] == '(') {
         const char *q = memchr(c->s + p, ')', le - p < 40 ? le - p : 40);
         if (q)
@@ -1503,9 +1526,7 @@ ow_err ex_org(struct ctx *c, struct extract_result *res)
             }
         if (topc != &cs.v[i])
             continue;
-        int once = 0;
-        for (size_t j = 0; j < cs.n && !once; j++)
-            once = vendor[j] == 1 && !strcmp(cs.v[j].name, cs.v[i].name);
+        int once = called_vendor(c, cs.v[i].name);
         if (once && !vendor[topc - cs.v])
             top -= 8;
         int sc = top + (count > 3 ? 3 : count) - 1;

@@ -408,7 +408,7 @@ static ow_err build_builtins(struct extract_rules *r, struct ow_diag *d)
                 goto nomem;
         } else if (i == BI_SUBJECT) {
             /* a name in brackets after an organization word (教育関連企業
-             * 「あさぎ出版」で) or a place (東京都「みなと病院」において), or
+             * 「あさぎ出版」で, 学習塾運営「…」, 通販大手「…」) or a place (東京都「みなと病院」において), or
              * 「X」社が / 「X」社は.  Group 1 is the name; group 2 is set when
              * the words around it say what it is (an organization word, 社) */
             /* (the bracket is matched first and what stands before it
@@ -417,7 +417,7 @@ static ow_err build_builtins(struct extract_rules *r, struct ow_diag *d)
 #define BRACKETED "([\\p{sc=Han}\\p{sc=Katakana}ー・A-Za-z0-9&]{2,24})[」』]"
 #define PLACE_PAREN "(?:\\([^()\\n]{1,24}\\))?"
             if (ow_buf_adds(&b, "[「『](?|(?<=企業.|会社.|法人.|団体.|病院.|医院.|大学.|学校.|学園.|協会.|組合.|施設.|事業者."
-                                "|店.|塾.|チーム.|メーカー.|チェーン.|事務所.)"
+                                "|店.|塾.|チーム.|メーカー.|チェーン.|事務所.|運営.|経営.|大手.)"
                                 BRACKETED PLACE_PAREN "(?=で|において|が|は|に|社)()"
                                 "|(?<=都.|道.|府.|県.|市.|町.|村.|区.)" BRACKETED PLACE_PAREN "(?=で|において|が|は|に|社)"
                                 "|(?<=の.|^.|。.)" BRACKETED PLACE_PAREN "(?=は|が|で|において)"
