@@ -1526,7 +1526,12 @@ ow_err ex_org(struct ctx *c, struct extract_result *res)
             }
         if (topc != &cs.v[i])
             continue;
-        int once = called_vendor(c, cs.v[i].name);
+        /* a candidate's name may be written otherwise in the text (spaces,
+         * ㈱): its own mentions are asked too */
+        int once = 0;
+        for (size_t j = 0; j < cs.n && !once; j++)
+            once = vendor[j] == 1 && !strcmp(cs.v[j].name, cs.v[i].name);
+        once = once || called_vendor(c, cs.v[i].name);
         if (once && !vendor[topc - cs.v])
             top -= 8;
         int sc = top + (count > 3 ? 3 : count) - 1;
