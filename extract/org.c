@@ -1526,15 +1526,16 @@ ow_err ex_org(struct ctx *c, struct extract_result *res)
             }
         if (topc != &cs.v[i])
             continue;
+        int sc = top + (count > 3 ? 3 : count) - 1;
+        if (sc <= bestsc)
+            continue;               /* (the text is searched only for a name that may win) */
         /* a candidate's name may be written otherwise in the text (spaces,
          * ㈱): its own mentions are asked too */
         int once = 0;
         for (size_t j = 0; j < cs.n && !once; j++)
             once = vendor[j] == 1 && !strcmp(cs.v[j].name, cs.v[i].name);
-        once = once || called_vendor(c, cs.v[i].name);
-        if (once && !vendor[topc - cs.v])
-            top -= 8;
-        int sc = top + (count > 3 ? 3 : count) - 1;
+        if (!vendor[topc - cs.v] && (once || called_vendor(c, cs.v[i].name)))
+            sc -= 8;
         if (sc > bestsc) {
             bestsc = sc;
             best = topc;
