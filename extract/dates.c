@@ -960,14 +960,15 @@ static int aside(struct ctx *c, size_t s, size_t e)
  * bracket, expafter after it). */
 static int records_aside(struct ctx *c, const struct drange *r)
 {
-    size_t p = r->s;
-    while (p > 0 && c->s[p - 1] == ' ')
-        p--;
     if (!aside(c, r->s, r->e))
         return 0;
+    size_t open = r->s;             /* aside() found the '(' before, the ')' after */
+    while (c->s[open - 1] != '(')
+        open--;
+    open--;
     const char *q = memchr(c->s + r->e, ')', ex_upto(c, r->e, c->n, 40) - r->e);
     size_t after = (size_t)(q - c->s) + 1;
-    return ex_label_match(c, "periods", "records", ex_back(c, 0, p - 1, 40), p - 1, 0, NULL) ||
+    return ex_label_match(c, "periods", "records", ex_back(c, 0, open, 40), open, 0, NULL) ||
            ex_label_match(c, "periods", "expafter", after, ex_upto(c, after, c->n, 60), PCRE2_ANCHORED, NULL);
 }
 

@@ -293,7 +293,8 @@ static int has_form(struct ctx *c, const char *p, size_t n, int whole)
 static size_t clause_back(struct ctx *c, size_t ns, size_t li)
 {
     size_t ls = c->lines[li].s;
-    size_t back = ns >= ls + 3 && (!memcmp(c->s + ns - 3, "「", 3) || !memcmp(c->s + ns - 3, "『", 3)) ? 72 : 36;
+    int bracket = ns >= ls + 3 && (!memcmp(c->s + ns - 3, "「", 3) || !memcmp(c->s + ns - 3, "『", 3));
+    size_t back = bracket ? 72 : 36;
     size_t wa = ex_char_start(c->s, ns > ls + back ? ns - back : ls, ls);
     for (size_t q = wa; q + 3 <= ns; q++)
         if (!memcmp(c->s + q, "、", 3))
