@@ -758,9 +758,10 @@ static void lead_year(struct ctx *c)
     const struct dtok *last = NULL;
     for (size_t i = 0; i < c->ndates + c->nranges; i++) {
         const struct dtok *t = i < c->ndates ? &c->dates[i] : &c->ranges[i - c->ndates].b;
-        /* in the body: a reader's comment below the story dates nothing of it */
+        /* in the body: a reader's comment below the story dates nothing of
+         * it, and the page's dateline is no event */
         if (t->explicit_year && !t->rel && t->prec >= 2 && t->m && !(i < c->ndates && t->in_range) &&
-            ex_in_body(c, t->s) && (!last || key(t) > key(last)))
+            ex_in_body(c, t->s) && !head_dateline(c, t) && (!last || key(t) > key(last)))
             last = t;
     }
     if (!last || last->prec != 3)
@@ -772,6 +773,14 @@ static void lead_year(struct ctx *c)
         if (t->y && !t->explicit_year && !t->rel && !t->in_range && t->prec == 3 && !t->same &&
             t->m && day_no(last) - day_no(t) > 92 && announced(c, t)) {
             t->y = last->y + (t->m < last->m || (t->m == last->m && t->d < last->d));
+            continue;
+        }
+        /* a year lent by a date above that stands years after every event
+         * the story dates (a site's date of today over an old article) is
+         * no year of the lead */
+        if (t->y && !t->explicit_year && !t->rel && !t->in_range && t->prec == 3 && !t->same &&
+            t->m && t->y >= last->y + 2 && announced(c, t)) {
+            t->y = 0;
             continue;
         }
         if (t->y || t->rel || t->in_range || t->prec != 3 || t->same || !t->m ||
