@@ -337,8 +337,9 @@ static int vendor_mention(struct ctx *c, size_t ns, size_t li)
 }
 
 /* Does the page once call the name its contractor in prose (業務委託先の
- * 印刷会社「X」)?  Any mention of the whole name counts, not only the ones
- * read as candidates. */
+ * 印刷会社「X」: org.tsv contractor, not any vendor word: 運営会社X is the
+ * operator)?  Any mention of the whole name counts, not only the ones read
+ * as candidates. */
 static int called_vendor(struct ctx *c, const char *name)
 {
     size_t nl = strlen(name);
@@ -348,7 +349,7 @@ static int called_vendor(struct ctx *c, const char *name)
         /* 長野県 inside 長野県社会福祉協議会 is another name */
         if (after < c->n && is_solid(cp_at(c->s, c->n, after, &k)))
             continue;
-        if (vendor_mention(c, at, ex_line_of(c, at)) == 1)
+        if (ex_label_match(c, "org", "contractor", clause_back(c, at, ex_line_of(c, at)), at, 0, NULL))
             return 1;
     }
     return 0;

@@ -91,7 +91,7 @@ static const struct {
      "vulnerability_exploit web_skimming"},
     {"negations", "advice clause datactx leak neg presup"},
     {"org",
-     "abbr addresslabel alias clause descriptor form greetopen loanword ministry notname notnamehead notnametail notsource orgend police policecase public "
+     "abbr addresslabel alias clause contractor descriptor form greetopen loanword ministry notname notnamehead notnametail notsource orgend police policecase public "
      "reference refback rep replabel report repqual school selfparen source subject suffix typeref vendor"},
     {"periods",
      "andday announcedon attack attackact attackbefore attackday attackseen bound boundary cleftend discovered "
