@@ -769,17 +769,16 @@ static void lead_year(struct ctx *c)
     const struct dtok *lead = NULL;
     for (size_t i = 0; i < c->ndates; i++) {
         struct dtok *t = &c->dates[i];
+        int lent = t->y && !t->explicit_year && !t->rel && !t->in_range && t->prec == 3 && !t->same &&
+                   t->m;            /* a day whose year a date above lent it */
         /* 6月7日 under a title's 2021年12月, in a story of 2021年12月8日 */
-        if (t->y && !t->explicit_year && !t->rel && !t->in_range && t->prec == 3 && !t->same &&
-            t->m && day_no(last) - day_no(t) > 92 && announced(c, t)) {
+        if (lent && day_no(last) - day_no(t) > 92 && announced(c, t)) {
             t->y = last->y + (t->m < last->m || (t->m == last->m && t->d < last->d));
             continue;
         }
-        /* a year lent by a date above that stands years after every event
-         * the story dates (a site's date of today over an old article) is
-         * no year of the lead */
-        if (t->y && !t->explicit_year && !t->rel && !t->in_range && t->prec == 3 && !t->same &&
-            t->m && t->y >= last->y + 2 && announced(c, t)) {
+        /* a year that stands years after every event the story dates (a
+         * site's date of today over an old article) is no year of the lead */
+        if (lent && t->y >= last->y + 2 && announced(c, t)) {
             t->y = 0;
             continue;
         }
@@ -952,15 +951,19 @@ static int cap_range(const struct ctx *c, struct drange *r)
 }
 
 /* Is [s, e) set in parentheses, an aside to its sentence (前当務日(8月11日
- * から12日)に出場した…)? */
-static int aside(struct ctx *c, size_t s, size_t e)
+ * から12日)に出場した…)?  Spaces may stand inside them; the ')' comes
+ * within 40 bytes.  *paren, when not NULL, spans '(' to past ')'. */
+static int aside(struct ctx *c, size_t s, size_t e, struct span *paren)
 {
     size_t p = s;
     while (p > 0 && c->s[p - 1] == ' ')
         p--;
     if (p == 0 || c->s[p - 1] != '(')
         return 0;
-    return memchr(c->s + e, ')', ex_upto(c, e, c->n, 40) - e) != NULL;
+    const char *q = memchr(c->s + e, ')', ex_upto(c, e, c->n, 40) - e);
+    if (q && paren)
+        *paren = (struct span){p - 1, (size_t)(q - c->s) + 1};
+    return q != NULL;
 }
 
 /* A range in brackets that dates the records it stands with: 約10年分
@@ -969,16 +972,11 @@ static int aside(struct ctx *c, size_t s, size_t e)
  * bracket, expafter after it). */
 static int records_aside(struct ctx *c, const struct drange *r)
 {
-    if (!aside(c, r->s, r->e))
+    struct span pa;
+    if (!aside(c, r->s, r->e, &pa))
         return 0;
-    size_t open = r->s;             /* aside() found the '(' before, the ')' after */
-    while (c->s[open - 1] != '(')
-        open--;
-    open--;
-    const char *q = memchr(c->s + r->e, ')', ex_upto(c, r->e, c->n, 40) - r->e);
-    size_t after = (size_t)(q - c->s) + 1;
-    return ex_label_match(c, "periods", "records", ex_back(c, 0, open, 40), open, 0, NULL) ||
-           ex_label_match(c, "periods", "expafter", after, ex_upto(c, after, c->n, 60), PCRE2_ANCHORED, NULL);
+    return ex_label_match(c, "periods", "records", ex_back(c, 0, pa.s, 40), pa.s, 0, NULL) ||
+           ex_label_match(c, "periods", "expafter", pa.e, ex_upto(c, pa.e, c->n, 60), PCRE2_ANCHORED, NULL);
 }
 
 /* Is the date that of a document or an announcement rather than of an
@@ -990,7 +988,7 @@ static int bound(struct ctx *c, const struct dtok *t)
         return 1;
     if (date_label(c, t) & (DL_PUB | DL_UPD))
         return 1;
-    return aside(c, t->s, t->e);
+    return aside(c, t->s, t->e, NULL);
 }
 
 /* A single date that says who the people are, not when anything happened
@@ -1150,7 +1148,7 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
         int k;
         if (records_aside(c, r))
             k = RK_EXPOSURE;
-        else if (aside(c, r->s, r->e) && !(r->e + 4 <= c->n && !memcmp(c->s + r->e, "分)", 4)))
+        else if (aside(c, r->s, r->e, NULL) && !(r->e + 4 <= c->n && !memcmp(c->s + r->e, "分)", 4)))
             continue;
         else
             k = range_kind(c, r);

@@ -115,7 +115,7 @@ static const char *known_labels(const char *file)
     return NULL;
 }
 
-static int label_known(const char *labels, const char *label)
+int ex_in_list(const char *labels, const char *label)
 {
     size_t n = strlen(label);
     for (const char *p = labels; *p;) {
@@ -181,7 +181,7 @@ static ow_err load_file(struct ruleset *rs, const struct ow_vocab_file *f, struc
             return ow_diagf(d, OW_NOMEM, "out of memory loading %s", f->path);
         copy_field(ru->file, sizeof ru->file, f->name, strlen(f->name));
         copy_field(ru->label, sizeof ru->label, fld[0], fl[0]);
-        if (fl[0] >= sizeof ru->label || !label_known(labels, ru->label))
+        if (fl[0] >= sizeof ru->label || !ex_in_list(labels, ru->label))
             return ow_diagf(d, OW_DATA, "%s: unknown label \"%.*s\" (%s.tsv knows: %s)", where,
                             (int)(fl[0] < 40 ? fl[0] : 40), fld[0], f->name, labels);
         if (nf >= 3)

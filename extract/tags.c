@@ -124,7 +124,7 @@ static int unless_vetoes(struct ctx *c, struct firstarg *fa, const char *file, s
     for (const struct rule *ru = ex_rules_next(c->r, NULL, file, "@unless"); ru;
          ru = ex_rules_next(c->r, ru, file, "@unless")) {
         PCRE2_SIZE *uv;
-        if (!strcmp(ru->arg, fa->value) && ex_rule_match(c, ru, a, b, 0, &uv)) {
+        if (ex_in_list(ru->arg, fa->value) && ex_rule_match(c, ru, a, b, 0, &uv)) {
             if (fa->vetoed.e == fa->vetoed.s)
                 fa->vetoed = (struct span){ms, me};
             return 1;
