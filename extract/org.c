@@ -208,6 +208,15 @@ static ow_err add(struct cands *cs, const char *canon, const char *s, size_t a, 
     char *w = cd->name, *r = cd->name;
     while (!strncmp(r, "〇", 3) || !strncmp(r, "○", 3))
         r += 3;
+    /* nor the country a news story puts before a foreign company (米ノース
+     * リッジ, 英X): one of 米 英 独 仏 韓 中 豪 露 before katakana or Latin */
+    static const char *const country[] = {"米", "英", "独", "仏", "韓", "中", "豪", "露"};
+    for (size_t i = 0; i < sizeof country / sizeof *country; i++) {
+        size_t k;
+        if (!strncmp(r, country[i], 3) && r[3] && strlen(r + 3) >= 6 &&
+            is_foreign_letter(cp_at(r, strlen(r), 3, &k)))
+            r += 3;
+    }
     for (; *r; r++)
         if (*r != ' ' && *r != '\t')
             *w++ = *r;
@@ -526,7 +535,10 @@ static size_t name_back(struct ctx *c, size_t lo, size_t e)
                    (is_alnum((unsigned char)c->s[a]) || c->s[a] == ' ')) ||
                   (q == ' ' && p >= lo + 2 && a < e && c->s[p - 1] == '.' &&
                    is_alnum((unsigned char)c->s[p - 2]) && is_alnum((unsigned char)c->s[a]));
-        if (!(is_solid(q) || q == 0x30fb || q == 0x30fc || dot))
+        /* and a space between capitalized Latin words (AB NEWSWIRE) */
+        int word = q == ' ' && p > lo && a < e && c->s[a] >= 'A' && c->s[a] <= 'Z' &&
+                   ((c->s[p - 1] >= 'A' && c->s[p - 1] <= 'Z') || (c->s[p - 1] >= 'a' && c->s[p - 1] <= 'z'));
+        if (!(is_solid(q) || q == 0x30fb || q == 0x30fc || dot || word))
             break;
         a = p;
     }
@@ -1255,6 +1267,79 @@ static ow_err forms(struct ctx *c, struct cands *cs)
     return OW_OK;
 }
 
+/* The start of two place names right before p, each of two to four Han
+ * characters ending in 都 道 府 県 郡 市 区 町 村, the first after a
+ * character that is not Han (相模原市中央区), else p. */
+static size_t places_back(const struct ctx *c, size_t p)
+{
+    size_t pos = p, k;
+    for (int piece = 0; piece < 2; piece++) {
+        uint32_t last = pos > 0 ? cp_at(c->s, c->n, prev_start(c->s, pos), &k) : 0;
+        if (!is_region(last) && !is_municipality(last))
+            return p;
+        size_t q = pos, next = p;
+        for (int j = 1; j <= 4 && q > 0; j++) {
+            q = prev_start(c->s, q);
+            uint32_t before = q > 0 ? cp_at(c->s, c->n, prev_start(c->s, q), &k) : 0;
+            if (j < 2)
+                continue;
+            if (!is_han(before))
+                return piece == 1 ? q : p;
+            if (piece == 0 && next == p && (is_region(before) || is_municipality(before)))
+                next = q;
+        }
+        if (next == p)
+            return p;
+        pos = next;
+    }
+    return p;
+}
+
+/* Are a's characters all in b, in order (北電監 in 北浜電波監理委員会)? */
+static int subsequence(const char *a, const char *b)
+{
+    size_t al = strlen(a), bl = strlen(b), i = 0, j = 0, k;
+    while (i < al && j < bl) {
+        size_t n = ow_utf8_seqlen((const unsigned char *)a + i, al - i);
+        n = n ? n : 1;
+        if (j + n <= bl && !memcmp(a + i, b + j, n))
+            i += n;
+        cp_at(b, bl, j, &k);
+        j += k;
+    }
+    return i == al;
+}
+
+/* The full name a short one abbreviates where the text gives both: 北浜
+ * 産業振興機構(北浜機構): a name ending as an organization's does, right
+ * before the short one in brackets, with its characters in order.  Writes
+ * it to out (size outsz), or returns 0. */
+static int expanded(struct ctx *c, const char *name, char *out, size_t outsz)
+{
+    size_t nl = strlen(name), k;
+    const char *p = c->s, *end = c->s + c->n;
+    for (int seen = 0; seen < 64 && (p = memmem(p, (size_t)(end - p), name, nl)); seen++, p += nl) {
+        size_t at = (size_t)(p - c->s), after = at + nl;
+        if (at == 0 || c->s[at - 1] != '(' || after >= c->n || c->s[after] != ')')
+            continue;
+        size_t e = at - 1, a = e;
+        while (a > 0 && e - a < outsz - 1) {
+            size_t q = prev_start(c->s, a);
+            uint32_t ch = cp_at(c->s, c->n, q, &k);
+            if (!(is_solid(ch) || ch == 0x30fb || ch == 0x30fc))
+                break;
+            a = q;
+        }
+        if (e - a <= nl || e - a >= outsz || !ex_label_match(c, "org", "orgend", a, e, 0, NULL))
+            continue;
+        memcpy(out, c->s + a, e - a);
+        out[e - a] = 0;
+        if (subsequence(name, out))
+            return 1;
+    }
+    return 0;
+}
+
 /* The fullest form in which the text writes the chosen name: a news subject
  * read without its legal form (アオバ商事) is written 株式会社アオバ商事 in
  * the next paragraph; a bureau (上下水道局) with its city (北浜市上下水道局).
@@ -1262,6 +1347,9 @@ static ow_err forms(struct ctx *c, struct cands *cs)
  * owned string. */
 static char *fullest(struct ctx *c, const char *name)
 {
+    char full[128];
+    if (expanded(c, name, full, sizeof full))
+        name = full;
     size_t nl = strlen(name);
     char bpre[96] = "", bpost[64] = "";
     if (has_form(c, name, nl, 0) || nl == 0)
@@ -1279,7 +1367,7 @@ static char *fullest(struct ctx *c, const char *name)
             size_t q = at;
             if (q > 0 && c->s[q - 1] == ' ')
                 q--;
-            else if (q >= 3 && !memcmp(c->s + q - 3, "・", 3))
+            else if (q >= 3 && (!memcmp(c->s + q - 3, "・", 3) || !memcmp(c->s + q - 3, "「", 3)))
                 q -= 3;
             if (ends && q >= fl && !memcmp(c->s + q - fl, ru->arg, fl) && fl > strlen(pre))
                 snprintf(pre, sizeof pre, "%s", ru->arg);
@@ -1288,13 +1376,25 @@ static char *fullest(struct ctx *c, const char *name)
         }
         if (!post[0]) {
             /* トヨタ written トヨタ自動車 elsewhere: the name and a Han word
-             * that ends an organization's name (org.tsv orgend) */
+             * that ends an organization's name (org.tsv orgend); a bare
+             * name, one that does not end so itself, also takes a katakana
+             * one (アオバ written アオバホールディングス) */
             size_t q = after;
             int nch = 0;
             while (q < c->n && nch < 6 && is_han(cp_at(c->s, c->n, q, &k)))
                 q += k, nch++;
+            int ok = nch > 0 && nch < 6;
+            uint32_t ch;
+            if (nch == 0 && q < c->n && is_kata(ch = cp_at(c->s, c->n, q, &k)) && ch != 0x30fb &&
+                !ex_label_match(c, "org", "orgend", at, after, 0, NULL)) {
+                while (q < c->n && nch < 10 && is_kata(ch = cp_at(c->s, c->n, q, &k)) && ch != 0x30fb)
+                    q += k, nch++;
+                /* (not グループ: the group is more than the body) */
+                ok = nch < 10 && (q >= c->n || !is_solid(cp_at(c->s, c->n, q, &k))) &&
+                     !(q - after == strlen("グループ") && !memcmp(c->s + after, "グループ", q - after));
+            }
             struct span w;
-            if (nch > 0 && nch < 6 && q - after < sizeof post &&
+            if (ok && q - after < sizeof post &&
                 ex_label_match(c, "org", "orgend", after, q, 0, &w) && w.s == after)
                 memcpy(post, c->s + after, q - after), post[q - after] = 0;
         }
@@ -1307,6 +1407,11 @@ static char *fullest(struct ctx *c, const char *name)
             size_t last = prev_start(c->s, at);
             uint32_t lc = cp_at(c->s, c->n, last, &k);
             uint32_t fc = cp_at(c->s, c->n, q, &k);
+            if (nch > 4) {
+                /* or a city and its ward (相模原市中央区選挙管理委員会) */
+                q = places_back(c, at);
+                nch = q < at ? 4 : 0;
+            }
             if (nch >= 2 && nch <= 4 &&
                 (is_region(lc) ||
                  (is_municipality(lc) && fc != 0x672c /* 本 */ && fc != 0x5f53 /* 当 */ &&
@@ -1466,6 +1571,35 @@ static void drop_prefecture(char *name)
         memmove(name, name + from, n - from + 1);
 }
 
+/* A news story names the body in full, then by a short name of its Han
+ * characters in order (北浜地方調停委員会, then 北調委): the full name
+ * stands, where it came first and is a candidate too.  A longer name the
+ * short one begins (北浜市, 北浜市立病院) is another body. */
+static const struct cand *unabbreviated(struct ctx *c, const struct cands *cs,
+                                        const unsigned char *vendor, const struct cand *best)
+{
+    size_t nl = strlen(best->name), first = best->s, k, n = 0;
+    for (size_t p = 0; p < nl; p += k, n++)
+        if (!is_han(cp_at(best->name, nl, p, &k)))
+            return best;
+    if (n < 2 || n > 5)
+        return best;
+    for (size_t i = 0; i < cs->n; i++)
+        if (!strcmp(cs->v[i].name, best->name) && cs->v[i].s < first)
+            first = cs->v[i].s;
+    const struct cand *full = best;
+    for (size_t i = 0; i < cs->n; i++) {
+        const struct cand *f = &cs->v[i];
+        if (f->s >= first || f->score <= 0 || vendor[i] || strlen(f->name) <= nl ||
+            !strncmp(f->name, best->name, nl) || strncmp(f->name, best->name, 3) ||
+            !subsequence(best->name, f->name) || has_form(c, f->name, strlen(f->name), 1))
+            continue;
+        if (full == best || f->s < full->s)
+            full = f;
+    }
+    return full;
+}
+
 ow_err ex_org(struct ctx *c, struct extract_result *res)
 {
     struct cands cs = {0};
@@ -1547,6 +1681,8 @@ ow_err ex_org(struct ctx *c, struct extract_result *res)
      * only where no other name qualifies */
     if (!best)
         best = greeted;
+    if (best)
+        best = unabbreviated(c, &cs, vendor, best);
     ow_err e = OW_OK;
     if (best) {
         res->org = fullest(c, best->name);
