@@ -708,7 +708,8 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
             /* 北浜県警は5日、…と発表した: police as the announcer */
             int police = ns < ne && !strcmp(ru->arg, "topic") &&
                          (ex_label_match(c, "org", "police", ns, ne, PCRE2_ANCHORED, NULL) ||
-                          called_same(c, ns, ne));
+                          called_same(c, ns, ne)) &&
+                         !ex_label_match(c, "org", "notnamehead", ns, ne, PCRE2_ANCHORED, NULL);
             if (ns >= ne || !(plausible_name(c, ns, ne) || police))
                 continue;
             /* A name of Han alone (弥生, 日能研) is taken only where the
@@ -743,7 +744,8 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
             if (!strcmp(ru->arg, "source") &&
                 ex_label_match(c, "org", "notsource", ns, ne, PCRE2_ANCHORED, NULL))
                 continue;
-            int hearsay = !strcmp(ru->arg, "source") || !strcmp(ru->arg, "found");
+            int hearsay = !strcmp(ru->arg, "source") || !strcmp(ru->arg, "found") ||
+                          !strcmp(ru->arg, "problem");
             int reports, weak = 0, owner = 0, greet = 0;
             if (!strcmp(ru->arg, "owner")) {
                 /* 北浜病院のサーバーが…感染: whose systems were hit; in a
