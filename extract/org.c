@@ -925,6 +925,10 @@ static ow_err by_type(struct ctx *c, struct cands *cs)
             if ((!is_han(q) && !(is_kata(q) && q != 0x30fb && q != 0x30fc)) ||
                 (muni && memmem(c->s + ns, ne - ns, "・", 3)))
                 continue;
+            /* and no other body's name goes on from it: 北浜県警, 北浜市立病院 */
+            uint32_t after = ne < c->n ? cp_at(c->s, c->n, ne, &k) : 0;
+            if (after == 0x8b66 /* 警 */ || after == 0x7acb /* 立 */)
+                continue;
             int sc = score_mention(c, ns, ne, li) + 3;
             if (add_subject(cs, c->s, ns, ne, li, sc, 0))
                 return OW_NOMEM;
