@@ -140,6 +140,25 @@ static int two_sided(const struct rule *ru)
     return 0;
 }
 
+/* A script class written \p{Han} (or Katakana, Hiragana): since PCRE2 10.40
+ * it matches the script extensions, which take in 、 。 ー and the like, so
+ * (?<![\p{Han}]) refuses a word after a comma.  Vocabularies write
+ * \p{sc=Han}.  Returns where the first such class starts, or NULL. */
+static const char *script_extension_class(const char *s, size_t n)
+{
+    static const char *const names[] = {"Han}", "Hani}", "Katakana}", "Kana}", "Hiragana}", "Hira}"};
+    for (size_t i = 0; i + 3 < n; i++) {
+        if (s[i] != '\\' || (s[i + 1] != 'p' && s[i + 1] != 'P') || s[i + 2] != '{')
+            continue;
+        for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+            size_t l = strlen(names[k]);
+            if (i + 3 + l <= n && !memcmp(s + i + 3, names[k], l))
+                return s + i;
+        }
+    }
+    return NULL;
+}
+
 static ow_err load_file(struct ruleset *rs, const struct ow_vocab_file *f, struct ow_diag *d)
 {
     const char *labels = known_labels(f->name);
@@ -197,6 +216,13 @@ static ow_err load_file(struct ruleset *rs, const struct ow_vocab_file *f, struc
             if (nf >= 3)
                 copy_field(ru->arg2, sizeof ru->arg2, fld[2], fl[2]);
             continue;
+        }
+        for (int k = 1; k < nf; k++) {
+            const char *x = script_extension_class(fld[k], fl[k]);
+            if (x)
+                return ow_diagf(d, OW_PATTERN,
+                                "%s: %.12s matches script extensions (、 。 too); write \\p{sc=...}",
+                                where, x);
         }
         const char *pat = fld[nf - 1];
         size_t plen = fl[nf - 1];

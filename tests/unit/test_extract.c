@@ -40,6 +40,12 @@ static void test_vocab_labels_checked(void **state)
     static const char other[] = "discovered\t判明\n";
     assert_int_equal(extract_vocab_check("methods", "x/methods.tsv", other, sizeof other - 1, &d), OW_DATA);
     assert_int_equal(extract_vocab_check("periods", "x/periods.tsv", other, sizeof other - 1, &d), OW_OK);
+    /* \p{Han} is the script extensions, which hold 、 and 。: refused */
+    static const char scx[] = "typeref\t(?<![\\p{Han}])市民の皆様\n";
+    assert_int_equal(extract_vocab_check("org", "x/org.tsv", scx, sizeof scx - 1, &d), OW_PATTERN);
+    assert_non_null(strstr(d.msg, "x/org.tsv:1"));
+    static const char sc[] = "typeref\t(?<![\\p{sc=Han}])市民の皆様\n";
+    assert_int_equal(extract_vocab_check("org", "x/org.tsv", sc, sizeof sc - 1, &d), OW_OK);
     /* a file the extractor does not read at all */
     assert_int_equal(extract_vocab_check("colours", "x/colours.tsv", good, sizeof good - 1, &d), OW_DATA);
     assert_non_null(strstr(d.msg, "x/colours.tsv: not a vocabulary file"));
