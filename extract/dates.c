@@ -127,9 +127,9 @@ static const struct date_form forms[] = {
     {"翌\\s?([0-9]{1,2})\\s?日", .d = 1, .prec = 3, .same = 2},
     /* 翌日, 翌朝: the day after */
     {"翌(?:日|朝)", .prec = 3, .same = 3},
-    /* 10月 closing a range (2009年8月から10月): a bare month only there,
-     * where it cannot be 3月期 or 12か月 */
-    {"(?<=から|より|~|[0-9]-)\\s?([0-9]{1,2})\\s?月(?![0-9]|\\s?[0-9]{1,2}\\s?日|期|度|以降)", .m = 1, .prec = 2},
+    /* 10月 closing a range (2009年8月から10月, …から同年10月): a bare
+     * month only there, where it cannot be 3月期 or 12か月 */
+    {"(?<=から|より|~|[0-9]-|から同年|~同年)\\s?([0-9]{1,2})\\s?月(?![0-9]|\\s?[0-9]{1,2}\\s?日|期|度|以降)", .m = 1, .prec = 2},
     /* 同月15日: the previous date's month */
     {"同月\\s?([0-9]{1,2})\\s?日", .d = 1, .prec = 3, .same = 4},
     /* a bare day: 北浜市は20日、… / 北浜市が13日に発表 / …とみられると
