@@ -722,6 +722,13 @@ static int head_dateline(struct ctx *c, const struct dtok *t)
     size_t a = c->lines[li].s, b = t->s, ra = t->e, rb = c->lines[li].e;
     ex_trim(c->s, &a, &b);
     ex_trim(c->s, &ra, &rb);
+    /* date 2025-12-25 北浜市は…: a copy's dateline, its label in Latin
+     * letters, before the story's first sentence */
+    int latin = b - a <= 8;
+    for (size_t p = a; p < b && latin; p++)
+        latin = (c->s[p] >= 'a' && c->s[p] <= 'z') || (c->s[p] >= 'A' && c->s[p] <= 'Z') || c->s[p] == ':';
+    if (a != b && latin)
+        return 1;
     /* 情報推進課 2007年5月16日: a unit's name before a date that ends the line */
     if (a != b)
         return ra == rb && ex_nchars(c->s, a, b) <= 20 && !memmem(c->s + a, b - a, "。", 3) &&
@@ -1259,7 +1266,8 @@ ow_err ex_periods(struct ctx *c, struct extract_result *res)
                 !ex_in_body(c, t.s))
                 continue;
             size_t si = ex_sent_of(c, t.s);
-            if (ex_negated(c, t.s) || announced(c, &c->dates[i]) || dates_page(c, &c->dates[i]))
+            if (ex_negated(c, t.s) || announced(c, &c->dates[i]) || dates_page(c, &c->dates[i]) ||
+                head_dateline(c, &c->dates[i]))
                 continue;
             size_t ee = ex_upto(c, t.e, c->sents[si].e, EX_WINDOW);
             /* 9日、紛失に気付いた: the day it was noticed, not the day lost */
