@@ -812,7 +812,9 @@ static ow_err subjects(struct ctx *c, struct cands *cs, size_t nbefore)
                 size_t sa = c->sents[si].s, sb = ns;
                 ex_trim(c->s, &sa, &sb);
                 sa += opener_len(c->s, sa, sb);
-                if (sa != sb || !(c->sflag[si] & SF_CUE))
+                /* (or a headline-like sentence the next one calls back:
+                 * 北浜大学にて…の被害。同大にて、…) */
+                if (sa != sb || !((c->sflag[si] & SF_CUE) || back))
                     continue;
                 /* in an article, a name where it happened ranks below the
                  * company that announced (子会社X社では…) */
