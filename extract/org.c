@@ -1320,8 +1320,9 @@ static int subsequence(const char *a, const char *b)
 
 /* The full name a short one abbreviates where the text gives both: 北浜
  * 産業振興機構(北浜機構): a name ending as an organization's does, right
- * before the short one in brackets, with its characters in order.  Writes
- * it to out (size outsz), or returns 0. */
+ * before the short one in brackets, with its characters in order (or a
+ * katakana name before Latin capitals).  Writes it to out (size outsz),
+ * or returns 0. */
 static int expanded(struct ctx *c, const char *name, char *out, size_t outsz)
 {
     size_t nl = strlen(name), k;
@@ -1338,11 +1339,18 @@ static int expanded(struct ctx *c, const char *name, char *out, size_t outsz)
                 break;
             a = q;
         }
-        if (e - a <= nl || e - a >= outsz || !ex_label_match(c, "org", "orgend", a, e, 0, NULL))
+        if (e - a <= nl || e - a >= outsz)
             continue;
         memcpy(out, c->s + a, e - a);
         out[e - a] = 0;
-        if (subsequence(name, out))
+        /* ミナト・システムズ(MNS): capitals for a name in katakana */
+        int caps = nl >= 2 && nl <= 6, kata = 1;
+        for (size_t i = 0; i < nl && caps; i++)
+            caps = name[i] >= 'A' && name[i] <= 'Z';
+        for (size_t q = a; q < e && kata; q += k)
+            kata = is_kata(cp_at(c->s, c->n, q, &k));
+        if ((caps && kata) ||
+            (ex_label_match(c, "org", "orgend", a, e, 0, NULL) && subsequence(name, out)))
             return 1;
     }
     return 0;
