@@ -208,9 +208,9 @@ int ex_bi_match(struct ctx *c, enum builtin b, size_t from, size_t to, uint32_t 
  * PCRE2_ANCHORED in opts, or at the end when the rule was compiled for it). */
 int ex_label_match(struct ctx *c, const char *file, const char *label, size_t from, size_t to,
                    uint32_t opts, struct span *where);
-/* The rules of a file (and label, NULL for any), in file order. */
 /* Is word one of the space-separated words of list? */
 int ex_in_list(const char *list, const char *word);
+/* The rules of a file (and label, NULL for any), in file order. */
 const struct rule *ex_rules_next(const struct extract_rules *r, const struct rule *prev,
                                  const char *file, const char *label);
 

@@ -435,8 +435,9 @@ static ow_err build_builtins(struct extract_rules *r, struct ow_diag *d)
         } else if (i == BI_SUBJECT) {
             /* a name in brackets after an organization word (教育関連企業
              * 「あさぎ出版」で, 学習塾運営「…」, 通販大手「…」) or a place
-             * (東京都「みなと病院」において), or 「X」社が / 「X」社は.  Group 1 is the name; group 2 is set when
-             * the words around it say what it is (an organization word, 社) */
+             * (東京都「みなと病院」において), or 「X」社が / 「X」社は.
+             * Group 1 is the name; group 2 is set when the words around it
+             * say what it is (an organization word, 社) */
             /* (the bracket is matched first and what stands before it
              * is looked behind: a lookbehind that opens a pattern is tried
              * at every character) */
